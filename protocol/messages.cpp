@@ -1,0 +1,357 @@
+#include "protocol/messages.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace mediation::protocol {
+
+namespace {
+
+[[noreturn]] void bad(std::string_view field, std::string_view what) {
+  throw error(errc::bad_request, "field '" + std::string(field) + "' " + std::string(what));
+}
+
+// Reads and validates the fields of one request object.
+class reader {
+ public:
+  explicit reader(const json& j) : j_(j) {
+    if (!j.is_object()) throw error(errc::bad_request, "a request must be a JSON object");
+  }
+
+  const json* find(std::string_view field) const {
+    auto it = j_.find(field);
+    if (it == j_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
+  std::string text(std::string_view field, std::size_t max_chars, bool allow_empty = false,
+                   errc over = errc::bad_request) const {
+    const json* v = find(field);
+    if (!v) bad(field, "is required");
+    if (!v->is_string()) bad(field, "must be a string");
+    const auto& s = v->get_ref<const std::string&>();
+    if (!allow_empty && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }))
+      bad(field, "must not be empty");
+    if (utf8_length(s) > max_chars)
+      throw error(over, "field '" + std::string(field) + "' is longer than " +
+                            std::to_string(max_chars) + " characters");
+    return s;
+  }
+
+  std::optional<std::string> opt_text(std::string_view field, std::size_t max_chars) const {
+    if (!find(field)) return std::nullopt;
+    return text(field, max_chars, true);
+  }
+
+  // A lower-case identifier such as a category or a party role: [a-z][a-z0-9_]*.
+  std::string code(std::string_view field) const {
+    std::string s = text(field, limits::code);
+    bool ok = !s.empty() && s[0] >= 'a' && s[0] <= 'z' &&
+              std::all_of(s.begin(), s.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+              });
+    if (!ok) bad(field, "must be a lower-case identifier such as \"labour_wages\"");
+    return s;
+  }
+
+  id_t id(std::string_view field) const {
+    const json* v = find(field);
+    if (!v) bad(field, "is required");
+    return to_id(field, *v);
+  }
+
+  std::optional<id_t> opt_id(std::string_view field) const {
+    const json* v = find(field);
+    if (!v) return std::nullopt;
+    return to_id(field, *v);
+  }
+
+  long long integer(std::string_view field, long long min, long long max) const {
+    const json* v = find(field);
+    if (!v) bad(field, "is required");
+    return to_integer(field, *v, min, max);
+  }
+
+  std::optional<long long> opt_integer(std::string_view field, long long min, long long max) const {
+    const json* v = find(field);
+    if (!v) return std::nullopt;
+    return to_integer(field, *v, min, max);
+  }
+
+ private:
+  static long long to_integer(std::string_view field, const json& v, long long min, long long max) {
+    if (!v.is_number_integer()) bad(field, "must be an integer");
+    long long n = v.is_number_unsigned() && v.get<unsigned long long>() > 9007199254740991ULL
+                      ? max + 1
+                      : v.get<long long>();
+    if (n < min || n > max)
+      bad(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return n;
+  }
+
+  static id_t to_id(std::string_view field, const json& v) {
+    if (v.is_number_integer()) {
+      if (v.is_number_unsigned() || v.get<long long>() > 0) {
+        if (v.is_number_unsigned() && v.get<unsigned long long>() > 9223372036854775807ULL)
+          bad(field, "is not a valid id");
+        return v.get<long long>();
+      }
+      bad(field, "is not a valid id");
+    }
+    if (!v.is_string()) bad(field, "must be an id (a string of digits)");
+    const auto& s = v.get_ref<const std::string&>();
+    id_t out = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (s.empty() || s.size() > 19 || ec != std::errc{} || p != s.data() + s.size() || out <= 0)
+      bad(field, "is not a valid id");
+    return out;
+  }
+
+  const json& j_;
+};
+
+constexpr long long max_seq = 9007199254740991LL;  // 2^53 - 1: exact in every JSON reader
+
+}  // namespace
+
+std::string id_to_wire(id_t id) { return std::to_string(id); }
+
+std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// ---- requests: from_json ---------------------------------------------------------------------
+
+void from_json(const json& j, party& v) {
+  reader r(j);
+  v.role = r.code("role");
+  v.name = r.text("name", limits::name);
+}
+void from_json(const json& j, auth_request& v) {
+  reader r(j);
+  v.token = r.text("token", limits::token);
+}
+void from_json(const json& j, orgs_list_request&) { reader r(j); }
+void from_json(const json& j, users_list_request& v) {
+  reader r(j);
+  v.org = r.opt_id("org");
+}
+void from_json(const json& j, case_create_request& v) {
+  reader r(j);
+  v.title = r.text("title", limits::title);
+  v.category = r.code("category");
+  v.channel = r.text("channel", limits::code);
+  if (std::find(std::begin(channels), std::end(channels), v.channel) == std::end(channels))
+    bad("channel", "must be one of visit, letter, online, phone, grid");
+  v.description = r.opt_text("description", limits::description).value_or("");
+  v.parties.clear();
+  if (const json* p = r.find("parties")) {
+    if (!p->is_array()) bad("parties", "must be an array of {role, name}");
+    if (p->size() > limits::parties)
+      throw error(errc::too_large, "field 'parties' has more than " +
+                                       std::to_string(limits::parties) + " entries");
+    for (const auto& e : *p) {
+      try {
+        v.parties.push_back(e.get<party>());
+      } catch (const error& ex) {
+        throw error(ex.code(), std::string("parties: ") + ex.what());
+      }
+    }
+  }
+}
+void from_json(const json& j, case_get_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, case_list_request&) { reader r(j); }
+void from_json(const json& j, case_handoff_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.to_org = r.id("to_org");
+  v.note = r.opt_text("note", limits::note).value_or("");
+  v.due = r.opt_text("due", 40);
+}
+void from_json(const json& j, case_accept_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, case_decline_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.reason = r.text("reason", limits::note);
+}
+void from_json(const json& j, case_invite_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.user = r.id("user");
+}
+void from_json(const json& j, subscribe_request& v) {
+  reader r(j);
+  v.thread = r.id("thread");
+  v.since = r.opt_integer("since", 0, max_seq);
+}
+void from_json(const json& j, unsubscribe_request& v) { v.thread = reader(j).id("thread"); }
+void from_json(const json& j, post_request& v) {
+  reader r(j);
+  v.thread = r.id("thread");
+  v.cmid = r.text("cmid", limits::cmid);
+  v.body = r.text("body", limits::body, false, errc::too_large);
+}
+void from_json(const json& j, history_request& v) {
+  reader r(j);
+  v.thread = r.id("thread");
+  v.before = r.opt_integer("before", 1, max_seq);
+  v.limit = static_cast<int>(
+      r.opt_integer("limit", 1, limits::history_max).value_or(limits::history_default));
+}
+void from_json(const json& j, typing_request& v) { v.thread = reader(j).id("thread"); }
+void from_json(const json& j, read_request& v) {
+  reader r(j);
+  v.thread = r.id("thread");
+  v.seq = r.integer("seq", 0, max_seq);
+}
+void from_json(const json& j, read_list_request& v) { v.thread = reader(j).id("thread"); }
+
+// ---- requests: to_json -----------------------------------------------------------------------
+
+namespace {
+json with_type(std::string_view type) { return json{{"type", type}}; }
+}  // namespace
+
+void to_json(json& j, const party& v) { j = json{{"role", v.role}, {"name", v.name}}; }
+void to_json(json& j, const auth_request& v) {
+  j = with_type(v.type);
+  j["token"] = v.token;
+}
+void to_json(json& j, const orgs_list_request& v) { j = with_type(v.type); }
+void to_json(json& j, const users_list_request& v) {
+  j = with_type(v.type);
+  if (v.org) j["org"] = id_to_wire(*v.org);
+}
+void to_json(json& j, const case_create_request& v) {
+  j = with_type(v.type);
+  j["title"] = v.title;
+  j["category"] = v.category;
+  j["channel"] = v.channel;
+  j["description"] = v.description;
+  j["parties"] = v.parties;
+}
+void to_json(json& j, const case_get_request& v) {
+  j = with_type(v.type);
+  j["case"] = id_to_wire(v.case_id);
+}
+void to_json(json& j, const case_list_request& v) { j = with_type(v.type); }
+void to_json(json& j, const case_handoff_request& v) {
+  j = with_type(v.type);
+  j["case"] = id_to_wire(v.case_id);
+  j["to_org"] = id_to_wire(v.to_org);
+  j["note"] = v.note;
+  if (v.due) j["due"] = *v.due;
+}
+void to_json(json& j, const case_accept_request& v) {
+  j = with_type(v.type);
+  j["case"] = id_to_wire(v.case_id);
+}
+void to_json(json& j, const case_decline_request& v) {
+  j = with_type(v.type);
+  j["case"] = id_to_wire(v.case_id);
+  j["reason"] = v.reason;
+}
+void to_json(json& j, const case_invite_request& v) {
+  j = with_type(v.type);
+  j["case"] = id_to_wire(v.case_id);
+  j["user"] = id_to_wire(v.user);
+}
+void to_json(json& j, const subscribe_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+  if (v.since) j["since"] = *v.since;
+}
+void to_json(json& j, const unsubscribe_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+}
+void to_json(json& j, const post_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+  j["cmid"] = v.cmid;
+  j["body"] = v.body;
+}
+void to_json(json& j, const history_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+  if (v.before) j["before"] = *v.before;
+  j["limit"] = v.limit;
+}
+void to_json(json& j, const typing_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+}
+void to_json(json& j, const read_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+  j["seq"] = v.seq;
+}
+void to_json(json& j, const read_list_request& v) {
+  j = with_type(v.type);
+  j["thread"] = id_to_wire(v.thread);
+}
+
+// ---- views -------------------------------------------------------------------------------------
+
+void to_json(json& j, const org_view& v) {
+  j = json{{"id", id_to_wire(v.id)}, {"name", v.name},   {"name_en", v.name_en},
+           {"kind", v.kind},         {"level", v.level}, {"parent", nullptr}};
+  if (v.parent) j["parent"] = id_to_wire(*v.parent);
+}
+void to_json(json& j, const user_view& v) {
+  j = json{{"id", id_to_wire(v.id)}, {"username", v.username}, {"name", v.name},
+           {"role", v.role},         {"org", v.org}};
+}
+void to_json(json& j, const person_ref& v) { j = json{{"id", id_to_wire(v.id)}, {"name", v.name}}; }
+void to_json(json& j, const handler_view& v) {
+  j = json{{"org", v.org}, {"status", v.status}, {"note", v.note}, {"due", nullptr}};
+  if (v.due) j["due"] = *v.due;
+  if (v.reason) j["reason"] = *v.reason;
+}
+void to_json(json& j, const case_view& v) {
+  j = json{{"id", id_to_wire(v.id)},
+           {"number", v.number},
+           {"thread", id_to_wire(v.thread)},
+           {"status", v.status},
+           {"title", v.title},
+           {"category", v.category},
+           {"channel", v.channel},
+           {"description", v.description},
+           {"org", v.org},
+           {"parties", v.parties},
+           {"handlers", v.handlers},
+           {"first_handler", nullptr},
+           {"created_by", v.created_by},
+           {"created_at", v.created_at}};
+  if (v.first_handler) j["first_handler"] = *v.first_handler;
+}
+void to_json(json& j, const event_view& v) {
+  j = json{{"type", "event"}, {"thread", id_to_wire(v.thread)}};
+  if (v.seq) j["seq"] = *v.seq;
+  j["kind"] = v.kind;
+  j["at"] = v.at;
+  j["author"] = v.author;
+  j["data"] = v.data;
+}
+void to_json(json& j, const read_marker_view& v) {
+  j = json{{"user", v.user}, {"seq", v.seq}, {"at", v.at}};
+}
+void from_json(const json& j, event_view& v) {
+  reader r(j);
+  v.thread = r.id("thread");
+  v.seq = r.opt_integer("seq", 1, max_seq);
+  v.kind = r.text("kind", limits::code);
+  v.at = r.text("at", 40);
+  const json* a = r.find("author");
+  if (!a || !a->is_object()) bad("author", "must be an object");
+  reader ar(*a);
+  v.author.id = ar.id("id");
+  v.author.name = ar.text("name", limits::name, true);
+  const json* d = r.find("data");
+  v.data = d ? *d : json::object();
+}
+
+}  // namespace mediation::protocol

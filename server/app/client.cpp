@@ -1,0 +1,353 @@
+#include "server/app/client.hpp"
+
+#include <algorithm>
+
+#include <soci/soci.h>
+
+#include "protocol/frames.hpp"
+#include "protocol/parse.hpp"
+#include "server/app/verbs.hpp"
+#include "server/log.hpp"
+#include "server/time.hpp"
+#include "server/store/event_repo.hpp"
+
+namespace mediation::app {
+
+using protocol::errc;
+
+namespace {
+constexpr std::uint16_t close_policy = 1008;
+constexpr std::uint16_t close_internal = 1011;
+}  // namespace
+
+client::client(services& svc, std::weak_ptr<net::connection> conn)
+    : svc_(svc), conn_(std::move(conn)), tokens_(svc.cfg.rate_burst),
+      last_refill_(std::chrono::steady_clock::now()) {
+  if (auto c = conn_.lock()) remote_ = c->remote();
+}
+
+viewer client::as_viewer() const { return viewer{user_->id, user_->org.id, user_->role}; }
+
+// ---- frames in ------------------------------------------------------------------------------------
+
+bool client::take_token() {
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+  last_refill_ = now;
+  tokens_ = std::min(svc_.cfg.rate_burst, tokens_ + elapsed * svc_.cfg.rate_per_second);
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+void client::on_frame(std::string text) {
+  if (closed_) return;
+  auto parsed = protocol::parse_frame(text);
+  if (auto* f = std::get_if<protocol::parse_failure>(&parsed.result)) {
+    reply_error(parsed.rid, f->code, f->message);
+    return;
+  }
+  const std::string& rid = *parsed.rid;
+  if (!take_token()) {
+    reply_error(rid, errc::rate_limited, "too many requests on this connection; slow down");
+    return;
+  }
+  const auto& req = std::get<protocol::request>(parsed.result);
+  if (!user_ && !std::holds_alternative<protocol::auth_request>(req)) {
+    reply_error(rid, errc::unauthenticated, "the first request on a connection must be auth");
+    return;
+  }
+  if (in_flight_ >= svc_.cfg.max_in_flight) {
+    reply_error(rid, errc::rate_limited, "too many requests in flight on this connection");
+    return;
+  }
+  try {
+    std::visit([&](const auto& r) { handle(*this, rid, r); }, req);
+  } catch (...) {
+    reply_exception(rid, std::current_exception());
+  }
+}
+
+void client::on_close() {
+  closed_ = true;
+  for (auto& [thread, _] : subs_) svc_.live.remove(thread, this);
+  subs_.clear();
+}
+
+// ---- frames out ------------------------------------------------------------------------------------
+
+void client::send(const frame_ptr& f) {
+  if (auto c = conn_.lock()) c->send(f);
+}
+
+void client::send_text(std::string text) { send(std::make_shared<const std::string>(std::move(text))); }
+
+void client::reply_ok(const std::string& rid, const nlohmann::json& result) {
+  send_text(protocol::ok_frame(rid, result));
+}
+
+void client::reply_error(const std::optional<std::string>& rid, errc code, std::string_view message) {
+  send_text(protocol::error_frame(rid, code, message));
+}
+
+void client::reply_exception(const std::string& rid, std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const protocol::error& ex) {
+    reply_error(rid, ex.code(), ex.what());
+  } catch (const std::exception& ex) {
+    log::error("request failed", {{"rid", rid}, {"error", ex.what()}});
+    reply_error(rid, errc::internal, "the server could not complete the request; nothing was changed");
+  }
+}
+
+void client::close_connection(std::uint16_t code, const std::string& reason) {
+  if (auto c = conn_.lock()) c->close(code, reason);
+}
+
+void client::finished_request() {
+  if (in_flight_) --in_flight_;
+}
+
+// ---- database work ---------------------------------------------------------------------------------
+
+void client::query(const std::string& rid, std::function<continuation(soci::session&)> work) {
+  auto self = shared_from_this();
+  auto conn = conn_.lock();
+  if (!conn) return;
+  ++in_flight_;
+  bool queued = svc_.jobs.post([self, conn, rid, work = std::move(work)](soci::session& sql) {
+    continuation next;
+    try {
+      next = work(sql);
+    } catch (...) {
+      auto e = std::current_exception();
+      conn->dispatch([self, rid, e] {
+        self->finished_request();
+        self->reply_exception(rid, e);
+      });
+      return;
+    }
+    conn->dispatch([self, next = std::move(next)] {
+      self->finished_request();
+      if (next) next();
+    });
+  });
+  if (!queued) {
+    finished_request();
+    reply_error(rid, errc::rate_limited, "the server is busy; try again shortly");
+  }
+}
+
+void client::write(const std::string& rid, std::function<continuation(store::write_context&)> apply) {
+  auto self = shared_from_this();
+  auto conn = conn_.lock();
+  if (!conn) return;
+  ++in_flight_;
+  auto next = std::make_shared<continuation>();
+  bool queued = svc_.writer.submit(
+      [apply = std::move(apply), next](store::write_context& ctx) { *next = apply(ctx); },
+      [self, conn, rid, next](std::exception_ptr e, const std::vector<store::stored_event>&) {
+        conn->dispatch([self, rid, next, e] {
+          self->finished_request();
+          if (e)
+            self->reply_exception(rid, e);
+          else if (*next)
+            (*next)();
+        });
+      });
+  if (!queued) {
+    finished_request();
+    reply_error(rid, errc::rate_limited, "the server is busy; try again shortly");
+  }
+}
+
+// ---- subscriptions ---------------------------------------------------------------------------------
+
+void client::subscribe(const std::string& rid, long long thread, std::optional<long long> since) {
+  if (!subs_.count(thread) && subs_.size() >= svc_.cfg.max_subscriptions) {
+    reply_error(rid, errc::rate_limited,
+                "at most " + std::to_string(svc_.cfg.max_subscriptions) + " subscriptions per connection");
+    return;
+  }
+  // Register before reading the head, so that no event committed meanwhile is missed.
+  auto& s = subs_[thread];
+  s = subscription{};
+  s.generation = ++next_generation_;
+  s.fetching = true;
+  svc_.live.add(thread, shared_from_this());
+  const unsigned long generation = s.generation;
+  const viewer v = as_viewer();
+  const int page = svc_.cfg.replay_page;
+  auto self = shared_from_this();
+  query(rid, [self, rid, thread, since, generation, v, page](soci::session& sql) -> continuation {
+    long long head = 0;
+    std::vector<store::stored_event> events;
+    try {
+      require_visible_thread(sql, v, thread);
+      head = store::thread_head(sql, thread);
+      if (since && *since < head) events = store::events_after(sql, thread, *since, page);
+    } catch (...) {
+      auto e = std::current_exception();
+      return [self, rid, thread, generation, e] {
+        self->drop(thread, generation);
+        self->reply_exception(rid, e);
+      };
+    }
+    return [self, rid, thread, since, generation, head, events = std::move(events)] {
+      self->reply_ok(rid, {{"thread", protocol::id_to_wire(thread)}, {"head", head}});
+      auto it = self->subs_.find(thread);
+      if (it == self->subs_.end() || it->second.generation != generation) return;
+      it->second.last = since.value_or(head);
+      it->second.fetching = false;
+      self->replay(thread, generation, events);
+    };
+  });
+}
+
+void client::replay(long long thread, unsigned long generation, const std::vector<store::stored_event>& events) {
+  auto it = subs_.find(thread);
+  if (it == subs_.end() || it->second.generation != generation) return;
+  auto& s = it->second;
+  for (const auto& e : events) {
+    if (e.seq != s.last + 1) continue;  // already sent (or before since)
+    send(event_frame(e));
+    s.last = e.seq;
+  }
+  if (static_cast<int>(events.size()) >= svc_.cfg.replay_page) {
+    catch_up(thread);  // there may be more stored after this page
+    return;
+  }
+  flush_pending(thread, s);
+}
+
+void client::flush_pending(long long thread, subscription& s) {
+  while (!s.pending.empty()) {
+    auto [seq, frame] = s.pending.front();
+    if (seq <= s.last) {
+      s.pending.pop_front();
+      continue;
+    }
+    if (seq != s.last + 1) {
+      catch_up(thread);  // a gap: fetch what is missing from the database first
+      return;
+    }
+    s.pending.pop_front();
+    send(frame);
+    s.last = seq;
+  }
+  s.catching_up = false;
+}
+
+void client::catch_up(long long thread) {
+  auto it = subs_.find(thread);
+  if (it == subs_.end() || it->second.fetching) return;
+  auto& s = it->second;
+  s.catching_up = true;
+  s.fetching = true;
+  const long long from = s.last;
+  const unsigned long generation = s.generation;
+  const int page = svc_.cfg.replay_page;
+  auto self = shared_from_this();
+  auto conn = conn_.lock();
+  if (!conn) return;
+  bool queued = svc_.jobs.post([self, conn, thread, from, generation, page](soci::session& sql) {
+    try {
+      auto events = store::events_after(sql, thread, from, page);
+      conn->dispatch([self, thread, generation, events = std::move(events)] {
+        auto it = self->subs_.find(thread);
+        if (it == self->subs_.end() || it->second.generation != generation) return;
+        it->second.fetching = false;
+        self->replay(thread, generation, events);
+      });
+    } catch (const std::exception& e) {
+      log::error("catch-up failed; closing so the client resumes with since", {{"error", e.what()}});
+      conn->dispatch([self] { self->close_connection(close_internal, "catch-up failed; resume with since"); });
+    }
+  });
+  if (!queued) close_connection(close_internal, "server busy; resume with since");
+}
+
+void client::unsubscribe(long long thread) {
+  if (subs_.erase(thread)) svc_.live.remove(thread, this);
+}
+
+void client::drop(long long thread, unsigned long generation) {
+  auto it = subs_.find(thread);
+  if (it == subs_.end() || it->second.generation != generation) return;
+  subs_.erase(it);
+  svc_.live.remove(thread, this);
+}
+
+void client::deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) {
+  auto conn = conn_.lock();
+  if (!conn) return;
+  conn->dispatch([self = shared_from_this(), thread, seq, frame, origin] { self->on_live(thread, seq, frame, origin); });
+}
+
+void client::on_live(long long thread, long long seq, const frame_ptr& frame, const void* origin) {
+  if (closed_) return;
+  auto it = subs_.find(thread);
+  if (it == subs_.end()) return;
+  auto& s = it->second;
+  if (seq == 0) {
+    if (origin != this) send(frame);
+    return;
+  }
+  if (s.catching_up) {
+    if (s.pending.size() >= svc_.cfg.max_pending_live) {
+      close_connection(close_policy, "slow consumer; resume with since");
+      return;
+    }
+    s.pending.emplace_back(seq, frame);
+    return;
+  }
+  if (seq <= s.last) return;
+  if (seq == s.last + 1) {
+    send(frame);
+    s.last = seq;
+    return;
+  }
+  s.pending.emplace_back(seq, frame);
+  catch_up(thread);
+}
+
+void client::broadcast_ephemeral(long long thread, const frame_ptr& frame) {
+  svc_.live.publish(thread, 0, frame, this);
+}
+
+void client::access_changed(long long thread) {
+  auto conn = conn_.lock();
+  if (!conn) return;
+  auto self = shared_from_this();
+  conn->dispatch([self, conn, thread] {
+    auto it = self->subs_.find(thread);
+    if (it == self->subs_.end() || !self->user_) return;
+    const unsigned long generation = it->second.generation;
+    const viewer v = self->as_viewer();
+    self->svc_.jobs.post([self, conn, thread, generation, v](soci::session& sql) {
+      bool visible = false;
+      try {
+        auto access = store::access_by_thread(sql, thread);
+        visible = access && can_see(v, *access);
+      } catch (const std::exception&) {
+        visible = false;  // fail closed
+      }
+      if (visible) return;
+      conn->dispatch([self, thread, generation] {
+        auto it = self->subs_.find(thread);
+        if (it == self->subs_.end() || it->second.generation != generation) return;
+        self->drop(thread, generation);
+        nlohmann::json j{{"type", "event"},
+                         {"thread", protocol::id_to_wire(thread)},
+                         {"kind", "unsubscribed"},
+                         {"at", format_rfc3339(now_millis())},
+                         {"author", nullptr},
+                         {"data", {{"reason", "access_revoked"}}}};
+        self->send_text(protocol::dump(j));
+      });
+    });
+  });
+}
+
+}  // namespace mediation::app

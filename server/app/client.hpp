@@ -1,0 +1,107 @@
+#pragma once
+// One authenticated (or not yet authenticated) WebSocket client: parses frames, dispatches
+// verbs, and keeps the client's thread subscriptions. Every member runs on the connection's
+// strand except deliver() and access_changed(), which may be called from any thread and hop onto
+// the strand.
+//
+// Subscriptions guarantee what the protocol promises: events of a thread reach the client in
+// strictly increasing seq with no gap and no duplicate. A subscription registers with the hub
+// first, then replays stored events from the database page by page while live events are
+// buffered; buffered events are then flushed in order, skipping what the replay already sent. A
+// live event that arrives ahead of the next expected seq (a gap) triggers another catch-up from
+// the database rather than being sent out of order.
+
+#include <chrono>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/messages.hpp"
+#include "server/app/hub.hpp"
+#include "server/app/services.hpp"
+#include "server/app/visibility.hpp"
+#include "server/net/connection.hpp"
+
+namespace mediation::app {
+
+class client final : public subscriber,
+                     public net::connection_handler,
+                     public std::enable_shared_from_this<client> {
+ public:
+  using continuation = std::function<void()>;
+
+  client(services& svc, std::weak_ptr<net::connection> conn);
+
+  // net::connection_handler
+  void on_frame(std::string text) override;
+  void on_close() override;
+  // subscriber
+  void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) override;
+  void access_changed(long long thread) override;
+
+  // ---- for the verb handlers (strand only) ----
+  services& svc() { return svc_; }
+  bool authenticated() const { return user_.has_value(); }
+  const protocol::user_view& user() const { return *user_; }
+  void set_user(protocol::user_view u) { user_ = std::move(u); }
+  viewer as_viewer() const;
+  const std::string& remote() const { return remote_; }
+
+  void reply_ok(const std::string& rid, const nlohmann::json& result = nullptr);
+  void reply_error(const std::optional<std::string>& rid, protocol::errc code, std::string_view message);
+  // Replies with the error carried by `e`: protocol::error keeps its code, anything else is internal.
+  void reply_exception(const std::string& rid, std::exception_ptr e);
+
+  // Runs `work` on a database worker; the continuation it returns then runs on the strand. An
+  // exception from `work` becomes the error reply to `rid`.
+  void query(const std::string& rid, std::function<continuation(soci::session&)> work);
+  // Runs `apply` inside the batched writer's transaction; after the commit, the continuation it
+  // returns runs on the strand. An exception from `apply` (or a failed commit) becomes the error
+  // reply, and nothing of `apply` is stored.
+  void write(const std::string& rid, std::function<continuation(store::write_context&)> apply);
+
+  void subscribe(const std::string& rid, long long thread, std::optional<long long> since);
+  void unsubscribe(long long thread);
+  bool subscribed(long long thread) const { return subs_.count(thread) != 0; }
+  // Sends an ephemeral frame to the other subscribers of `thread`.
+  void broadcast_ephemeral(long long thread, const frame_ptr& frame);
+
+ private:
+  struct subscription {
+    unsigned long generation = 0;
+    long long last = 0;        // newest seq sent to the client
+    bool catching_up = true;   // live events are buffered while true
+    bool fetching = false;     // a catch-up query is under way
+    std::deque<std::pair<long long, frame_ptr>> pending;
+  };
+
+  void send(const frame_ptr& f);
+  void send_text(std::string text);
+  bool take_token();
+  void on_live(long long thread, long long seq, const frame_ptr& frame, const void* origin);
+  void catch_up(long long thread);
+  void replay(long long thread, unsigned long generation, const std::vector<store::stored_event>& events);
+  void flush_pending(long long thread, subscription& s);
+  void drop(long long thread, unsigned long generation);
+  void close_connection(std::uint16_t code, const std::string& reason);
+  void finished_request();
+
+  services& svc_;
+  std::weak_ptr<net::connection> conn_;
+  std::string remote_;
+  std::optional<protocol::user_view> user_;
+  std::unordered_map<long long, subscription> subs_;
+  unsigned long next_generation_ = 0;
+  std::size_t in_flight_ = 0;
+  bool closed_ = false;
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+};
+
+}  // namespace mediation::app

@@ -1,0 +1,149 @@
+#include "server/app/http_api.hpp"
+
+#include <soci/soci.h>
+
+#include "protocol/frames.hpp"
+#include "server/app/credentials.hpp"
+#include "server/log.hpp"
+#include "server/store/event_repo.hpp"
+#include "server/store/identity_repo.hpp"
+#include "server/time.hpp"
+
+namespace mediation::app {
+
+using nlohmann::json;
+using protocol::errc;
+
+namespace {
+
+net::http_reply json_reply(unsigned status, const json& body) { return {status, protocol::dump(body), {}}; }
+
+net::http_reply error_reply(unsigned status, errc code, std::string_view message) {
+  return json_reply(status, {{"error", {{"code", protocol::to_string(code)}, {"message", message}}}});
+}
+
+net::http_reply internal_reply() {
+  return error_reply(500, errc::internal, "the server could not complete the request; nothing was changed");
+}
+
+// The bearer token of an "Authorization: Bearer ..." header, or "".
+std::string bearer(const std::string& header) {
+  const std::string prefix = "Bearer ";
+  if (header.size() > prefix.size() && header.compare(0, prefix.size(), prefix) == 0)
+    return header.substr(prefix.size());
+  return {};
+}
+
+}  // namespace
+
+bool http_api::handles(const std::string& target) const {
+  return target == "/healthz" || target.rfind("/api/", 0) == 0;
+}
+
+void http_api::handle(net::http_request request, std::function<void(net::http_reply)> respond) {
+  const auto& t = request.target;
+  if (t == "/healthz") {
+    if (request.method != "GET" && request.method != "HEAD")
+      return respond(error_reply(405, errc::bad_request, "use GET"));
+    return healthz(std::move(respond));
+  }
+  if (t == "/api/login" || t == "/api/logout") {
+    if (request.method != "POST") return respond(error_reply(405, errc::bad_request, "use POST"));
+    return t == "/api/login" ? login(std::move(request), std::move(respond))
+                             : logout(std::move(request), std::move(respond));
+  }
+  respond(error_reply(404, errc::not_found, "no such endpoint"));
+}
+
+void http_api::healthz(std::function<void(net::http_reply)> respond) {
+  bool queued = svc_.jobs.post([respond](soci::session& sql) {
+    try {
+      int one = 0;
+      sql << "SELECT 1", soci::into(one);
+      respond(json_reply(200, {{"status", "ok"}}));
+    } catch (const std::exception& e) {
+      respond(json_reply(503, {{"status", "unavailable"}, {"error", e.what()}}));
+    }
+  });
+  if (!queued) respond(json_reply(503, {{"status", "unavailable"}, {"error", "server busy"}}));
+}
+
+void http_api::login(net::http_request request, std::function<void(net::http_reply)> respond) {
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return respond(error_reply(400, errc::bad_request, "the body must be a JSON object"));
+  auto field = [&](const char* name, std::size_t max) -> std::optional<std::string> {
+    auto it = body.find(name);
+    if (it == body.end() || !it->is_string()) return std::nullopt;
+    const auto& s = it->get_ref<const std::string&>();
+    if (s.empty() || s.size() > max) return std::nullopt;
+    return s;
+  };
+  auto username = field("username", 64);
+  auto password = field("password", 1024);
+  if (!username || !password)
+    return respond(error_reply(400, errc::bad_request, "username and password are required strings"));
+  services& svc = svc_;
+  const long long ttl = svc_.cfg.token_ttl_ms;
+  const std::string remote = request.remote;
+  bool queued = svc_.jobs.post([&svc, respond, u = *username, p = *password, ttl, remote](soci::session& sql) {
+    try {
+      auto login = store::find_login(sql, u);
+      bool ok = false;
+      if (login && !login->disabled)
+        ok = verify_password(login->password_hash, p);
+      else
+        burn_password_check(p);
+      if (!ok) {
+        log::info("login refused", {{"username", u}, {"remote", remote}});
+        return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
+      }
+      auto user = store::find_user(sql, login->user_id);
+      if (!user) return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
+      std::string token = new_token();
+      std::string hash = token_hash(token);
+      const long long user_id = user->id;
+      bool submitted = svc.writer.submit(
+          [user_id, hash, ttl, remote](store::write_context& ctx) {
+            store::insert_auth_session(ctx, user_id, hash, ctx.now + ttl, remote);
+            store::audit(ctx, user_id, "login", std::nullopt, "", remote);
+          },
+          [respond, token, user = *user, ttl](std::exception_ptr e, const auto&) {
+            if (e) return respond(internal_reply());
+            respond(json_reply(200, {{"token", token}, {"user", user},
+                                     {"expires_at", format_rfc3339(now_millis() + ttl)}}));
+          });
+      if (!submitted) respond(error_reply(503, errc::rate_limited, "the server is busy; try again shortly"));
+    } catch (const std::exception& e) {
+      log::error("login failed", {{"error", e.what()}});
+      respond(internal_reply());
+    }
+  });
+  if (!queued) respond(error_reply(503, errc::rate_limited, "the server is busy; try again shortly"));
+}
+
+void http_api::logout(net::http_request request, std::function<void(net::http_reply)> respond) {
+  std::string token = bearer(request.authorization);
+  if (token.empty()) {
+    json body = json::parse(request.body, nullptr, false);
+    if (body.is_object() && body.contains("token") && body["token"].is_string()) token = body["token"].get<std::string>();
+  }
+  if (token.empty() || token.size() > protocol::limits::token)
+    return respond(error_reply(400, errc::bad_request, "send the token as 'Authorization: Bearer <token>'"));
+  auto revoked = std::make_shared<bool>(false);
+  const std::string hash = token_hash(token);
+  const std::string remote = request.remote;
+  bool submitted = svc_.writer.submit(
+      [hash, revoked, remote](store::write_context& ctx) {
+        *revoked = store::revoke_auth_session(ctx, hash);
+        if (*revoked) store::audit(ctx, std::nullopt, "logout", std::nullopt, "", remote);
+      },
+      [respond, revoked](std::exception_ptr e, const auto&) {
+        if (e) return respond(internal_reply());
+        if (!*revoked) return respond(error_reply(401, errc::unauthenticated, "the token is unknown or already revoked"));
+        respond(json_reply(200, {{"status", "ok"}}));
+      });
+  if (!submitted) respond(error_reply(503, errc::rate_limited, "the server is busy; try again shortly"));
+}
+
+}  // namespace mediation::app

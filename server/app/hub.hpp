@@ -1,0 +1,50 @@
+#pragma once
+// The hub maps thread id -> live subscribers. A broadcast is serialised once by the caller and
+// shared by every recipient. Thread-safe: recipients are snapshotted under a shard lock and
+// delivered to after it is released. The hub holds weak references; a subscriber that is gone
+// is pruned on the next publish.
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mediation::app {
+
+using frame_ptr = std::shared_ptr<const std::string>;
+
+class subscriber {
+ public:
+  virtual ~subscriber() = default;
+  // Called from any thread, in seq order per thread for stored events (seq > 0).
+  // Ephemeral pushes have seq 0; `origin` is the subscriber that caused them, or null.
+  virtual void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) = 0;
+  // Who may see `thread` may have changed: recheck and drop the subscription if no longer allowed.
+  virtual void access_changed(long long thread) = 0;
+};
+
+class hub {
+ public:
+  void add(long long thread, const std::shared_ptr<subscriber>& s);
+  void remove(long long thread, const subscriber* s);
+  void publish(long long thread, long long seq, const frame_ptr& frame, const void* origin = nullptr);
+  void access_changed(long long thread);
+  // Live subscriptions over all threads.
+  std::size_t size() const;
+
+ private:
+  static constexpr std::size_t shard_count = 16;
+  struct shard {
+    mutable std::mutex mutex;
+    std::unordered_map<long long, std::vector<std::weak_ptr<subscriber>>> threads;
+  };
+  shard& shard_for(long long thread) { return shards_[static_cast<std::size_t>(thread) % shard_count]; }
+  std::vector<std::shared_ptr<subscriber>> snapshot(long long thread);
+
+  shard shards_[shard_count];
+};
+
+}  // namespace mediation::app

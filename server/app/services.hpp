@@ -1,0 +1,47 @@
+#pragma once
+// What every request handler shares: the database workers, the batched writer, the hub and the
+// settings. Built once by main and passed by reference; thread-safe.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/app/hub.hpp"
+#include "server/store/batched_writer.hpp"
+#include "server/store/job_pool.hpp"
+
+namespace mediation::app {
+
+struct settings {
+  long long token_ttl_ms = 12LL * 3600 * 1000;
+  std::size_t max_subscriptions = 256;     // per connection
+  std::size_t max_pending_live = 10000;    // live events buffered per subscription while catching up
+  std::size_t max_in_flight = 4096;        // requests per connection awaiting the database
+  double rate_per_second = 1000;           // requests per connection, sustained
+  double rate_burst = 5000;                // requests per connection, burst
+  int replay_page = 500;                   // events per catch-up query
+};
+
+class services {
+ public:
+  services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
+           settings cfg)
+      : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg) {}
+
+  store::database& db;
+  store::job_pool& jobs;
+  store::batched_writer& writer;
+  hub& live;
+  const settings cfg;
+};
+
+// The push frame of a stored event, serialised once.
+frame_ptr event_frame(const store::stored_event& e);
+// The event as a JSON object (history answers).
+nlohmann::json event_json(const store::stored_event& e);
+// The batched writer's sink: fans committed events out through the hub.
+void publish_events(hub& h, const std::vector<store::stored_event>& events);
+
+}  // namespace mediation::app

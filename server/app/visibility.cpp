@@ -1,0 +1,41 @@
+#include "server/app/visibility.hpp"
+
+#include <algorithm>
+
+namespace mediation::app {
+
+namespace {
+
+bool handler_with(const store::case_access& c, long long org, std::initializer_list<std::string_view> statuses) {
+  return std::any_of(c.handlers.begin(), c.handlers.end(), [&](const auto& h) {
+    return h.org == org && std::find(statuses.begin(), statuses.end(), h.status) != statuses.end();
+  });
+}
+
+}  // namespace
+
+bool sees_by_membership(std::string_view role) noexcept {
+  return is_case_worker(role);
+}
+
+bool is_case_worker(std::string_view role) noexcept {
+  return role == roles::petition_officer || role == roles::leader || role == roles::mediator ||
+         role == roles::committee_mediator || role == roles::grid_worker;
+}
+
+bool can_see(const viewer& v, const store::case_access& c) noexcept {
+  if (std::find(c.invited.begin(), c.invited.end(), v.user_id) != c.invited.end()) return true;
+  if (!sees_by_membership(v.role)) return false;
+  return c.owner_org == v.org_id || handler_with(c, v.org_id, {"pending", "accepted"});
+}
+
+bool can_act(const viewer& v, const store::case_access& c) noexcept {
+  if (!is_case_worker(v.role)) return false;
+  return c.owner_org == v.org_id || handler_with(c, v.org_id, {"accepted"});
+}
+
+bool can_decide_handoff(const viewer& v, const store::case_access& c) noexcept {
+  return is_case_worker(v.role) && handler_with(c, v.org_id, {"pending"});
+}
+
+}  // namespace mediation::app

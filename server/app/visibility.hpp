@@ -1,0 +1,46 @@
+#pragma once
+// Who may see and act on a case: the one place where case visibility is decided. Pure functions
+// over facts loaded by store::access_by_case/access_by_thread; thread-safe.
+//
+// - Staff of an organisation that owns the case, or to which it was handed (pending or accepted),
+//   see it by membership. A declined or returned hand-over no longer grants it.
+// - Lawyers and judicial staff see only the cases they are personally invited to, whatever their
+//   organisation. Administrators set up the network and do not read case files by membership.
+// - Anyone invited to the case sees it.
+
+#include <string>
+#include <string_view>
+
+#include "server/store/case_repo.hpp"
+
+namespace mediation::app {
+
+namespace roles {
+inline constexpr std::string_view administrator = "administrator";
+inline constexpr std::string_view petition_officer = "petition_officer";
+inline constexpr std::string_view leader = "leader";
+inline constexpr std::string_view mediator = "mediator";
+inline constexpr std::string_view committee_mediator = "committee_mediator";
+inline constexpr std::string_view grid_worker = "grid_worker";
+inline constexpr std::string_view lawyer = "lawyer";
+inline constexpr std::string_view judicial = "judicial";
+}  // namespace roles
+
+struct viewer {
+  long long user_id = 0;
+  long long org_id = 0;
+  std::string role;
+};
+
+// Whether membership of an organisation lets this role see that organisation's cases.
+bool sees_by_membership(std::string_view role) noexcept;
+// Whether the role may register cases and hand them over, accept, decline and invite.
+bool is_case_worker(std::string_view role) noexcept;
+
+bool can_see(const viewer& v, const store::case_access& c) noexcept;
+// Hand over, invite: a case worker of the owning organisation or of an accepting handler.
+bool can_act(const viewer& v, const store::case_access& c) noexcept;
+// Accept or decline: a case worker of an organisation with a pending hand-over.
+bool can_decide_handoff(const viewer& v, const store::case_access& c) noexcept;
+
+}  // namespace mediation::app

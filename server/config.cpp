@@ -1,0 +1,133 @@
+#include "server/config.hpp"
+
+#include <charconv>
+#include <thread>
+
+namespace mediation {
+
+namespace {
+
+template <class T>
+bool to_number(const std::string& s, T& out, T min, T max) {
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || v < static_cast<long long>(min) ||
+      v > static_cast<long long>(max))
+    return false;
+  out = static_cast<T>(v);
+  return true;
+}
+
+bool parse_listen(const std::string& s, config& c) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned short port = 0;
+  if (!to_number<unsigned short>(s.substr(colon + 1), port, 0, 65535)) return false;
+  c.listen_host = host;
+  c.listen_port = port;
+  return true;
+}
+
+}  // namespace
+
+std::string usage() {
+  return R"(Usage: mediation-server [options]
+
+  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 picks a free port
+                         and prints "listening on HOST:PORT")
+  --db URL               SOCI connection string (default sqlite3://db=var/mediation.db;
+                         MySQL/MariaDB: mysql://db=NAME user=USER password=PASS host=HOST port=PORT)
+  --seed-demo            load the demo network if the database is empty
+  --threads N            I/O threads (default: one per core)
+  --log-level LEVEL      debug, info, warn or error (default info)
+  --web-root DIR         folder of the browser client served at / (default: the source tree's web-client/)
+  --max-frame BYTES      largest WebSocket frame accepted (default 1048576); larger ones close with 1009
+  --queue-frames N       outbound frames queued per connection before it counts as a slow consumer (default 4096)
+  --queue-bytes BYTES    outbound bytes queued per connection, likewise (default 16777216)
+  --idle-timeout SECONDS close a connection silent this long; pings are sent at half of it (default 60)
+  --token-ttl SECONDS    lifetime of a login token (default 43200)
+  --db-workers N         database reader threads and pooled connections (default 4)
+  --write-batch N        writes committed together at most (default 512)
+  --rate-limit N         requests per second per connection, sustained (default 1000)
+  --rate-burst N         requests per connection in a burst (default 5000)
+  --max-subscriptions N  thread subscriptions per connection (default 256)
+  --help                 this text
+)";
+}
+
+parsed_args parse_args(const std::vector<std::string>& args) {
+  parsed_args out;
+  config c;
+  auto fail = [&](std::string msg) {
+    out.error = std::move(msg);
+    return out;
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      out.help = true;
+      return out;
+    }
+    if (a == "--seed-demo") {
+      c.seed_demo = true;
+      continue;
+    }
+    std::string flag = a, value;
+    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      flag = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    } else {
+      if (a.rfind("--", 0) != 0) return fail("unexpected argument '" + a + "'");
+      if (i + 1 >= args.size()) return fail(a + " needs a value");
+      value = args[++i];
+    }
+    auto bad = [&](const std::string& what) { return fail(flag + ": " + what + " (got '" + value + "')"); };
+    unsigned long long n = 0;
+    if (flag == "--listen") {
+      if (!parse_listen(value, c)) return bad("expected HOST:PORT");
+    } else if (flag == "--db") {
+      if (value.rfind("sqlite3://", 0) != 0 && value.rfind("mysql://", 0) != 0)
+        return bad("expected sqlite3://db=PATH or mysql://db=NAME user=... host=...");
+      c.db_url = value;
+    } else if (flag == "--threads") {
+      if (!to_number<unsigned>(value, c.threads, 1, 256)) return bad("expected 1 to 256");
+    } else if (flag == "--log-level") {
+      if (!log::parse_level(value, c.log_level)) return bad("expected debug, info, warn or error");
+    } else if (flag == "--web-root") {
+      if (value.empty()) return bad("expected a folder");
+      c.web_root = value;
+    } else if (flag == "--max-frame") {
+      if (!to_number<std::size_t>(value, c.max_frame_bytes, 1024, 64 << 20)) return bad("expected 1024 to 67108864");
+    } else if (flag == "--queue-frames") {
+      if (!to_number<std::size_t>(value, c.ws_queue_frames, 16, 1 << 20)) return bad("expected 16 to 1048576");
+    } else if (flag == "--queue-bytes") {
+      if (!to_number<std::size_t>(value, c.ws_queue_bytes, 64 << 10, 1ULL << 30)) return bad("expected 65536 to 1073741824");
+    } else if (flag == "--idle-timeout") {
+      if (!to_number<unsigned>(value, c.idle_timeout_s, 2, 86400)) return bad("expected 2 to 86400 seconds");
+    } else if (flag == "--token-ttl") {
+      if (!to_number<unsigned long long>(value, n, 60, 365ULL * 86400)) return bad("expected 60 to 31536000 seconds");
+      c.app.token_ttl_ms = static_cast<long long>(n) * 1000;
+    } else if (flag == "--db-workers") {
+      if (!to_number<std::size_t>(value, c.db_workers, 1, 128)) return bad("expected 1 to 128");
+    } else if (flag == "--write-batch") {
+      if (!to_number<std::size_t>(value, c.write_batch, 1, 100000)) return bad("expected 1 to 100000");
+    } else if (flag == "--rate-limit") {
+      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
+      c.app.rate_per_second = static_cast<double>(n);
+    } else if (flag == "--rate-burst") {
+      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
+      c.app.rate_burst = static_cast<double>(n);
+    } else if (flag == "--max-subscriptions") {
+      if (!to_number<std::size_t>(value, c.app.max_subscriptions, 1, 100000)) return bad("expected 1 to 100000");
+    } else {
+      return fail("unknown option '" + flag + "' (see --help)");
+    }
+  }
+  if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  out.cfg = c;
+  return out;
+}
+
+}  // namespace mediation

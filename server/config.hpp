@@ -1,0 +1,44 @@
+#pragma once
+// The server's configuration: a typed struct with defaults, parsed once from the command line
+// and passed by constructor. No globals.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/app/services.hpp"
+#include "server/log.hpp"
+
+namespace mediation {
+
+struct config {
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  std::string db_url = "sqlite3://db=var/mediation.db";
+  bool seed_demo = false;
+  unsigned threads = 0;  // 0: one per hardware core
+  log::level log_level = log::level::info;
+  std::string web_root;  // default: the web-client/ folder of the source tree
+
+  std::size_t max_frame_bytes = 1 << 20;  // larger frames are refused with close 1009
+  std::size_t max_body_bytes = 64 << 10;  // HTTP request bodies
+  std::size_t ws_queue_frames = 4096;     // outbound frames queued per connection before it is a slow consumer
+  std::size_t ws_queue_bytes = 16 << 20;  // outbound bytes queued per connection, likewise
+  unsigned idle_timeout_s = 60;           // no frame nor pong for this long closes the connection
+  std::size_t db_workers = 4;             // database reader threads (and pooled connections)
+  std::size_t write_batch = 512;          // jobs per group commit at most
+  app::settings app;
+};
+
+struct parsed_args {
+  std::optional<config> cfg;  // empty on error or --help
+  std::string error;          // what was wrong, for the operator
+  bool help = false;
+};
+
+// Parses argv. Every flag is validated; an unknown flag or a bad value is an error.
+parsed_args parse_args(const std::vector<std::string>& args);
+std::string usage();
+
+}  // namespace mediation

@@ -1,0 +1,89 @@
+// mediation-server: wiring only. See docs/architecture.md.
+#include <csignal>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <soci/soci.h>
+
+#include "server/app/client.hpp"
+#include "server/app/http_api.hpp"
+#include "server/app/seed.hpp"
+#include "server/config.hpp"
+#include "server/log.hpp"
+#include "server/net/listener.hpp"
+#include "server/store/migrations.hpp"
+
+using namespace mediation;
+
+int main(int argc, char** argv) {
+  auto parsed = parse_args(std::vector<std::string>(argv + 1, argv + argc));
+  if (parsed.help) {
+    std::cout << usage();
+    return 0;
+  }
+  if (!parsed.cfg) {
+    std::cerr << "mediation-server: " << parsed.error << "\n(run mediation-server --help for the options)\n";
+    return 2;
+  }
+  config cfg = *parsed.cfg;
+  log::set_level(cfg.log_level);
+  if (cfg.web_root.empty())
+    cfg.web_root = std::filesystem::exists("web-client/index.html") ? "web-client" : MEDIATION_DEFAULT_WEB_ROOT;
+
+  try {
+    store::database db(cfg.db_url, cfg.db_workers);
+    {
+      soci::session sql(db.pool());
+      store::migrate(sql, db.kind());
+      if (cfg.seed_demo) app::seed_demo(sql);
+    }
+    app::hub hub;
+    store::batched_writer writer(
+        db, [&hub](const std::vector<store::stored_event>& events) { app::publish_events(hub, events); },
+        cfg.write_batch);
+    store::job_pool jobs(db, cfg.db_workers);
+    app::services svc(db, jobs, writer, hub, cfg.app);
+
+    boost::asio::io_context ioc(static_cast<int>(cfg.threads));
+    net::net_settings ns{cfg.max_frame_bytes, cfg.max_body_bytes, cfg.ws_queue_frames, cfg.ws_queue_bytes,
+                         cfg.idle_timeout_s, cfg.web_root};
+    net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc),
+                           [&svc](std::shared_ptr<net::connection> c) {
+                             return std::make_shared<app::client>(svc, std::move(c));
+                           });
+    std::promise<int> stop;
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&stop](const boost::system::error_code& ec, int sig) {
+      if (!ec) stop.set_value(sig);
+    });
+    listener.start();
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+
+    std::cout << "listening on " << listener.local_address() << std::endl;
+    log::info("listening", {{"addr", listener.local_address()}, {"threads", std::to_string(cfg.threads)},
+                            {"db", db.kind() == store::backend::sqlite ? "sqlite" : "mysql"}});
+
+    int sig = stop.get_future().get();
+    log::info("shutting down", {{"signal", std::to_string(sig)}});
+    listener.stop_accepting();
+    writer.stop();  // commits and acknowledges every write already queued
+    jobs.stop();
+    listener.close_all();
+    for (int i = 0; i < 30 && listener.open_connections() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ioc.stop();
+    for (auto& t : threads) t.join();
+    log::info("stopped");
+    return 0;
+  } catch (const std::exception& e) {
+    log::error("fatal", {{"error", e.what()}});
+    std::cerr << "mediation-server: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,65 @@
+#pragma once
+// The seam between the network layer and the application, free of Beast and Asio so that the
+// application's files compile without them. The network layer implements `connection` and
+// `http_responder`; the application implements `connection_handler` and `http_api`.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace mediation::net {
+
+using frame_ptr = std::shared_ptr<const std::string>;
+
+// One WebSocket connection. Thread-safe.
+class connection {
+ public:
+  virtual ~connection() = default;
+  // Queues a text frame. When the bounded outbound queue is full the client is a slow consumer:
+  // the connection is closed with 1008 (policy) and the frame dropped; the client resumes later
+  // with `since`.
+  virtual void send(frame_ptr frame) = 0;
+  // Runs `fn` on this connection's strand (inline when already on it).
+  virtual void dispatch(std::function<void()> fn) = 0;
+  // Closes with a WebSocket close code and reason.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+  // "address:port" of the peer (or of the forwarded client when behind a trusted proxy).
+  virtual const std::string& remote() const = 0;
+};
+
+// The application's side of one connection. Every call comes on the connection's strand.
+class connection_handler {
+ public:
+  virtual ~connection_handler() = default;
+  virtual void on_frame(std::string text) = 0;
+  virtual void on_close() = 0;
+};
+
+using handler_factory = std::function<std::shared_ptr<connection_handler>(std::shared_ptr<connection>)>;
+
+struct http_request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path, without the query string
+  std::string authorization;
+  std::string body;
+  std::string remote;
+};
+
+struct http_reply {
+  unsigned status = 200;
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+};
+
+// The application's HTTP endpoints (/api/..., /healthz).
+class http_api {
+ public:
+  virtual ~http_api() = default;
+  // Whether this API serves `target`; everything else is a static file.
+  virtual bool handles(const std::string& target) const = 0;
+  // Answers through `respond`, exactly once, from any thread.
+  virtual void handle(http_request request, std::function<void(http_reply)> respond) = 0;
+};
+
+}  // namespace mediation::net

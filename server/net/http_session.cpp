@@ -1,0 +1,113 @@
+#include <boost/asio/dispatch.hpp>
+
+#include "server/log.hpp"
+#include "server/net/sessions.hpp"
+#include "server/net/static_files.hpp"
+
+namespace mediation::net {
+
+namespace {
+constexpr auto read_timeout = std::chrono::seconds(30);  // a slow request (slow-loris) is cut off
+}
+
+void shared_state::add(const std::shared_ptr<ws_session>& s) {
+  bool refuse = false;
+  {
+    std::lock_guard lock(mutex);
+    refuse = closing;
+    if (!refuse) sockets.insert(s);
+  }
+  if (refuse) s->close(static_cast<std::uint16_t>(websocket::close_code::going_away), "server shutting down");
+}
+
+void shared_state::remove(const std::weak_ptr<ws_session>& s) {
+  std::lock_guard lock(mutex);
+  sockets.erase(s);
+}
+
+http_session::http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+void http_session::run() {
+  asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(state_->settings.max_body_bytes);
+  parser_->header_limit(16 * 1024);
+  stream_.expires_after(read_timeout);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec == http::error::body_limit) {
+    return send(http_reply{413, R"({"error":{"code":"too_large","message":"the request body is too large"}})", {}}, false);
+  }
+  if (ec) {
+    if (ec != beast::error::timeout && ec != asio::error::operation_aborted)
+      log::debug("http read failed", {{"remote", remote_}, {"error", ec.message()}});
+    return;
+  }
+  auto req = parser_->release();
+  std::string target(req.target());
+  if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+
+  if (websocket::is_upgrade(req)) {
+    if (target != "/ws") return send(http_reply{404, "Not found\n", "text/plain; charset=utf-8"}, false);
+    stream_.expires_never();
+    std::make_shared<ws_session>(stream_.release_socket(), state_, remote_)->run(std::move(req));
+    return;
+  }
+
+  const bool keep_alive = req.keep_alive();
+  if (state_->api->handles(target)) {
+    http_request r;
+    r.method = std::string(req.method_string());
+    r.target = target;
+    r.authorization = std::string(req[http::field::authorization]);
+    r.body = std::move(req.body());
+    r.remote = remote_;
+    auto self = shared_from_this();
+    state_->api->handle(std::move(r), [self, keep_alive](http_reply reply) {
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, keep_alive, reply = std::move(reply)]() mutable { self->send(std::move(reply), keep_alive); });
+    });
+    return;
+  }
+  if (req.method() != http::verb::get && req.method() != http::verb::head)
+    return send(http_reply{405, "Method not allowed\n", "text/plain; charset=utf-8"}, keep_alive);
+  send(serve_static(state_->settings.web_root, target), keep_alive);
+}
+
+void http_session::send(http_reply reply, bool keep_alive) {
+  response_ = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), 11);
+  response_->set(http::field::server, "mediation-server");
+  response_->set(http::field::content_type, reply.content_type);
+  response_->set(http::field::cache_control, "no-cache");
+  response_->set("X-Content-Type-Options", "nosniff");
+  response_->keep_alive(keep_alive);
+  response_->body() = std::move(reply.body);
+  response_->prepare_payload();
+  stream_.expires_after(read_timeout);
+  http::async_write(stream_, *response_,
+                    beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (ec) return;
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace mediation::net

@@ -1,0 +1,89 @@
+#include "server/net/listener.hpp"
+
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "server/log.hpp"
+#include "server/net/sessions.hpp"
+
+namespace mediation::net {
+
+struct listener::impl : std::enable_shared_from_this<listener::impl> {
+  impl(asio::io_context& ioc, std::shared_ptr<shared_state> state) : ioc(ioc), acceptor(asio::make_strand(ioc)), state(std::move(state)) {}
+
+  void do_accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+        log::warn("accept failed", {{"error", ec.message()}});
+      } else {
+        std::make_shared<http_session>(std::move(socket), self->state)->run();
+      }
+      self->do_accept();
+    });
+  }
+
+  asio::io_context& ioc;
+  tcp::acceptor acceptor;
+  std::shared_ptr<shared_state> state;
+};
+
+listener::listener(asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
+                   std::shared_ptr<http_api> api, handler_factory factory) {
+  auto state = std::make_shared<shared_state>();
+  state->settings = std::move(settings);
+  state->api = std::move(api);
+  state->factory = std::move(factory);
+  impl_ = std::make_shared<impl>(ioc, state);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error("--listen: '" + host + "' is not an IP address");
+  tcp::endpoint ep(address, port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+}
+
+listener::~listener() = default;
+
+std::string listener::local_address() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  std::string host = ep.address().to_string();
+  if (ep.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(ep.port());
+}
+
+void listener::start() {
+  asio::dispatch(impl_->acceptor.get_executor(), [self = impl_] { self->do_accept(); });
+}
+
+void listener::stop_accepting() {
+  asio::dispatch(impl_->acceptor.get_executor(), [self = impl_] {
+    beast::error_code ec;
+    self->acceptor.close(ec);
+  });
+}
+
+void listener::close_all() {
+  std::vector<std::shared_ptr<ws_session>> open;
+  {
+    std::lock_guard lock(impl_->state->mutex);
+    impl_->state->closing = true;
+    for (const auto& w : impl_->state->sockets)
+      if (auto s = w.lock()) open.push_back(std::move(s));
+  }
+  for (auto& s : open) s->close(static_cast<std::uint16_t>(websocket::close_code::going_away), "server shutting down");
+}
+
+std::size_t listener::open_connections() const {
+  std::lock_guard lock(impl_->state->mutex);
+  return impl_->state->sockets.size();
+}
+
+}  // namespace mediation::net

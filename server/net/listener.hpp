@@ -1,0 +1,50 @@
+#pragma once
+// Accepts TCP connections and runs an HTTP session on each; /ws upgrades to a WebSocket session.
+// Beast stays inside server/net/*.cpp: this header only forward-declares the io_context.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "server/net/connection.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace mediation::net {
+
+struct net_settings {
+  std::size_t max_frame_bytes = 1 << 20;
+  std::size_t max_body_bytes = 64 << 10;
+  std::size_t queue_frames = 4096;
+  std::size_t queue_bytes = 16 << 20;
+  unsigned idle_timeout_s = 60;
+  std::string web_root;
+};
+
+class listener {
+ public:
+  // Binds and listens at once; throws std::runtime_error when the address cannot be bound.
+  listener(boost::asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
+           std::shared_ptr<http_api> api, handler_factory factory);
+  ~listener();
+  listener(const listener&) = delete;
+  listener& operator=(const listener&) = delete;
+
+  // The bound address, e.g. "127.0.0.1:41234".
+  std::string local_address() const;
+  // Starts accepting. Thread-safe.
+  void start();
+  // Stops accepting new connections. Thread-safe.
+  void stop_accepting();
+  // Closes every open WebSocket with 1001 (going away). Thread-safe.
+  void close_all();
+  std::size_t open_connections() const;
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace mediation::net

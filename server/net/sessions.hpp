@@ -1,0 +1,99 @@
+#pragma once
+// Beast session classes. Internal to server/net: include only from server/net/*.cpp.
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "server/net/connection.hpp"
+#include "server/net/listener.hpp"
+
+namespace mediation::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class ws_session;
+
+// What every session of one listener shares. Thread-safe.
+struct shared_state {
+  net_settings settings;
+  std::shared_ptr<http_api> api;
+  handler_factory factory;
+
+  std::mutex mutex;
+  std::set<std::weak_ptr<ws_session>, std::owner_less<std::weak_ptr<ws_session>>> sockets;
+  bool closing = false;
+
+  void add(const std::shared_ptr<ws_session>& s);
+  void remove(const std::weak_ptr<ws_session>& s);
+};
+
+// One HTTP/1.1 connection: API calls, static files, and the /ws upgrade.
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state);
+  void run();
+
+ private:
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t);
+  void send(http_reply reply, bool keep_alive);
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t);
+  void do_close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<shared_state> state_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http::response<http::string_body>> response_;
+  std::string remote_;
+};
+
+// One WebSocket connection: a strand, a read loop, and a bounded outbound queue of shared frames.
+class ws_session : public std::enable_shared_from_this<ws_session>, public connection {
+ public:
+  ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote);
+  ~ws_session() override;
+  void run(http::request<http::string_body> req);
+
+  void send(frame_ptr frame) override;
+  void dispatch(std::function<void()> fn) override;
+  void close(std::uint16_t code, std::string reason) override;
+  const std::string& remote() const override { return remote_; }
+
+ private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t);
+  void do_write();
+  void on_write(beast::error_code ec, std::size_t);
+  void do_close(std::uint16_t code, std::string reason);
+  void finish();
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<shared_state> state_;
+  std::string remote_;
+  std::shared_ptr<connection_handler> handler_;
+  std::deque<frame_ptr> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  asio::steady_timer close_timer_;
+};
+
+}  // namespace mediation::net

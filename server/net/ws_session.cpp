@@ -1,0 +1,140 @@
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "server/log.hpp"
+#include "server/net/sessions.hpp"
+
+namespace mediation::net {
+
+namespace {
+// A connection asked to close gets this long to send its close frame before the socket is cut
+// (a client that stops reading never lets a close frame out).
+constexpr auto close_grace = std::chrono::seconds(2);
+}  // namespace
+
+ws_session::ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote)
+    : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)),
+      close_timer_(ws_.get_executor()) {}
+
+ws_session::~ws_session() = default;
+
+void ws_session::run(http::request<http::string_body> req) {
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout opt{};
+  opt.handshake_timeout = std::chrono::seconds(30);
+  opt.idle_timeout = std::chrono::seconds(state_->settings.idle_timeout_s);
+  opt.keep_alive_pings = true;  // ping at half the idle timeout; no pong means the peer is gone
+  ws_.set_option(opt);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "mediation-server"); }));
+  ws_.read_message_max(state_->settings.max_frame_bytes);
+  ws_.text(true);
+  ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+}
+
+void ws_session::on_accept(beast::error_code ec) {
+  if (ec) {
+    log::debug("websocket handshake failed", {{"remote", remote_}, {"error", ec.message()}});
+    return;
+  }
+  state_->add(shared_from_this());
+  handler_ = state_->factory(shared_from_this());
+  do_read();
+}
+
+void ws_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+}
+
+void ws_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big)
+      log::info("frame over the limit; closed with 1009", {{"remote", remote_}});
+    else if (ec != websocket::error::closed && ec != asio::error::operation_aborted)
+      log::debug("websocket read ended", {{"remote", remote_}, {"error", ec.message()}});
+    finish();
+    return;
+  }
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    do_close(static_cast<std::uint16_t>(websocket::close_code::bad_payload), "text frames only");
+    return;
+  }
+  std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (handler_ && !closing_) handler_->on_frame(std::move(text));
+  do_read();
+}
+
+void ws_session::send(frame_ptr frame) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    if (self->closing_ || self->finished_) return;
+    const auto& s = self->state_->settings;
+    if (self->queue_.size() >= s.queue_frames || self->queued_bytes_ + frame->size() > s.queue_bytes) {
+      log::warn("slow consumer disconnected", {{"remote", self->remote_},
+                                               {"queued", std::to_string(self->queue_.size())}});
+      self->do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error),
+                     "slow consumer; resume with since");
+      return;
+    }
+    self->queued_bytes_ += frame->size();
+    self->queue_.push_back(std::move(frame));
+    if (!self->writing_) self->do_write();
+  });
+}
+
+void ws_session::dispatch(std::function<void()> fn) { asio::dispatch(ws_.get_executor(), std::move(fn)); }
+
+void ws_session::close(std::uint16_t code, std::string reason) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+    self->do_close(code, std::move(reason));
+  });
+}
+
+void ws_session::do_write() {
+  writing_ = true;
+  ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+}
+
+void ws_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) {
+    finish();
+    return;
+  }
+  if (!queue_.empty()) {
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+  }
+  if (!queue_.empty() && !closing_) do_write();
+}
+
+void ws_session::do_close(std::uint16_t code, std::string reason) {
+  if (closing_ || finished_) return;
+  closing_ = true;
+  // Drop what is queued but not being written; the client resumes with `since`.
+  if (writing_ && queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
+  if (!writing_) queue_.clear();
+  websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
+  ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->finish(); });
+  close_timer_.expires_after(close_grace);
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: closed in time
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(self->ws_).close();
+    self->finish();
+  });
+}
+
+void ws_session::finish() {
+  if (finished_) return;
+  finished_ = true;
+  close_timer_.cancel();
+  queue_.clear();
+  queued_bytes_ = 0;
+  if (handler_) handler_->on_close();
+  state_->remove(weak_from_this());
+}
+
+}  // namespace mediation::net

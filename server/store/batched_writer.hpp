@@ -1,0 +1,99 @@
+#pragma once
+// The batched writer: every acknowledged write (posts, case changes, read markers, sessions)
+// goes through it. One thread with its own connection drains the queue and applies many jobs
+// in one transaction (group commit). Each job runs inside a savepoint, so a job that fails
+// (an application error such as forbidden) is rolled back alone and the rest of the batch
+// commits. Events a job appends get their thread's seq inside the transaction.
+//
+// After the commit, and only then, the writer thread calls the event sink with each job's
+// events (in commit order, so per thread in seq order) and then the job's completion. If the
+// commit fails, no event is published and every job completes with an internal error: nothing
+// that was not durably committed is ever acknowledged.
+//
+// submit() is thread-safe. Completions and the sink run on the writer thread and must not block.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/store/database.hpp"
+
+namespace mediation::store {
+
+// An event as stored in a thread.
+struct stored_event {
+  long long thread = 0;
+  long long seq = 0;
+  std::string kind;
+  long long at = 0;  // UTC ms
+  long long author_id = 0;
+  std::string author_name;
+  std::string data;  // JSON object text
+  std::optional<std::string> cmid;
+};
+
+// What a job sees while it runs inside the batch transaction.
+class write_context {
+ public:
+  write_context(soci::session& sql, long long now) : sql(sql), now(now) {}
+  soci::session& sql;
+  const long long now;  // the batch's timestamp, UTC ms
+  // Records an event the job appended (event_repo::append calls this).
+  void add_event(stored_event e) { events.push_back(std::move(e)); }
+  std::vector<stored_event> events;
+};
+
+struct writer_stats {
+  unsigned long long batches = 0, jobs = 0, failed_commits = 0;
+  std::size_t largest_batch = 0;
+};
+
+class batched_writer {
+ public:
+  using apply_fn = std::function<void(write_context&)>;
+  // Called once per job: error is null on success.
+  using done_fn = std::function<void(std::exception_ptr error, const std::vector<stored_event>& events)>;
+  using event_sink = std::function<void(const std::vector<stored_event>& events)>;
+
+  // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue.
+  batched_writer(database& db, event_sink sink, std::size_t max_batch = 512,
+                 std::size_t max_queued = 200000);
+  ~batched_writer();  // stop()
+  batched_writer(const batched_writer&) = delete;
+  batched_writer& operator=(const batched_writer&) = delete;
+
+  // Queues a job. Returns false (and never calls `done`) when the queue is full or the writer
+  // has stopped; the caller then answers "busy".
+  bool submit(apply_fn apply, done_fn done);
+  // Commits everything already queued, then joins the thread. Idempotent.
+  void stop();
+  writer_stats stats() const;
+
+ private:
+  struct job {
+    apply_fn apply;
+    done_fn done;
+  };
+  void run();
+  void run_batch(std::vector<job>& batch);
+
+  database& db_;
+  event_sink sink_;
+  std::size_t max_batch_, max_queued_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<job> queue_;
+  bool stopping_ = false;
+  writer_stats stats_;
+  std::unique_ptr<soci::session> sql_;
+  std::thread thread_;
+};
+
+}  // namespace mediation::store

@@ -1,0 +1,60 @@
+#pragma once
+// SQL for cases, their parties, hand-overs (case_orgs), invitations and threads.
+// Write functions run inside the batched writer's transaction. Throws soci errors.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/messages.hpp"
+#include "server/store/batched_writer.hpp"
+
+namespace mediation::store {
+
+// The facts that decide who may see a case (see app/visibility.hpp).
+struct case_access {
+  long long case_id = 0;
+  long long thread_id = 0;
+  long long owner_org = 0;
+  struct handler {
+    long long org = 0;
+    std::string status;  // pending, accepted, declined, returned
+  };
+  std::vector<handler> handlers;
+  std::vector<long long> invited;  // user ids
+};
+
+std::optional<case_access> access_by_case(soci::session& sql, long long case_id);
+std::optional<case_access> access_by_thread(soci::session& sql, long long thread_id);
+
+struct created_case {
+  long long id = 0, thread = 0;
+  std::string number;
+};
+// Inserts the case, its parties, its thread and a case number "<org short name>-<year>-<NNNNNN>"
+// counted per organisation and year (China Standard Time).
+created_case insert_case(write_context& ctx, long long org_id, long long created_by,
+                         const protocol::case_create_request& c);
+
+std::optional<protocol::case_view> find_case(soci::session& sql, long long case_id);
+// Ids of cases that `user_id` of `org_id` may see by organisation or invitation, newest first.
+// Candidates only: the caller applies app::can_see to each.
+std::vector<long long> candidate_cases(soci::session& sql, long long user_id, long long org_id,
+                                       bool by_org, int limit);
+
+void set_case_status(write_context& ctx, long long case_id, const std::string& status);
+// Records the first organisation to accept the case (首办责任), if none is recorded yet.
+void set_first_handler(write_context& ctx, long long case_id, long long org_id);
+
+void insert_handoff(write_context& ctx, long long case_id, long long to_org, long long from_org,
+                    const std::string& note, std::optional<long long> due_at, long long by);
+// The id of the hand-over of `case_id` to `org_id` in `status`, if any.
+std::optional<long long> find_handoff(soci::session& sql, long long case_id, long long org_id,
+                                      const std::string& status);
+void decide_handoff(write_context& ctx, long long handoff_id, const std::string& status,
+                    const std::optional<std::string>& reason, long long by);
+
+// Returns false when the user was already invited.
+bool insert_invite(write_context& ctx, long long case_id, long long user_id, long long by);
+
+}  // namespace mediation::store

@@ -1,0 +1,51 @@
+#pragma once
+// SQL for thread events and read markers. Functions taking write_context run inside the
+// batched writer's transaction; the others run on a job_pool session. All throw soci errors
+// on database failure.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/store/batched_writer.hpp"
+
+namespace mediation::store {
+
+struct author {
+  long long id = 0;
+  std::string name;
+};
+
+// Appends an event to `thread`, assigning the next seq, and records it in ctx. `data` is a JSON
+// object text. Returns the seq. The caller has checked that the thread exists.
+long long append_event(write_context& ctx, long long thread, const std::string& kind, const author& by,
+                       const std::string& data, const std::optional<std::string>& cmid = std::nullopt);
+
+// The seq of the message `by` already posted in `thread` with `cmid`, if any.
+std::optional<long long> find_cmid(soci::session& sql, long long thread, long long author_id,
+                                   const std::string& cmid);
+
+// The newest seq of `thread` (0 when it has no event).
+long long thread_head(soci::session& sql, long long thread);
+
+// Events with seq > after, in increasing seq, at most `limit`.
+std::vector<stored_event> events_after(soci::session& sql, long long thread, long long after, int limit);
+// Up to `limit` events with seq < before (or the newest when before is empty), increasing seq.
+std::vector<stored_event> events_before(soci::session& sql, long long thread,
+                                        std::optional<long long> before, int limit);
+
+struct read_marker {
+  long long user_id = 0;
+  std::string user_name;
+  long long seq = 0;
+  long long at = 0;
+};
+// Moves the user's marker forward to `seq` (never back). Returns the marker now stored.
+long long set_read_marker(write_context& ctx, long long thread, long long user_id, long long seq);
+std::vector<read_marker> read_markers(soci::session& sql, long long thread);
+
+// Records who did what to which case.
+void audit(write_context& ctx, std::optional<long long> user_id, const std::string& action,
+           std::optional<long long> case_id, const std::string& detail, const std::string& remote = "");
+
+}  // namespace mediation::store

@@ -1,0 +1,58 @@
+#include "server/store/job_pool.hpp"
+
+#include <soci/soci.h>
+
+#include "server/log.hpp"
+
+namespace mediation::store {
+
+job_pool::job_pool(database& db, std::size_t threads, std::size_t max_queued)
+    : db_(db), max_queued_(max_queued) {
+  for (std::size_t i = 0; i < (threads ? threads : 1); ++i) workers_.emplace_back([this] { run(); });
+}
+
+job_pool::~job_pool() { stop(); }
+
+bool job_pool::post(job j) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(j));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void job_pool::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  workers_.clear();
+}
+
+void job_pool::run() {
+  for (;;) {
+    job j;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      j = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    try {
+      soci::session sql(db_.pool());
+      db_.ensure_connected(sql);
+      j(sql);
+    } catch (const std::exception& e) {
+      log::error("database job failed", {{"error", e.what()}});
+    }
+  }
+}
+
+}  // namespace mediation::store

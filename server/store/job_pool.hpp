@@ -1,0 +1,46 @@
+#pragma once
+// Runs database work off the I/O threads: a fixed set of worker threads, each job run with a
+// soci::session leased from the database's connection pool for the job's duration.
+// post() is thread-safe. The queue is bounded: post() returns false when it is full or the
+// pool is stopped, and the caller answers "busy" instead of queueing without bound.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/store/database.hpp"
+
+namespace mediation::store {
+
+class job_pool {
+ public:
+  using job = std::function<void(soci::session&)>;
+
+  // `threads` workers; at most `max_queued` jobs waiting.
+  job_pool(database& db, std::size_t threads, std::size_t max_queued = 100000);
+  ~job_pool();  // stop()
+  job_pool(const job_pool&) = delete;
+  job_pool& operator=(const job_pool&) = delete;
+
+  // Queues `j`. The job must not throw; an exception that escapes is logged and swallowed.
+  bool post(job j);
+  // Runs the queued jobs, then joins the workers. Idempotent.
+  void stop();
+
+ private:
+  void run();
+
+  database& db_;
+  std::size_t max_queued_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<job> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace mediation::store
