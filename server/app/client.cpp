@@ -209,9 +209,22 @@ void client::replay(long long thread, unsigned long generation, const std::vecto
   auto it = subs_.find(thread);
   if (it == subs_.end() || it->second.generation != generation) return;
   auto& s = it->second;
+  auto conn = conn_.lock();
+  if (!conn) return;
   for (const auto& e : events) {
     if (e.seq != s.last + 1) continue;  // already sent (or before since)
-    send(event_frame(e));
+    auto frame = event_frame(e);
+    if (!conn->can_queue(frame->size())) {
+      // Flow control: a replay never overflows a reader that keeps up. Continue from the
+      // database once the outbound queue has drained; live events wait in `pending`.
+      s.catching_up = true;
+      conn->on_drained([self = shared_from_this(), thread, generation] {
+        auto it = self->subs_.find(thread);
+        if (it != self->subs_.end() && it->second.generation == generation) self->catch_up(thread);
+      });
+      return;
+    }
+    send(frame);
     s.last = e.seq;
   }
   if (static_cast<int>(events.size()) >= svc_.cfg.replay_page) {
@@ -222,6 +235,8 @@ void client::replay(long long thread, unsigned long generation, const std::vecto
 }
 
 void client::flush_pending(long long thread, subscription& s) {
+  auto conn = conn_.lock();
+  if (!conn) return;
   while (!s.pending.empty()) {
     auto [seq, frame] = s.pending.front();
     if (seq <= s.last) {
@@ -230,6 +245,14 @@ void client::flush_pending(long long thread, subscription& s) {
     }
     if (seq != s.last + 1) {
       catch_up(thread);  // a gap: fetch what is missing from the database first
+      return;
+    }
+    if (!conn->can_queue(frame->size())) {
+      conn->on_drained([self = shared_from_this(), thread, generation = s.generation] {
+        auto it = self->subs_.find(thread);
+        if (it != self->subs_.end() && it->second.generation == generation && !it->second.fetching)
+          self->flush_pending(thread, it->second);
+      });
       return;
     }
     s.pending.pop_front();

@@ -3,6 +3,7 @@
 // application's files compile without them. The network layer implements `connection` and
 // `http_responder`; the application implements `connection_handler` and `http_api`.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,12 @@ class connection {
   // the connection is closed with 1008 (policy) and the frame dropped; the client resumes later
   // with `since`.
   virtual void send(frame_ptr frame) = 0;
+  // Flow control for bulk sends such as a replay (strand only): whether a frame of `bytes` fits
+  // in half of the outbound queue's bounds, leaving the other half for replies and live pushes.
+  virtual bool can_queue(std::size_t bytes) const = 0;
+  // Runs `fn` on the strand once the outbound queue has drained (at once if it is empty).
+  // Strand only. Dropped if the connection closes first.
+  virtual void on_drained(std::function<void()> fn) = 0;
   // Runs `fn` on this connection's strand (inline when already on it).
   virtual void dispatch(std::function<void()> fn) = 0;
   // Closes with a WebSocket close code and reason.

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <vector>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -70,6 +71,8 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   void run(http::request<http::string_body> req);
 
   void send(frame_ptr frame) override;
+  bool can_queue(std::size_t bytes) const override;
+  void on_drained(std::function<void()> fn) override;
   void dispatch(std::function<void()> fn) override;
   void close(std::uint16_t code, std::string reason) override;
   const std::string& remote() const override { return remote_; }
@@ -90,6 +93,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   std::shared_ptr<connection_handler> handler_;
   std::deque<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;
+  std::vector<std::function<void()>> drain_waiters_;
   bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;

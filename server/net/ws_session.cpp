@@ -57,7 +57,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
   }
   if (!ws_.got_text()) {
     buffer_.consume(buffer_.size());
-    do_close(static_cast<std::uint16_t>(websocket::close_code::bad_payload), "text frames only");
+    do_close(static_cast<std::uint16_t>(websocket::close_code::unknown_data), "text frames only");
     return;
   }
   std::string text = beast::buffers_to_string(buffer_.data());
@@ -83,6 +83,20 @@ void ws_session::send(frame_ptr frame) {
   });
 }
 
+bool ws_session::can_queue(std::size_t bytes) const {
+  const auto& s = state_->settings;
+  return !closing_ && queue_.size() < s.queue_frames / 2 && queued_bytes_ + bytes <= s.queue_bytes / 2;
+}
+
+void ws_session::on_drained(std::function<void()> fn) {
+  if (closing_ || finished_) return;
+  if (queue_.empty()) {
+    asio::post(ws_.get_executor(), std::move(fn));
+    return;
+  }
+  drain_waiters_.push_back(std::move(fn));
+}
+
 void ws_session::dispatch(std::function<void()> fn) { asio::dispatch(ws_.get_executor(), std::move(fn)); }
 
 void ws_session::close(std::uint16_t code, std::string reason) {
@@ -106,7 +120,15 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
     queued_bytes_ -= queue_.front()->size();
     queue_.pop_front();
   }
-  if (!queue_.empty() && !closing_) do_write();
+  if (!queue_.empty() && !closing_) {
+    do_write();
+    return;
+  }
+  if (queue_.empty() && !drain_waiters_.empty() && !closing_) {
+    auto waiters = std::move(drain_waiters_);
+    drain_waiters_.clear();
+    for (auto& fn : waiters) fn();
+  }
 }
 
 void ws_session::do_close(std::uint16_t code, std::string reason) {
@@ -133,6 +155,7 @@ void ws_session::finish() {
   close_timer_.cancel();
   queue_.clear();
   queued_bytes_ = 0;
+  drain_waiters_.clear();
   if (handler_) handler_->on_close();
   state_->remove(weak_from_this());
 }

@@ -48,8 +48,8 @@ std::vector<std::string> split_statements(std::string_view sql) {
       current.push_back('\n');
     }
   }
-  auto rest = current.find_first_not_of(" \t\r\n");
-  if (rest != std::string::npos) out.push_back(current);
+  auto last = current.find_last_not_of(" \t\r\n");
+  if (last != std::string::npos) out.push_back(current.substr(0, last + 1));
   return out;
 }
 

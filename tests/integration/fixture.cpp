@@ -1,0 +1,72 @@
+#include "tests/integration/fixture.hpp"
+
+#include <iostream>
+
+namespace mediation::test {
+
+void server_test::SetUp() {
+  db_ = std::make_unique<test_db>(GetParam());
+  if (!db_->available()) GTEST_SKIP() << db_->skip_reason();
+  start_server();
+}
+
+void server_test::start_server() {
+  server_.reset();
+  std::vector<std::string> args{"--seed-demo"};
+  auto extra = extra_args();
+  args.insert(args.end(), extra.begin(), extra.end());
+  server_ = std::make_unique<server_process>(db_->url(), args, db_->dir() + "/server.log");
+}
+
+void server_test::TearDown() {
+  if (HasFailure() && server_) {
+    std::string log = server_->log();
+    if (log.size() > 6000) log = log.substr(log.size() - 6000);
+    std::cerr << "---- server log (tail) ----\n" << log << "\n";
+  }
+  server_.reset();
+  db_.reset();
+}
+
+std::string server_test::token_for(const std::string& username) {
+  auto it = tokens_.find(username);
+  if (it != tokens_.end()) return it->second;
+  auto r = http_request(port(), "POST", "/api/login", json{{"username", username}, {"password", "mediate"}}.dump());
+  auto j = r.json_body();
+  if (r.status != 200) throw std::runtime_error("login failed: " + r.body);
+  user_ids_[username] = j["user"]["id"].get<std::string>();
+  return tokens_[username] = j["token"].get<std::string>();
+}
+
+std::string server_test::user_id(const std::string& username) {
+  token_for(username);
+  return user_ids_.at(username);
+}
+
+std::unique_ptr<ws_client> server_test::connect_as(const std::string& username) {
+  auto c = std::make_unique<ws_client>(port());
+  auto r = c->request({{"type", "auth"}, {"token", token_for(username)}});
+  if (r.value("type", "") != "ok") throw std::runtime_error("auth failed: " + r.dump());
+  return c;
+}
+
+json server_test::create_case(ws_client& c, const std::string& title) {
+  auto r = c.request({{"type", "case.create"},
+                      {"title", title},
+                      {"category", "labour_wages"},
+                      {"channel", "visit"},
+                      {"description", "某建筑公司拖欠农民工工资三个月，涉及12人。"},
+                      {"parties", json::array({{{"role", "petitioner"}, {"name", "张三"}},
+                                               {{"role", "respondent"}, {"name", "某建筑公司"}}})}});
+  if (r.value("type", "") != "ok") throw std::runtime_error("case.create failed: " + r.dump());
+  return r["case"];
+}
+
+std::string server_test::org_id(ws_client& c, const std::string& name_en) {
+  auto r = c.request({{"type", "orgs.list"}});
+  for (const auto& o : r["orgs"])
+    if (o["name_en"] == name_en) return o["id"].get<std::string>();
+  throw std::runtime_error("no org " + name_en);
+}
+
+}  // namespace mediation::test

@@ -1,0 +1,56 @@
+#pragma once
+// The integration fixture: a fresh database (SQLite or MariaDB, by test parameter) and the real
+// server binary started on it with the demo network, on 127.0.0.1 port 0.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_db.hpp"
+#include "tests/support/ws_client.hpp"
+
+namespace mediation::test {
+
+class server_test : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // Extra flags for the server this test starts (default: none beyond --seed-demo).
+  virtual std::vector<std::string> extra_args() const { return {}; }
+
+  // (Re)starts the server on the same database.
+  void start_server();
+  unsigned short port() const { return server_->port(); }
+  // A connection logged in and authenticated as `username` (a demo account).
+  std::unique_ptr<ws_client> connect_as(const std::string& username);
+  std::string token_for(const std::string& username);
+  // Creates a case as `c`'s user and returns the case object.
+  json create_case(ws_client& c, const std::string& title = "拖欠工资纠纷");
+  // An org id by its English name.
+  std::string org_id(ws_client& c, const std::string& name_en);
+  std::string user_id(const std::string& username);
+
+  std::unique_ptr<test_db> db_;
+  std::unique_ptr<server_process> server_;
+  std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::string> user_ids_;
+};
+
+// "ok" replies carry the fields; a helper to print the whole frame on failure.
+#define EXPECT_OK(frame) EXPECT_EQ((frame).value("type", ""), "ok") << (frame).dump()
+#define ASSERT_OK(frame) ASSERT_EQ((frame).value("type", ""), "ok") << (frame).dump()
+#define EXPECT_ERROR(frame, code_text)                          \
+  do {                                                          \
+    const auto& f_ = (frame);                                   \
+    EXPECT_EQ(f_.value("type", ""), "error") << f_.dump();      \
+    EXPECT_EQ(f_.value("code", ""), code_text) << f_.dump();    \
+  } while (0)
+
+#define BACKEND_SUITE(name) \
+  INSTANTIATE_TEST_SUITE_P(backends, name, ::testing::ValuesIn(mediation::test::backends))
+
+}  // namespace mediation::test

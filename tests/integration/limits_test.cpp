@@ -1,0 +1,130 @@
+// Limits and failure paths: oversized frames, slow consumers, rate limits, internal errors.
+#include <soci/soci.h>
+#include <soci/mysql/soci-mysql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "tests/integration/fixture.hpp"
+
+namespace mediation::test {
+namespace {
+
+using limits = server_test;
+
+TEST_P(limits, a_2_mib_frame_is_refused_with_1009_and_stores_nothing) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li);
+  auto big = connect_as("officer.li");
+  json frame{{"type", "post"}, {"rid", "big"}, {"thread", kase["thread"]}, {"cmid", "big"},
+             {"body", std::string(2 * 1024 * 1024, 'x')}};
+  big->send(frame);
+  EXPECT_EQ(big->wait_closed(), 1009);
+  auto h = li->request({{"type", "history"}, {"thread", kase["thread"]}});
+  EXPECT_EQ(h["events"].size(), 1u);
+  // A frame just under the limit is a protocol-level error, not a close.
+  auto ok = connect_as("officer.li");
+  EXPECT_ERROR(ok->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "m"},
+                            {"body", std::string(900 * 1024, 'y')}}),
+               "too_large");
+  EXPECT_TRUE(ok->is_open());
+}
+
+class slow_consumer : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override {
+    // Bursts to a healthy reader stay under the queue bound (at most 100 writes per commit);
+    // a reader that stops overflows it once the kernel's socket buffers are full.
+    return {"--queue-frames", "400", "--queue-bytes", "1048576", "--write-batch", "100"};
+  }
+};
+
+TEST_P(slow_consumer, a_client_that_stops_reading_is_closed_while_others_keep_receiving) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li);
+  auto healthy = connect_as("leader.zhao");
+  // A client with a tiny receive buffer, which will stop reading.
+  auto slow = std::make_unique<ws_client>(port(), 4096);
+  ASSERT_OK(slow->request({{"type", "auth"}, {"token", token_for("leader.zhao")}}));
+  ASSERT_OK(slow->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(healthy->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  // The slow client reads nothing from here on. 1500 posts of 8 KiB (12 MiB): far more than
+  // its socket buffers and its outbound queue hold.
+  const int n = 1500;
+  const std::string body(8 * 1024, 'z');
+  for (int i = 0; i < n; ++i)
+    li->send({{"type", "post"}, {"rid", "p" + std::to_string(i)}, {"thread", kase["thread"]},
+              {"cmid", "s" + std::to_string(i)}, {"body", body}});
+  for (int i = 0; i < n; ++i) {
+    auto e = healthy->next_event(std::chrono::seconds(30));
+    ASSERT_TRUE(e) << "healthy subscriber stalled at " << i;
+    ASSERT_EQ((*e)["seq"], i + 2);
+  }
+  auto code = slow->wait_closed(std::chrono::seconds(15));
+  ASSERT_TRUE(code.has_value()) << "the slow consumer was not disconnected";
+  EXPECT_TRUE(*code == 1008 || *code == 1006) << *code;
+  // It resumes with since and gets everything.
+  auto again = connect_as("leader.zhao");
+  ASSERT_OK(again->request({{"type", "subscribe"}, {"thread", kase["thread"]}, {"since", 1}}));
+  for (int i = 0; i < n; ++i) {
+    auto e = again->next_event(std::chrono::seconds(30));
+    ASSERT_TRUE(e);
+    ASSERT_EQ((*e)["seq"], i + 2);
+  }
+}
+
+class rate_limit : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--rate-limit", "1", "--rate-burst", "5"}; }
+};
+
+TEST_P(rate_limit, a_connection_over_its_rate_gets_rate_limited_and_stays_open) {
+  auto c = connect_as("officer.li");  // auth used one token
+  int limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto r = c->request({{"type", "orgs.list"}});
+    if (r.value("code", "") == "rate_limited") ++limited;
+  }
+  EXPECT_GE(limited, 3);
+  EXPECT_TRUE(c->is_open());
+}
+
+TEST_P(limits, a_database_failure_is_an_internal_error_and_changes_nothing_else) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li);
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "1"}, {"body", "ok"}}));
+  {
+    // Break one table behind the server's back.
+    if (GetParam() == "sqlite") soci::register_factory_sqlite3(); else soci::register_factory_mysql();
+    soci::session sql(db_->url());
+    sql << "DROP TABLE read_markers";
+  }
+  EXPECT_ERROR(li->request({{"type", "read"}, {"thread", kase["thread"]}, {"seq", 2}}), "internal");
+  // Everything else still works, and what was stored is intact.
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "2"}, {"body", "still ok"}}));
+  auto h = li->request({{"type", "history"}, {"thread", kase["thread"]}});
+  ASSERT_EQ(h["events"].size(), 3u);
+  EXPECT_EQ(h["events"][2]["seq"], 3);
+}
+
+class few_subscriptions : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--max-subscriptions", "2"}; }
+};
+
+TEST_P(few_subscriptions, subscriptions_per_connection_are_bounded) {
+  auto li = connect_as("officer.li");
+  json a = create_case(*li), b = create_case(*li), c = create_case(*li);
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", a["thread"]}}));
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", b["thread"]}}));
+  EXPECT_ERROR(li->request({{"type", "subscribe"}, {"thread", c["thread"]}}), "rate_limited");
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", a["thread"]}}));  // again: no new slot
+  ASSERT_OK(li->request({{"type", "unsubscribe"}, {"thread", b["thread"]}}));
+  EXPECT_OK(li->request({{"type", "subscribe"}, {"thread", c["thread"]}}));
+}
+
+BACKEND_SUITE(limits);
+BACKEND_SUITE(slow_consumer);
+BACKEND_SUITE(rate_limit);
+BACKEND_SUITE(few_subscriptions);
+
+}  // namespace
+}  // namespace mediation::test

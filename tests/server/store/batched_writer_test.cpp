@@ -1,0 +1,125 @@
+// The batched writer on both backends: group commit, per-job rollback, ordered fan-out.
+#include <future>
+
+#include "protocol/errors.hpp"
+#include "server/app/seed.hpp"
+#include "server/store/batched_writer.hpp"
+#include "server/store/case_repo.hpp"
+#include "server/store/event_repo.hpp"
+#include "server/store/identity_repo.hpp"
+#include "tests/server/store/store_fixture.hpp"
+
+namespace mediation::store {
+namespace {
+
+using batched_writer_test = store_test;
+
+struct fixture_case {
+  long long thread;
+  author by;
+};
+
+fixture_case make_case(soci::session& sql) {
+  app::seed_demo(sql);
+  auto li = *find_user(sql, find_login(sql, "officer.li")->user_id);
+  soci::transaction tr(sql);
+  write_context ctx(sql, 1);
+  protocol::case_create_request req{"t", "other", "online", "", {}};
+  auto c = insert_case(ctx, li.org.id, li.id, req);
+  tr.commit();
+  return {c.thread, {li.id, li.name}};
+}
+
+TEST_P(batched_writer_test, commits_many_jobs_and_publishes_in_seq_order_after_commit) {
+  auto fc = make_case(*sql_);
+  std::mutex m;
+  std::vector<long long> published;
+  batched_writer writer(*db_, [&](const std::vector<stored_event>& events) {
+    std::lock_guard lock(m);
+    for (const auto& e : events) published.push_back(e.seq);
+  });
+  const int n = 500;
+  std::vector<std::promise<long long>> acks(n);
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(writer.submit(
+        [&, i](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", "c" + std::to_string(i)); },
+        [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) {
+          if (e || ev.size() != 1) acks[i].set_value(-1);
+          else acks[i].set_value(ev[0].seq);
+        }));
+  }
+  for (int i = 0; i < n; ++i) EXPECT_EQ(acks[i].get_future().get(), i + 1);
+  writer.stop();
+  std::vector<long long> expected(n);
+  for (int i = 0; i < n; ++i) expected[i] = i + 1;
+  EXPECT_EQ(published, expected);
+  auto st = writer.stats();
+  EXPECT_EQ(st.jobs, static_cast<unsigned long long>(n));
+  EXPECT_LT(st.batches, static_cast<unsigned long long>(n));  // grouped
+  EXPECT_EQ(thread_head(*sql_, fc.thread), n);
+}
+
+TEST_P(batched_writer_test, a_failing_job_is_rolled_back_alone) {
+  auto fc = make_case(*sql_);
+  std::vector<long long> published;
+  batched_writer writer(*db_, [&](const std::vector<stored_event>& events) {
+    for (const auto& e : events) published.push_back(e.seq);
+  });
+  std::promise<std::string> a, b, c;
+  // Submitted together so that they share a batch as far as timing allows; the outcome must
+  // not depend on it.
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("a")); },
+                [&](std::exception_ptr e, const auto&) { a.set_value(e ? "error" : "ok"); });
+  writer.submit(
+      [&](write_context& ctx) {
+        append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("b"));
+        throw protocol::error(protocol::errc::forbidden, "no");
+      },
+      [&](std::exception_ptr e, const auto& ev) { b.set_value(e && ev.empty() ? "error" : "ok"); });
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("c")); },
+                [&](std::exception_ptr e, const auto&) { c.set_value(e ? "error" : "ok"); });
+  EXPECT_EQ(a.get_future().get(), "ok");
+  EXPECT_EQ(b.get_future().get(), "error");
+  EXPECT_EQ(c.get_future().get(), "ok");
+  writer.stop();
+  EXPECT_EQ(published, (std::vector<long long>{1, 2}));
+  auto events = events_after(*sql_, fc.thread, 0, 10);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].cmid, "a");
+  EXPECT_EQ(events[1].cmid, "c");
+  EXPECT_EQ(events[1].seq, 2);  // the rolled-back job's seq was not consumed
+}
+
+TEST_P(batched_writer_test, a_statement_error_fails_its_job_only) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});
+  std::promise<bool> dup_failed, next_ok;
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("x")); },
+                [](std::exception_ptr, const auto&) {});
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("x")); },
+                [&](std::exception_ptr e, const auto&) { dup_failed.set_value(e != nullptr); });
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("y")); },
+                [&](std::exception_ptr e, const auto&) { next_ok.set_value(e == nullptr); });
+  EXPECT_TRUE(dup_failed.get_future().get());
+  EXPECT_TRUE(next_ok.get_future().get());
+  writer.stop();
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 2);
+}
+
+TEST_P(batched_writer_test, stop_commits_what_is_queued_then_refuses_more) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});
+  std::atomic<int> done{0};
+  for (int i = 0; i < 200; ++i)
+    writer.submit([&, i](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", "s" + std::to_string(i)); },
+                  [&](std::exception_ptr e, const auto&) { if (!e) ++done; });
+  writer.stop();
+  EXPECT_EQ(done.load(), 200);
+  EXPECT_FALSE(writer.submit([](write_context&) {}, [](std::exception_ptr, const auto&) {}));
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 200);
+}
+
+STORE_SUITE(batched_writer_test);
+
+}  // namespace
+}  // namespace mediation::store

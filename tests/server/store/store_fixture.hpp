@@ -1,0 +1,37 @@
+#pragma once
+// Storage test fixture: a fresh migrated database per test, on SQLite or MariaDB by parameter.
+
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "server/store/database.hpp"
+#include "server/store/migrations.hpp"
+#include "tests/support/test_db.hpp"
+
+namespace mediation::store {
+
+class store_test : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    tdb_ = std::make_unique<test::test_db>(GetParam());
+    if (!tdb_->available()) GTEST_SKIP() << tdb_->skip_reason();
+    db_ = std::make_unique<database>(tdb_->url(), 2);
+    sql_ = std::make_unique<soci::session>(db_->pool());
+    migrate(*sql_, db_->kind());
+  }
+  void TearDown() override {
+    sql_.reset();
+    db_.reset();
+    tdb_.reset();
+  }
+  std::unique_ptr<test::test_db> tdb_;
+  std::unique_ptr<database> db_;
+  std::unique_ptr<soci::session> sql_;
+};
+
+#define STORE_SUITE(name) \
+  INSTANTIATE_TEST_SUITE_P(backends, name, ::testing::ValuesIn(mediation::test::backends))
+
+}  // namespace mediation::store

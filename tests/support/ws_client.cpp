@@ -1,0 +1,142 @@
+#include "tests/support/ws_client.hpp"
+
+#include <stdexcept>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace mediation::test {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct ws_client::impl {
+  asio::io_context ioc;
+  websocket::stream<tcp::socket> ws{ioc};
+  beast::flat_buffer buffer;
+  bool reading = false;
+  bool open = true;
+  std::optional<int> close_code;
+  std::deque<json> frames;  // arrived, not yet taken
+  unsigned long rid_counter = 0;
+
+  void start_read() {
+    if (reading || !open) return;
+    reading = true;
+    ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
+      reading = false;
+      if (ec) {
+        open = false;
+        close_code = ws.reason().code != websocket::close_code::none ? static_cast<int>(ws.reason().code) : 1006;
+        return;
+      }
+      std::string text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      frames.push_back(json::parse(text, nullptr, false));
+      start_read();
+    });
+  }
+
+  // Runs the read pump until `done()` or the timeout.
+  template <class Pred>
+  bool pump(std::chrono::milliseconds timeout, Pred done) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+      if (!open && !reading) return done();
+      start_read();
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return false;
+      ioc.restart();
+      ioc.run_one_for(deadline - now);
+    }
+    return true;
+  }
+};
+
+ws_client::ws_client(unsigned short port, std::optional<int> receive_buffer) : impl_(std::make_unique<impl>()) {
+  auto& sock = impl_->ws.next_layer();
+  sock.open(tcp::v4());
+  if (receive_buffer) sock.set_option(asio::socket_base::receive_buffer_size(*receive_buffer));
+  sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  impl_->ws.read_message_max(64 << 20);
+  impl_->ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
+  impl_->ws.text(true);
+}
+
+ws_client::~ws_client() {
+  beast::error_code ec;
+  impl_->ws.next_layer().close(ec);
+}
+
+std::string ws_client::next_rid() { return "r" + std::to_string(++impl_->rid_counter); }
+
+void ws_client::send_text(const std::string& text) { impl_->ws.write(asio::buffer(text)); }
+
+void ws_client::send_binary(const std::string& bytes) {
+  impl_->ws.binary(true);
+  impl_->ws.write(asio::buffer(bytes));
+  impl_->ws.text(true);
+}
+
+json ws_client::request(json frame, std::chrono::milliseconds timeout) {
+  if (!frame.contains("rid")) frame["rid"] = next_rid();
+  const std::string rid = frame["rid"].get<std::string>();
+  send(frame);
+  json reply;
+  bool got = impl_->pump(timeout, [&] {
+    for (auto it = impl_->frames.begin(); it != impl_->frames.end(); ++it) {
+      if (it->is_object() && (it->value("type", "") == "ok" || it->value("type", "") == "error") &&
+          it->contains("rid") && (*it)["rid"] == rid) {
+        reply = std::move(*it);
+        impl_->frames.erase(it);
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!got) throw std::runtime_error("no reply to " + frame.value("type", "?") + " (rid " + rid + ")");
+  return reply;
+}
+
+std::optional<json> ws_client::next_event(std::chrono::milliseconds timeout) {
+  std::optional<json> out;
+  impl_->pump(timeout, [&] {
+    for (auto it = impl_->frames.begin(); it != impl_->frames.end(); ++it) {
+      if (it->is_object() && it->value("type", "") == "event") {
+        out = std::move(*it);
+        impl_->frames.erase(it);
+        return true;
+      }
+    }
+    return false;
+  });
+  return out;
+}
+
+std::optional<json> ws_client::next_frame(std::chrono::milliseconds timeout) {
+  std::optional<json> out;
+  impl_->pump(timeout, [&] {
+    if (impl_->frames.empty()) return false;
+    out = std::move(impl_->frames.front());
+    impl_->frames.pop_front();
+    return true;
+  });
+  return out;
+}
+
+std::optional<int> ws_client::wait_closed(std::chrono::milliseconds timeout) {
+  impl_->pump(timeout, [&] {
+    impl_->frames.clear();  // drain whatever is still coming
+    return !impl_->open;
+  });
+  return impl_->open ? std::nullopt : impl_->close_code;
+}
+
+bool ws_client::is_open() const { return impl_->open; }
+
+}  // namespace mediation::test
