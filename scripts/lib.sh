@@ -5,12 +5,19 @@ repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
 # Packages the server needs to build and run.
 build_packages=(
-  g++ cmake make pkg-config ccache
+  g++ cmake make ccache
   libboost1.81-dev libsoci-dev libmariadb-dev libsqlite3-dev
   nlohmann-json3-dev libsodium-dev libssl-dev libgtest-dev sqlite3
 )
-# Extra packages the test suite needs: a throwaway MariaDB.
-test_packages=(mariadb-server mariadb-client)
+# Extra packages the test suite needs: a throwaway MariaDB, and headless Chromium with a CJK
+# font for the browser tests (without one every Chinese character renders as an empty box).
+test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei)
+
+# Node.js and npm for the browser tests: Debian's unless a newer one is already installed.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  install_missing nodejs npm
+}
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

@@ -1,0 +1,150 @@
+// End-to-end: the browser client against a real server (SQLite, 127.0.0.1), in headless Chromium.
+// Two browsers chat live; a hand-over from the petition office is accepted by the committee in
+// another browser; after a server restart the client resumes with no gap and no duplicate; the
+// Chinese interface renders (screenshots kept under build/test-artifacts/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const serverBin = process.env.MEDIATION_SERVER_BIN;
+const artifacts = process.env.MEDIATION_ARTIFACTS || path.join(tmpdir(), 'mediation-artifacts');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+mkdirSync(artifacts, { recursive: true });
+
+let dir, server, port, browser;
+
+function startServer(listen) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(serverBin, ['--listen', listen, '--db', `sqlite3://db=${dir}/e2e.db`, '--seed-demo', '--threads', '2'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on 127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
+    });
+    child.stderr.on('data', () => {});
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}): ${out}`)); });
+  });
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+before(async () => {
+  assert.ok(serverBin, 'MEDIATION_SERVER_BIN must name the server binary');
+  dir = mkdtempSync(path.join(tmpdir(), 'mediation-e2e-'));
+  ({ child: server, port } = await startServer('127.0.0.1:0'));
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await stopServer(server);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function loginAs(username) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', 'mediate');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#conn-state[data-state=online]');
+  return page;
+}
+
+async function seqs(page) {
+  return page.$$eval('#timeline li[data-seq]', (lis) => lis.map((li) => Number(li.dataset.seq)));
+}
+
+test('a wrong password is refused in Chinese', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.fill('input[name=username]', 'officer.li');
+  await page.fill('input[name=password]', 'wrong');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#login-error:text("用户名或密码错误")');
+  await context.close();
+});
+
+test('register, chat live, hand over and accept, resume after a restart', async () => {
+  const li = await loginAs('officer.li');
+  assert.match(await li.textContent('#who'), /李明/);
+
+  await li.click('#new-case');
+  await li.fill('#case-form input[name=title]', '拖欠农民工工资');
+  await li.fill('#case-form input[name=petitioner]', '张三');
+  await li.fill('#case-form input[name=respondent]', '某建筑公司');
+  await li.fill('#case-form textarea[name=description]', '某建筑公司拖欠12名工人三个月工资。');
+  await li.click('#case-form button[value=ok]');
+  await li.waitForSelector('#timeline li.sys >> text=登记了案件');
+
+  // A second browser: the leader of the same bureau sees the case and chats live.
+  const zhao = await loginAs('leader.zhao');
+  await zhao.click('.case-item >> text=拖欠农民工工资');
+  await zhao.waitForSelector('#timeline li.sys >> text=登记了案件');
+  await li.fill('#message', '请赵主任关注此案。');
+  await li.press('#message', 'Enter');
+  await zhao.waitForSelector('#timeline li.msg >> text=请赵主任关注此案。');
+  await zhao.fill('#message', '收到，明天约谈双方。');
+  await zhao.press('#message', 'Enter');
+  await li.waitForSelector('#timeline li.msg:not(.pending) >> text=收到，明天约谈双方。');
+
+  // Hand-over to the labour committee, accepted in a third browser.
+  await li.click('#act-handoff');
+  await li.selectOption('#dlg-handoff select[name=to_org]', { label: '劳动争议调解委员会' });
+  await li.fill('#dlg-handoff textarea[name=note]', '请劳动调委会调处');
+  await li.click('#dlg-handoff button[value=ok]');
+  await li.waitForSelector('#timeline li.sys >> text=交办至 劳动争议调解委员会');
+  const zhang = await loginAs('committee.zhang');
+  await zhang.click('.case-item >> text=拖欠农民工工资');
+  await zhang.waitForSelector('#act-accept:visible');
+  await zhang.click('#act-accept');
+  await li.waitForSelector('#timeline li.sys >> text=已受理');
+  await zhao.waitForSelector('#timeline li.sys >> text=已受理');
+  await li.screenshot({ path: path.join(artifacts, 'e2e-case-room-zh.png') });
+
+  // The server restarts on the same port; the clients reconnect and resume with since.
+  const before = await seqs(zhao);
+  assert.equal(await stopServer(server), 0);
+  await zhao.waitForSelector('#conn-state[data-state=offline]');
+  ({ child: server } = await startServer(`127.0.0.1:${port}`));
+  await li.waitForSelector('#conn-state[data-state=online]', { timeout: 20000 });
+  await zhao.waitForSelector('#conn-state[data-state=online]', { timeout: 20000 });
+  await li.fill('#message', '重启之后继续。');
+  await li.press('#message', 'Enter');
+  await zhao.waitForSelector('#timeline li.msg >> text=重启之后继续。');
+  const afterSeqs = await seqs(zhao);
+  assert.deepEqual(afterSeqs, afterSeqs.slice().sort((a, b) => a - b), 'in seq order');
+  assert.equal(new Set(afterSeqs).size, afterSeqs.length, 'no duplicate');
+  assert.deepEqual(afterSeqs, Array.from({ length: afterSeqs.length }, (_, i) => i + 1), 'no gap');
+  assert.equal(afterSeqs.length, before.length + 1);
+
+  // English is one click away.
+  await zhao.click('#lang');
+  await zhao.waitForSelector('#act-handoff:text("Hand over")');
+  await zhao.waitForSelector('#timeline li.sys >> text=registered case');
+  await zhao.waitForSelector('#conn-state:text("Connected")');
+  await zhao.screenshot({ path: path.join(artifacts, 'e2e-case-room-en.png') });
+  for (const p of [li, zhao, zhang]) assert.deepEqual(p.errors, []);
+});

@@ -1,0 +1,500 @@
+// The browser client: login, case list, case room. Talks only the documented protocol
+// (protocol/README.md): POST /api/login, then one WebSocket at /ws.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+
+// ---- connection: one socket, requests by rid, automatic reconnect and resume ------------------
+
+class Connection {
+  constructor(token, handlers) {
+    this.token = token;
+    this.handlers = handlers;  // {onEvent, onState, onReady, onAuthFailed}
+    this.pending = new Map();  // rid -> {resolve, reject}
+    this.nextRid = 1;
+    this.retry = 0;
+    this.closedByUser = false;
+    this.open();
+  }
+
+  open() {
+    this.handlers.onState('connecting');
+    const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    this.ws = ws;
+    ws.onopen = async () => {
+      try {
+        const r = await this.request({ type: 'auth', token: this.token });
+        this.retry = 0;
+        this.handlers.onState('online');
+        this.handlers.onReady(r.user);
+      } catch (e) {
+        if (e.code === 'unauthenticated') { this.closedByUser = true; ws.close(); this.handlers.onAuthFailed(); }
+      }
+    };
+    ws.onmessage = (m) => {
+      let f;
+      try { f = JSON.parse(m.data); } catch { return; }
+      if (f.type === 'event') { this.handlers.onEvent(f); return; }
+      const p = this.pending.get(f.rid);
+      if (!p) return;
+      this.pending.delete(f.rid);
+      if (f.type === 'ok') p.resolve(f); else p.reject(Object.assign(new Error(f.message), { code: f.code }));
+    };
+    ws.onclose = () => {
+      for (const p of this.pending.values()) p.reject(Object.assign(new Error('disconnected'), { code: 'disconnected' }));
+      this.pending.clear();
+      if (this.closedByUser) return;
+      this.handlers.onState('offline');
+      const delay = Math.min(10000, 300 * 2 ** this.retry++) + Math.random() * 300;
+      setTimeout(() => this.open(), delay);
+    };
+  }
+
+  request(frame) {
+    const rid = String(this.nextRid++);
+    return new Promise((resolve, reject) => {
+      if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+        reject(Object.assign(new Error('disconnected'), { code: 'disconnected' }));
+        return;
+      }
+      this.pending.set(rid, { resolve, reject });
+      this.ws.send(JSON.stringify({ ...frame, rid }));
+    });
+  }
+
+  close() { this.closedByUser = true; if (this.ws) this.ws.close(); }
+}
+
+// ---- state -------------------------------------------------------------------------------------
+
+const state = {
+  token: sessionStorage.getItem('token'),
+  user: null,
+  conn: null,
+  orgs: [],
+  cases: [],
+  current: null,       // the open case
+  lastSeq: 0,          // newest seq shown for the open thread
+  oldestSeq: null,     // oldest seq loaded (for history paging)
+  outbox: new Map(),   // cmid -> body, posts not yet acknowledged (resent after a reconnect)
+  typingTimer: null,
+  lastTypingSent: 0,
+  reads: new Map(),    // user id -> {name, seq}
+  events: new Map(),   // seq -> event, the open thread's loaded events (re-rendered on a language switch)
+  connState: '',
+};
+
+// ---- login -------------------------------------------------------------------------------------
+
+async function login(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  $('login-error').textContent = '';
+  const res = await fetch('/api/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value }),
+  }).catch(() => null);
+  if (!res || !res.ok) { $('login-error').textContent = t('login_failed'); return; }
+  const body = await res.json();
+  state.token = body.token;
+  sessionStorage.setItem('token', body.token);
+  form.password.value = '';
+  start();
+}
+
+async function logout() {
+  if (state.token) await fetch('/api/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + state.token } }).catch(() => {});
+  sessionStorage.removeItem('token');
+  state.token = null;
+  if (state.conn) state.conn.close();
+  location.reload();
+}
+
+function showLogin() {
+  $('login-view').hidden = false;
+  $('work-view').hidden = true;
+  $('logout').hidden = true;
+  $('who').textContent = '';
+  $('conn-state').textContent = '';
+}
+
+function start() {
+  if (!state.token) { showLogin(); return; }
+  $('login-view').hidden = true;
+  $('work-view').hidden = false;
+  $('logout').hidden = false;
+  state.conn = new Connection(state.token, {
+    onState: (s) => { state.connState = s; renderHeader(); },
+    onAuthFailed: () => { sessionStorage.removeItem('token'); state.token = null; showLogin(); },
+    onReady: async (user) => {
+      state.user = user;
+      renderHeader();
+      await refreshCases();
+      if (state.current) await resubscribe();
+    },
+    onEvent,
+  });
+}
+
+function renderHeader() {
+  $('conn-state').textContent = state.connState ? t(state.connState) : '';
+  $('conn-state').dataset.state = state.connState;
+  const u = state.user;
+  $('who').textContent = u ? `${u.name} · ${t('role_' + u.role)} · ${u.org.name}` : '';
+}
+
+// Everything drawn from data, drawn again in the current language.
+function rerender() {
+  renderHeader();
+  renderCases();
+  if (!state.current) return;
+  renderCaseHead();
+  renderReads();
+  const tl = $('timeline');
+  const pending = [...tl.querySelectorAll('li.pending')];
+  tl.replaceChildren(...[...state.events.keys()].sort((a, b) => a - b).map((seq) => eventElement(state.events.get(seq))), ...pending);
+}
+
+// ---- case list ---------------------------------------------------------------------------------
+
+async function refreshCases() {
+  const [orgs, list] = await Promise.all([
+    state.conn.request({ type: 'orgs.list' }),
+    state.conn.request({ type: 'case.list' }),
+  ]);
+  state.orgs = orgs.orgs;
+  state.cases = list.cases;
+  renderCases();
+}
+
+function renderCases() {
+  const ul = $('case-list');
+  ul.replaceChildren();
+  $('no-cases').hidden = state.cases.length > 0;
+  for (const c of state.cases) {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'case-item' + (state.current && state.current.id === c.id ? ' active' : '');
+    b.dataset.caseId = c.id;
+    const title = document.createElement('strong');
+    title.textContent = c.title;
+    const meta = document.createElement('span');
+    meta.className = 'muted small';
+    meta.textContent = `${c.number} · ${t('st_' + c.status)}`;
+    b.append(title, meta);
+    b.addEventListener('click', () => openCase(c.id));
+    li.append(b);
+    ul.append(li);
+  }
+}
+
+// ---- case room ---------------------------------------------------------------------------------
+
+async function openCase(id) {
+  const r = await state.conn.request({ type: 'case.get', case: id });
+  if (state.current && state.current.thread !== r.case.thread)
+    state.conn.request({ type: 'unsubscribe', thread: state.current.thread }).catch(() => {});
+  state.current = r.case;
+  state.lastSeq = 0;
+  state.oldestSeq = null;
+  state.reads.clear();
+  state.events.clear();
+  $('timeline').replaceChildren();
+  $('room-empty').hidden = true;
+  $('room-body').hidden = false;
+  renderCaseHead();
+  renderCases();
+  // The newest page of history, then live events from there on.
+  const h = await state.conn.request({ type: 'history', thread: state.current.thread, limit: 50 });
+  for (const e of h.events) showEvent(e);
+  await resubscribe();
+  const reads = await state.conn.request({ type: 'read.list', thread: state.current.thread });
+  for (const m of reads.reads) state.reads.set(m.user.id, { name: m.user.name, seq: m.seq });
+  renderReads();
+  markRead();
+  $('message').focus();
+}
+
+async function resubscribe() {
+  const c = state.current;
+  await state.conn.request({ type: 'subscribe', thread: c.thread, since: state.lastSeq });
+  // Posts that were not acknowledged before a disconnect are sent again with the same cmid:
+  // the server stores each at most once.
+  for (const [cmid, body] of state.outbox) sendPost(cmid, body);
+}
+
+function renderCaseHead() {
+  const c = state.current;
+  $('room-title').textContent = c.title;
+  const handlers = c.handlers.map((h) => `${h.org.name}（${t('hs_' + h.status)}）`).join('，');
+  $('room-meta').textContent = `${c.number} · ${c.org.name} · ${t('st_' + c.status)}` + (handlers ? ` · ${handlers}` : '');
+  const mine = state.user.org.id;
+  const worker = ['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker'].includes(state.user.role);
+  const pending = c.handlers.some((h) => h.org.id === mine && h.status === 'pending');
+  const acting = c.org.id === mine || c.handlers.some((h) => h.org.id === mine && h.status === 'accepted');
+  $('act-handoff').hidden = !(worker && acting);
+  $('act-invite').hidden = !(worker && acting);
+  $('act-accept').hidden = !(worker && pending);
+  $('act-decline').hidden = !(worker && pending);
+}
+
+function describe(e) {
+  const d = e.data || {};
+  const author = e.author ? e.author.name : '';
+  switch (e.kind) {
+    case 'created': return t('ev_created', { author, number: d.case ? d.case.number : '' });
+    case 'handed_over': return t('ev_handed_over', { author, to: d.to_org.name, due: d.due ? t('due_suffix', { due: d.due.slice(0, 10) }) : '' });
+    case 'accepted': return t('ev_accepted', { org: d.org.name, first: d.first_handler ? t('first_handler') : '' });
+    case 'declined': return t('ev_declined', { org: d.org.name, reason: d.reason });
+    case 'invited': return t('ev_invited', { author, user: d.user.name });
+    default: return e.kind;
+  }
+}
+
+function eventElement(e) {
+  const li = document.createElement('li');
+  li.dataset.seq = e.seq;
+  const when = document.createElement('time');
+  when.dateTime = e.at;
+  when.textContent = new Date(e.at).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  if (e.kind === 'message') {
+    li.className = 'msg' + (e.author && state.user && e.author.id === state.user.id ? ' mine' : '');
+    const who = document.createElement('span');
+    who.className = 'author';
+    who.textContent = e.author.name;
+    const body = document.createElement('p');
+    body.textContent = e.data.body;
+    li.append(who, when, body);
+  } else {
+    li.className = 'sys';
+    const text = document.createElement('span');
+    text.textContent = describe(e);
+    li.append(text, when);
+  }
+  return li;
+}
+
+// Shows a stored event once, in seq order (history pages may arrive before or after live events).
+function showEvent(e) {
+  const tl = $('timeline');
+  if (state.events.has(e.seq)) return;
+  state.events.set(e.seq, e);
+  const el = eventElement(e);
+  const after = [...tl.children].find((li) => Number(li.dataset.seq) > e.seq);
+  const atBottom = tl.scrollHeight - tl.scrollTop - tl.clientHeight < 40;
+  tl.insertBefore(el, after || null);
+  if (e.seq > state.lastSeq) state.lastSeq = e.seq;
+  if (state.oldestSeq === null || e.seq < state.oldestSeq) state.oldestSeq = e.seq;
+  if (e.kind === 'message' && e.data && state.outbox.has(e.data.cmid) && e.author.id === state.user.id) {
+    state.outbox.delete(e.data.cmid);
+    const pending = tl.querySelector(`li.pending[data-cmid="${CSS.escape(e.data.cmid)}"]`);
+    if (pending) pending.remove();
+  }
+  if (!after && atBottom) tl.scrollTop = tl.scrollHeight;
+}
+
+async function loadOlder() {
+  if (!state.current || state.oldestSeq === null || state.oldestSeq <= 1 || state.loadingOlder) return;
+  state.loadingOlder = true;
+  const tl = $('timeline');
+  const before = tl.scrollHeight;
+  try {
+    const h = await state.conn.request({ type: 'history', thread: state.current.thread, before: state.oldestSeq, limit: 50 });
+    for (const e of h.events) showEvent(e);
+    tl.scrollTop += tl.scrollHeight - before;
+  } finally {
+    state.loadingOlder = false;
+  }
+}
+
+function onEvent(e) {
+  if (!state.current || e.thread !== state.current.thread) return;
+  if (e.kind === 'typing') {
+    $('typing').textContent = t('typing', { name: e.author.name });
+    clearTimeout(state.typingTimer);
+    state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
+    return;
+  }
+  if (e.kind === 'read') {
+    state.reads.set(e.author.id, { name: e.author.name, seq: e.data.seq });
+    renderReads();
+    return;
+  }
+  if (e.kind === 'unsubscribed') {
+    $('room-meta').textContent = t('revoked');
+    refreshCases();
+    return;
+  }
+  if (e.author && e.kind === 'message') $('typing').textContent = '';
+  showEvent(e);
+  if (e.kind !== 'message') {
+    state.conn.request({ type: 'case.get', case: state.current.id })
+      .then((r) => { state.current = r.case; renderCaseHead(); })
+      .catch(() => {});
+    refreshCases().catch(() => {});
+  }
+  if (document.visibilityState === 'visible') markRead();
+}
+
+function renderReads() {
+  const list = [...state.reads.values()].map((r) => `${r.name} #${r.seq}`).join('，');
+  $('reads').textContent = list ? t('read_by', { list }) : '';
+}
+
+function markRead() {
+  if (!state.current || !state.lastSeq) return;
+  const mine = state.reads.get(state.user.id);
+  if (mine && mine.seq >= state.lastSeq) return;
+  state.conn.request({ type: 'read', thread: state.current.thread, seq: state.lastSeq }).catch(() => {});
+}
+
+// ---- composing ----------------------------------------------------------------------------------
+
+function newCmid() {
+  return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).slice(0, 64);
+}
+
+function sendPost(cmid, body) {
+  state.conn.request({ type: 'post', thread: state.current.thread, cmid, body })
+    .then(() => {})
+    .catch(() => {});  // kept in the outbox; resent after the reconnect
+}
+
+function submitMessage(ev) {
+  ev.preventDefault();
+  const input = $('message');
+  const body = input.value.trim();
+  if (!body || !state.current) return;
+  const cmid = newCmid();
+  state.outbox.set(cmid, body);
+  const li = document.createElement('li');
+  li.className = 'msg mine pending';
+  li.dataset.cmid = cmid;
+  const p = document.createElement('p');
+  p.textContent = body;
+  const s = document.createElement('span');
+  s.className = 'muted small';
+  s.textContent = t('sending');
+  li.append(p, s);
+  $('timeline').append(li);
+  $('timeline').scrollTop = $('timeline').scrollHeight;
+  input.value = '';
+  sendPost(cmid, body);
+}
+
+function onComposerKey(ev) {
+  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+    ev.preventDefault();
+    $('composer').requestSubmit();
+    return;
+  }
+  const now = Date.now();
+  if (state.current && now - state.lastTypingSent > 3000) {
+    state.lastTypingSent = now;
+    state.conn.request({ type: 'typing', thread: state.current.thread }).catch(() => {});
+  }
+}
+
+// ---- dialogs: new case, hand-over, decline, invite ---------------------------------------------
+
+function runDialog(id, prepare, submit) {
+  const dlg = $(id);
+  const form = dlg.querySelector('form');
+  const err = form.querySelector('.error');
+  err.textContent = '';
+  form.reset();
+  if (prepare) prepare(form);
+  form.onsubmit = async (ev) => {
+    if (ev.submitter && ev.submitter.value === 'cancel') return;
+    ev.preventDefault();
+    try {
+      await submit(form);
+      dlg.close();
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  };
+  dlg.showModal();
+}
+
+function newCase() {
+  runDialog('dlg-case', null, async (f) => {
+    const parties = [];
+    if (f.petitioner.value.trim()) parties.push({ role: 'petitioner', name: f.petitioner.value.trim() });
+    if (f.respondent.value.trim()) parties.push({ role: 'respondent', name: f.respondent.value.trim() });
+    const r = await state.conn.request({
+      type: 'case.create', title: f.title.value.trim(), category: f.category.value, channel: f.channel.value,
+      description: f.description.value, parties,
+    });
+    await refreshCases();
+    await openCase(r.case.id);
+  });
+}
+
+function handoff() {
+  runDialog('dlg-handoff', (f) => {
+    const select = f.to_org;
+    select.replaceChildren();
+    for (const o of state.orgs) {
+      if (o.id === state.user.org.id || o.id === state.current.org.id) continue;
+      const opt = document.createElement('option');
+      opt.value = o.id;
+      opt.textContent = lang === 'en' && o.name_en ? o.name_en : o.name;
+      select.append(opt);
+    }
+  }, async (f) => {
+    const req = { type: 'case.handoff', case: state.current.id, to_org: f.to_org.value, note: f.note.value };
+    if (f.due.value) req.due = f.due.value;
+    const r = await state.conn.request(req);
+    state.current = r.case;
+    renderCaseHead();
+  });
+}
+
+async function decide(accept) {
+  if (accept) {
+    const r = await state.conn.request({ type: 'case.accept', case: state.current.id });
+    state.current = r.case;
+    renderCaseHead();
+    return;
+  }
+  runDialog('dlg-decline', null, async (f) => {
+    await state.conn.request({ type: 'case.decline', case: state.current.id, reason: f.reason.value });
+  });
+}
+
+async function invite() {
+  const users = await state.conn.request({ type: 'users.list' });
+  runDialog('dlg-invite', (f) => {
+    f.user.replaceChildren();
+    for (const u of users.users) {
+      const opt = document.createElement('option');
+      opt.value = u.id;
+      opt.textContent = `${u.name} · ${t('role_' + u.role)} · ${u.org.name}`;
+      f.user.append(opt);
+    }
+  }, async (f) => {
+    const r = await state.conn.request({ type: 'case.invite', case: state.current.id, user: f.user.value });
+    state.current = r.case;
+  });
+}
+
+// ---- wiring ----------------------------------------------------------------------------------------
+
+$('lang').addEventListener('click', () => { toggleLanguage(); rerender(); });
+$('logout').addEventListener('click', logout);
+$('login-form').addEventListener('submit', login);
+$('new-case').addEventListener('click', newCase);
+$('composer').addEventListener('submit', submitMessage);
+$('message').addEventListener('keydown', onComposerKey);
+$('timeline').addEventListener('scroll', () => { if ($('timeline').scrollTop < 30) loadOlder(); });
+$('act-handoff').addEventListener('click', handoff);
+$('act-accept').addEventListener('click', () => decide(true));
+$('act-decline').addEventListener('click', () => decide(false));
+$('act-invite').addEventListener('click', invite);
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') markRead(); });
+
+applyLanguage();
+start();
