@@ -150,10 +150,10 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
     store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
     auto view = load_case(ctx.sql, case_id);
     const long long thread = access.thread_id;
-    return [self, rid, view = std::move(view), thread, accept] {
+    return [self, rid, view = std::move(view), thread, accept, by] {
       self->reply_ok(rid, {{"case", view}});
       // The declining organisation no longer sees the case: its live subscriptions end.
-      if (!accept) self->svc().live.access_changed(thread);
+      if (!accept) self->svc().live.access_changed(thread, actor{by.id, by.name});
     };
   });
 }

@@ -339,16 +339,16 @@ void client::broadcast_ephemeral(long long thread, const frame_ptr& frame) {
   svc_.live.publish(thread, 0, frame, this);
 }
 
-void client::access_changed(long long thread) {
+void client::access_changed(long long thread, const actor& by) {
   auto conn = conn_.lock();
   if (!conn) return;
   auto self = shared_from_this();
-  conn->dispatch([self, conn, thread] {
+  conn->dispatch([self, conn, thread, by] {
     auto it = self->subs_.find(thread);
     if (it == self->subs_.end() || !self->user_) return;
     const unsigned long generation = it->second.generation;
     const viewer v = self->as_viewer();
-    self->svc_.jobs.post([self, conn, thread, generation, v](soci::session& sql) {
+    self->svc_.jobs.post([self, conn, thread, generation, v, by](soci::session& sql) {
       bool visible = false;
       try {
         auto access = store::access_by_thread(sql, thread);
@@ -357,7 +357,7 @@ void client::access_changed(long long thread) {
         visible = false;  // fail closed
       }
       if (visible) return;
-      conn->dispatch([self, thread, generation] {
+      conn->dispatch([self, thread, generation, by] {
         auto it = self->subs_.find(thread);
         if (it == self->subs_.end() || it->second.generation != generation) return;
         self->drop(thread, generation);
@@ -365,7 +365,7 @@ void client::access_changed(long long thread) {
                          {"thread", protocol::id_to_wire(thread)},
                          {"kind", "unsubscribed"},
                          {"at", format_rfc3339(now_millis())},
-                         {"author", nullptr},
+                         {"author", {{"id", protocol::id_to_wire(by.id)}, {"name", by.name}}},
                          {"data", {{"reason", "access_revoked"}}}};
         self->send_text(protocol::dump(j));
       });

@@ -43,7 +43,7 @@ class client final : public subscriber,
   void on_close() override;
   // subscriber
   void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) override;
-  void access_changed(long long thread) override;
+  void access_changed(long long thread, const actor& by) override;
 
   // ---- for the verb handlers (strand only) ----
   services& svc() { return svc_; }

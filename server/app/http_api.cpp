@@ -58,8 +58,9 @@ void http_api::handle(net::http_request request, std::function<void(net::http_re
 void http_api::healthz(std::function<void(net::http_reply)> respond) {
   bool queued = svc_.jobs.post([respond](soci::session& sql) {
     try {
-      int one = 0;
-      sql << "SELECT 1", soci::into(one);
+      // Reaching the schema, not just the connection: a database that lost its tables is not healthy.
+      int version = 0;
+      sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
       respond(json_reply(200, {{"status", "ok"}}));
     } catch (const std::exception& e) {
       respond(json_reply(503, {{"status", "unavailable"}, {"error", e.what()}}));

@@ -52,8 +52,8 @@ void hub::publish(long long thread, long long seq, const frame_ptr& frame, const
   for (const auto& s : snapshot(thread)) s->deliver(thread, seq, frame, origin);
 }
 
-void hub::access_changed(long long thread) {
-  for (const auto& s : snapshot(thread)) s->access_changed(thread);
+void hub::access_changed(long long thread, const actor& by) {
+  for (const auto& s : snapshot(thread)) s->access_changed(thread, by);
 }
 
 std::size_t hub::size() const {

@@ -16,14 +16,21 @@ namespace mediation::app {
 
 using frame_ptr = std::shared_ptr<const std::string>;
 
+// Who caused a change (the author of the push that reports it).
+struct actor {
+  long long id = 0;
+  std::string name;
+};
+
 class subscriber {
  public:
   virtual ~subscriber() = default;
   // Called from any thread, in seq order per thread for stored events (seq > 0).
   // Ephemeral pushes have seq 0; `origin` is the subscriber that caused them, or null.
   virtual void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) = 0;
-  // Who may see `thread` may have changed: recheck and drop the subscription if no longer allowed.
-  virtual void access_changed(long long thread) = 0;
+  // Who may see `thread` may have changed (by `by`'s decision): recheck and drop the subscription
+  // if no longer allowed.
+  virtual void access_changed(long long thread, const actor& by) = 0;
 };
 
 class hub {
@@ -31,7 +38,7 @@ class hub {
   void add(long long thread, const std::shared_ptr<subscriber>& s);
   void remove(long long thread, const subscriber* s);
   void publish(long long thread, long long seq, const frame_ptr& frame, const void* origin = nullptr);
-  void access_changed(long long thread);
+  void access_changed(long long thread, const actor& by);
   // Live subscriptions over all threads.
   std::size_t size() const;
 

@@ -142,6 +142,9 @@ TEST_P(cases, decline_needs_a_reason_and_removes_visibility) {
   auto u = liu->next_event();
   ASSERT_TRUE(u);
   EXPECT_EQ((*u)["kind"], "unsubscribed");
+  EXPECT_EQ((*u)["data"]["reason"], "access_revoked");
+  EXPECT_EQ((*u)["author"]["id"], user_id("committee.liu"));
+  EXPECT_FALSE(u->contains("seq"));
   ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "after"}, {"body", "内部讨论"}}));
   EXPECT_FALSE(liu->next_event(std::chrono::milliseconds(500)));
   EXPECT_ERROR(liu->request({{"type", "case.get"}, {"case", kase["id"]}}), "forbidden");

@@ -78,12 +78,18 @@ class rate_limit : public server_test {
 
 TEST_P(rate_limit, a_connection_over_its_rate_gets_rate_limited_and_stays_open) {
   auto c = connect_as("officer.li");  // auth used one token
-  int limited = 0;
-  for (int i = 0; i < 8; ++i) {
+  // A burst of 5 and 1 more per second: of 30 requests sent within a few seconds, most are refused.
+  int limited = 0, ok = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 30; ++i) {
     auto r = c->request({{"type", "orgs.list"}});
     if (r.value("code", "") == "rate_limited") ++limited;
+    if (r.value("type", "") == "ok") ++ok;
   }
-  EXPECT_GE(limited, 3);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(limited + ok, 30);
+  EXPECT_LE(ok, 4 + seconds + 1);
+  EXPECT_GE(limited, 1);
   EXPECT_TRUE(c->is_open());
 }
 
@@ -103,6 +109,34 @@ TEST_P(limits, a_database_failure_is_an_internal_error_and_changes_nothing_else)
   auto h = li->request({{"type", "history"}, {"thread", kase["thread"]}});
   ASSERT_EQ(h["events"].size(), 3u);
   EXPECT_EQ(h["events"][2]["seq"], 3);
+}
+
+TEST_P(limits, healthz_answers_503_when_the_database_does_not) {
+  EXPECT_EQ(http_request(port(), "GET", "/healthz").status, 200);
+  {
+    if (GetParam() == "sqlite") soci::register_factory_sqlite3(); else soci::register_factory_mysql();
+    soci::session sql(db_->url());
+    sql << "DROP TABLE schema_migrations";
+  }
+  auto r = http_request(port(), "GET", "/healthz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.json_body()["status"], "unavailable");
+}
+
+class idle_timeout : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--idle-timeout", "2"}; }
+};
+
+TEST_P(idle_timeout, a_silent_client_that_answers_no_ping_is_closed) {
+  auto quiet = connect_as("officer.li");
+  auto busy = connect_as("leader.zhao");
+  // `quiet` reads nothing, so it answers no ping; `busy` keeps reading (and so answers pings).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(3500);
+  while (std::chrono::steady_clock::now() < deadline) busy->next_event(std::chrono::milliseconds(200));
+  EXPECT_TRUE(busy->is_open());
+  EXPECT_OK(busy->request({{"type", "orgs.list"}}));
+  EXPECT_TRUE(quiet->wait_closed(std::chrono::seconds(5)).has_value());
 }
 
 class few_subscriptions : public server_test {
@@ -125,6 +159,7 @@ BACKEND_SUITE(limits);
 BACKEND_SUITE(slow_consumer);
 BACKEND_SUITE(rate_limit);
 BACKEND_SUITE(few_subscriptions);
+BACKEND_SUITE(idle_timeout);
 
 }  // namespace
 }  // namespace mediation::test

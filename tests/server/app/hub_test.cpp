@@ -12,7 +12,7 @@ struct recorder : subscriber {
     if (seq == 0 && origin == this) return;
     got.emplace_back(thread, seq);
   }
-  void access_changed(long long) override { ++access_checks; }
+  void access_changed(long long, const actor&) override { ++access_checks; }
 };
 
 TEST(hub, publishes_to_the_subscribers_of_a_thread_only) {
@@ -29,7 +29,7 @@ TEST(hub, publishes_to_the_subscribers_of_a_thread_only) {
   h.publish(3, 9, f);
   EXPECT_EQ(a->got, (std::vector<std::pair<long long, long long>>{{1, 5}}));
   EXPECT_EQ(b->got, (std::vector<std::pair<long long, long long>>{{1, 5}, {2, 7}}));
-  h.access_changed(2);
+  h.access_changed(2, actor{1, "李明"});
   EXPECT_EQ(b->access_checks, 1);
   EXPECT_EQ(a->access_checks, 0);
 }
