@@ -32,22 +32,26 @@ int china_year(long long now_ms) {
 
 }  // namespace
 
-std::optional<case_access> access_by_case(soci::session& sql, long long case_id) {
+namespace {
+
+// The access facts of the case selected by `where` (a condition on c or t with parameter :i).
+std::optional<case_access> load_access_where(soci::session& sql, const std::string& where, long long id) {
   case_access a;
-  sql << "SELECT c.id, t.id, c.org_id FROM cases c JOIN threads t ON t.case_id = c.id WHERE c.id = :c",
-      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.owner_org), soci::use(case_id, "c");
+  sql << "SELECT c.id, t.id, c.org_id FROM cases c JOIN threads t ON t.case_id = c.id WHERE " + where,
+      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.owner_org), soci::use(id, "i");
   if (!sql.got_data()) return std::nullopt;
   load_access(sql, a);
   return a;
 }
 
+}  // namespace
+
+std::optional<case_access> access_by_case(soci::session& sql, long long case_id) {
+  return load_access_where(sql, "c.id = :i", case_id);
+}
+
 std::optional<case_access> access_by_thread(soci::session& sql, long long thread_id) {
-  case_access a;
-  sql << "SELECT c.id, t.id, c.org_id FROM threads t JOIN cases c ON c.id = t.case_id WHERE t.id = :t",
-      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.owner_org), soci::use(thread_id, "t");
-  if (!sql.got_data()) return std::nullopt;
-  load_access(sql, a);
-  return a;
+  return load_access_where(sql, "t.id = :i", thread_id);
 }
 
 created_case insert_case(write_context& ctx, long long org_id, long long created_by,
