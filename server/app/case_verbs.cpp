@@ -90,7 +90,7 @@ void handle(client& c, const std::string& rid, const protocol::case_handoff_requ
   const store::author by{c.user().id, c.user().name};
   const std::string remote = c.remote();
   c.write(rid, [self, rid, r, v, by, due, remote](store::write_context& ctx) -> client::continuation {
-    auto access = require_visible_case(ctx.sql, v, r.case_id);
+    auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
     auto to = require_org(ctx.sql, r.to_org);
@@ -121,7 +121,7 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
   const store::author by{c.user().id, c.user().name};
   const std::string remote = c.remote();
   c.write(rid, [self, rid, case_id, accept, reason, v, by, remote](store::write_context& ctx) -> client::continuation {
-    auto access = require_visible_case(ctx.sql, v, case_id);
+    auto access = require_visible_case(ctx, v, case_id);
     if (!can_decide_handoff(v, access))
       throw protocol::error(is_case_worker(v.role) ? errc::conflict : errc::forbidden,
                             "there is no pending hand-over of this case to your organisation");
@@ -174,7 +174,7 @@ void handle(client& c, const std::string& rid, const protocol::case_invite_reque
   const store::author by{c.user().id, c.user().name};
   const std::string remote = c.remote();
   c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
-    auto access = require_visible_case(ctx.sql, v, r.case_id);
+    auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may invite people");
     auto invitee = store::find_user(ctx.sql, r.user);

@@ -11,18 +11,30 @@ namespace mediation::app {
 using protocol::errc;
 using protocol::id_to_wire;
 
-store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread) {
-  auto access = store::access_by_thread(sql, thread);
-  if (!access) throw protocol::error(errc::not_found, "no such thread");
+namespace {
+
+store::case_access require_visible(std::optional<store::case_access> access, const viewer& v, const char* missing) {
+  if (!access) throw protocol::error(errc::not_found, missing);
   if (!can_see(v, *access)) throw protocol::error(errc::forbidden, "you may not see this case");
-  return *access;
+  return std::move(*access);
+}
+
+}  // namespace
+
+store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread) {
+  return require_visible(store::access_by_thread(sql, thread), v, "no such thread");
 }
 
 store::case_access require_visible_case(soci::session& sql, const viewer& v, long long case_id) {
-  auto access = store::access_by_case(sql, case_id);
-  if (!access) throw protocol::error(errc::not_found, "no such case");
-  if (!can_see(v, *access)) throw protocol::error(errc::forbidden, "you may not see this case");
-  return *access;
+  return require_visible(store::access_by_case(sql, case_id), v, "no such case");
+}
+
+store::case_access require_visible_thread(store::write_context& ctx, const viewer& v, long long thread) {
+  return require_visible(store::access_by_thread(ctx, thread), v, "no such thread");
+}
+
+store::case_access require_visible_case(store::write_context& ctx, const viewer& v, long long case_id) {
+  return require_visible(store::access_by_case(ctx, case_id), v, "no such case");
 }
 
 void handle(client& c, const std::string& rid, const protocol::subscribe_request& r) {
@@ -40,7 +52,7 @@ void handle(client& c, const std::string& rid, const protocol::post_request& r) 
   const viewer v = c.as_viewer();
   const store::author by{c.user().id, c.user().name};
   c.write(rid, [self, rid, r, v, by](store::write_context& ctx) -> client::continuation {
-    require_visible_thread(ctx.sql, v, r.thread);
+    require_visible_thread(ctx, v, r.thread);
     bool duplicate = false;
     long long seq = 0;
     if (auto existing = store::find_cmid(ctx.sql, r.thread, by.id, r.cmid)) {
@@ -89,8 +101,8 @@ void handle(client& c, const std::string& rid, const protocol::read_request& r) 
   const viewer v = c.as_viewer();
   const protocol::person_ref who{c.user().id, c.user().name};
   c.write(rid, [self, rid, r, v, who](store::write_context& ctx) -> client::continuation {
-    require_visible_thread(ctx.sql, v, r.thread);
-    if (r.seq > store::thread_head(ctx.sql, r.thread))
+    require_visible_thread(ctx, v, r.thread);
+    if (r.seq > store::thread_head(ctx, r.thread))
       throw protocol::error(errc::bad_request, "field 'seq' is beyond the newest event of the thread");
     long long stored = store::set_read_marker(ctx, r.thread, v.user_id, r.seq);
     return [self, rid, thread = r.thread, stored, who] {

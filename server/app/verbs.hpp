@@ -37,5 +37,8 @@ void handle(client& c, const std::string& rid, const protocol::read_list_request
 store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread);
 // The same for a case id.
 store::case_access require_visible_case(soci::session& sql, const viewer& v, long long case_id);
+// The same inside the batched writer's transaction (cached for the transaction).
+store::case_access require_visible_thread(store::write_context& ctx, const viewer& v, long long thread);
+store::case_access require_visible_case(store::write_context& ctx, const viewer& v, long long case_id);
 
 }  // namespace mediation::app

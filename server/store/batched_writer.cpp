@@ -4,6 +4,7 @@
 
 #include "protocol/errors.hpp"
 #include "server/log.hpp"
+#include "server/store/event_repo.hpp"
 #include "server/time.hpp"
 
 namespace mediation::store {
@@ -67,43 +68,55 @@ void batched_writer::run_batch(std::vector<job>& batch) {
     std::vector<stored_event> events;
   };
   std::vector<outcome> results(batch.size());
+  std::vector<char> left_out(batch.size(), 0);  // failed after writing: not applied again
   bool committed = false;
-  try {
-    sql.begin();
-    long long now = now_millis();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      write_context ctx(sql, now);
-      sql << "SAVEPOINT job";
+  unsigned long long replays = 0;
+  for (;;) {
+    bool replay = false;
+    try {
+      transaction_memo memo;
+      sql.begin();
+      const long long now = now_millis();
+      for (std::size_t i = 0; i < batch.size() && !replay; ++i) {
+        if (left_out[i]) continue;
+        results[i] = outcome{};
+        write_context ctx(sql, now, memo);
+        try {
+          batch[i].apply(ctx);
+          results[i].events = std::move(ctx.events);
+        } catch (const std::exception& e) {
+          results[i].error = std::current_exception();
+          if (!dynamic_cast<const protocol::error*>(&e)) log::error("write job failed", {{"error", e.what()}});
+          if (ctx.dirty()) {
+            // It wrote before failing: undo the transaction and apply the batch again without it.
+            left_out[i] = 1;
+            replay = true;
+          }
+        }
+      }
+      if (replay) {
+        sql.rollback();
+        ++replays;
+        continue;
+      }
+      flush_thread_heads(sql, memo);
+      sql.commit();
+      committed = true;
+    } catch (const std::exception& e) {
+      log::error("write batch failed, nothing of it is acknowledged",
+                 {{"error", e.what()}, {"jobs", std::to_string(batch.size())}});
       try {
-        batch[i].apply(ctx);
-        sql << "RELEASE SAVEPOINT job";
-        results[i].events = std::move(ctx.events);
-      } catch (const protocol::error&) {
-        results[i].error = std::current_exception();
-        sql << "ROLLBACK TO SAVEPOINT job";
-        sql << "RELEASE SAVEPOINT job";
-      } catch (const soci::soci_error& e) {
-        // A statement failed inside the job: roll back its part if the connection still works.
-        results[i].error = std::current_exception();
-        log::error("write job failed", {{"error", e.what()}});
-        sql << "ROLLBACK TO SAVEPOINT job";
-        sql << "RELEASE SAVEPOINT job";
+        sql.rollback();
+      } catch (...) {
       }
     }
-    sql.commit();
-    committed = true;
-  } catch (const std::exception& e) {
-    log::error("write batch failed, nothing of it is acknowledged",
-               {{"error", e.what()}, {"jobs", std::to_string(batch.size())}});
-    try {
-      sql.rollback();
-    } catch (...) {
-    }
+    break;
   }
   {
     std::lock_guard lock(mutex_);
     ++stats_.batches;
     stats_.jobs += batch.size();
+    stats_.replays += replays;
     if (!committed) ++stats_.failed_commits;
     if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
   }
@@ -112,7 +125,7 @@ void batched_writer::run_batch(std::vector<job>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& r = results[i];
     if (!committed && !r.error) r.error = internal;
-    if (!committed) r.events.clear();
+    if (!committed || r.error) r.events.clear();
     try {
       if (!r.error && !r.events.empty()) sink_(r.events);
       if (batch[i].done) batch[i].done(r.error, r.events);

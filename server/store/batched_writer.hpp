@@ -1,9 +1,15 @@
 #pragma once
 // The batched writer: every acknowledged write (posts, case changes, read markers, sessions)
 // goes through it. One thread with its own connection drains the queue and applies many jobs
-// in one transaction (group commit). Each job runs inside a savepoint, so a job that fails
-// (an application error such as forbidden) is rolled back alone and the rest of the batch
-// commits. Events a job appends get their thread's seq inside the transaction.
+// in one transaction (group commit). Events a job appends get their thread's seq inside the
+// transaction.
+//
+// A job that fails (an application error such as forbidden, or a database error) is left out
+// and the rest of the batch commits. Every store function that writes marks the job dirty first
+// (write_context::touch); a job that fails before writing anything needs no rollback, and one
+// that fails after writing makes the writer roll the transaction back and apply the batch again
+// without it. So jobs must only act on the database (and on state they own), and must write only
+// through store functions that take the write_context.
 //
 // After the commit, and only then, the writer thread calls the event sink with each job's
 // events (in commit order, so per thread in seq order) and then the job's completion. If the
@@ -21,8 +27,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include "server/store/case_access.hpp"
 #include "server/store/database.hpp"
 
 namespace mediation::store {
@@ -39,19 +47,37 @@ struct stored_event {
   std::optional<std::string> cmid;
 };
 
+// State of one transaction attempt, shared by the jobs of the batch.
+struct transaction_memo {
+  struct head {
+    long long seq = 0;        // newest seq allocated in this transaction
+    long long persisted = 0;  // the value threads.head_seq holds in this transaction
+  };
+  std::unordered_map<long long, head> heads;               // thread id -> head
+  std::unordered_map<long long, case_access> access;       // thread id -> access facts
+};
+
 // What a job sees while it runs inside the batch transaction.
 class write_context {
  public:
-  write_context(soci::session& sql, long long now) : sql(sql), now(now) {}
+  write_context(soci::session& sql, long long now, transaction_memo& memo) : sql(sql), now(now), memo(memo) {}
   soci::session& sql;
   const long long now;  // the batch's timestamp, UTC ms
-  // Records an event the job appended (event_repo::append calls this).
+  transaction_memo& memo;
+  // Every store function that writes calls this before it writes.
+  void touch() noexcept { dirty_ = true; }
+  bool dirty() const noexcept { return dirty_; }
+  // Records an event the job appended (event_repo::append_event calls this).
   void add_event(stored_event e) { events.push_back(std::move(e)); }
   std::vector<stored_event> events;
+
+ private:
+  bool dirty_ = false;
 };
 
 struct writer_stats {
   unsigned long long batches = 0, jobs = 0, failed_commits = 0;
+  unsigned long long replays = 0;  // transactions applied again without a job that failed after writing
   std::size_t largest_batch = 0;
 };
 

@@ -54,9 +54,26 @@ std::optional<case_access> access_by_thread(soci::session& sql, long long thread
   return load_access_where(sql, "t.id = :i", thread_id);
 }
 
+std::optional<case_access> access_by_thread(write_context& ctx, long long thread_id) {
+  auto it = ctx.memo.access.find(thread_id);
+  if (it != ctx.memo.access.end()) return it->second;
+  auto a = access_by_thread(ctx.sql, thread_id);
+  if (a) ctx.memo.access.emplace(thread_id, *a);
+  return a;
+}
+
+std::optional<case_access> access_by_case(write_context& ctx, long long case_id) {
+  for (const auto& [thread, a] : ctx.memo.access)
+    if (a.case_id == case_id) return a;
+  auto a = access_by_case(ctx.sql, case_id);
+  if (a) ctx.memo.access.emplace(a->thread_id, *a);
+  return a;
+}
+
 created_case insert_case(write_context& ctx, long long org_id, long long created_by,
                          const protocol::case_create_request& c) {
   auto& sql = ctx.sql;
+  ctx.touch();
   long long now = ctx.now;
   int year = china_year(now);
   long long counter = 0;
@@ -163,18 +180,22 @@ std::vector<long long> candidate_cases(soci::session& sql, long long user_id, lo
 }
 
 void set_case_status(write_context& ctx, long long case_id, const std::string& status) {
+  ctx.touch();
   long long now = ctx.now;
   ctx.sql << "UPDATE cases SET status = :s, updated_at = :n WHERE id = :c", soci::use(status, "s"),
       soci::use(now, "n"), soci::use(case_id, "c");
 }
 
 void set_first_handler(write_context& ctx, long long case_id, long long org_id) {
+  ctx.touch();
   ctx.sql << "UPDATE cases SET first_handler_org_id = :o WHERE id = :c AND first_handler_org_id IS NULL",
       soci::use(org_id, "o"), soci::use(case_id, "c");
 }
 
 void insert_handoff(write_context& ctx, long long case_id, long long to_org, long long from_org,
                     const std::string& note, std::optional<long long> due_at, long long by) {
+  ctx.touch();
+  ctx.memo.access.clear();  // who may see the case changes
   long long due = due_at.value_or(0), now = ctx.now;
   soci::indicator due_ind = due_at ? soci::i_ok : soci::i_null;
   std::string status = "pending";
@@ -195,6 +216,8 @@ std::optional<long long> find_handoff(soci::session& sql, long long case_id, lon
 
 void decide_handoff(write_context& ctx, long long handoff_id, const std::string& status,
                     const std::optional<std::string>& reason, long long by) {
+  ctx.touch();
+  ctx.memo.access.clear();  // who may see the case changes
   std::string r = reason.value_or("");
   soci::indicator rind = reason ? soci::i_ok : soci::i_null;
   long long now = ctx.now;
@@ -208,6 +231,8 @@ bool insert_invite(write_context& ctx, long long case_id, long long user_id, lon
   ctx.sql << "SELECT id FROM case_invites WHERE case_id = :c AND user_id = :u", soci::into(existing),
       soci::use(case_id, "c"), soci::use(user_id, "u");
   if (ctx.sql.got_data()) return false;
+  ctx.touch();
+  ctx.memo.access.clear();  // who may see the case changes
   long long now = ctx.now;
   ctx.sql << "INSERT INTO case_invites (case_id, user_id, invited_by, created_at) VALUES (:c, :u, :b, :n)",
       soci::use(case_id, "c"), soci::use(user_id, "u"), soci::use(by, "b"), soci::use(now, "n");

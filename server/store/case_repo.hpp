@@ -8,24 +8,16 @@
 
 #include "protocol/messages.hpp"
 #include "server/store/batched_writer.hpp"
+#include "server/store/case_access.hpp"
 
 namespace mediation::store {
 
-// The facts that decide who may see a case (see app/visibility.hpp).
-struct case_access {
-  long long case_id = 0;
-  long long thread_id = 0;
-  long long owner_org = 0;
-  struct handler {
-    long long org = 0;
-    std::string status;  // pending, accepted, declined, returned
-  };
-  std::vector<handler> handlers;
-  std::vector<long long> invited;  // user ids
-};
-
 std::optional<case_access> access_by_case(soci::session& sql, long long case_id);
 std::optional<case_access> access_by_thread(soci::session& sql, long long thread_id);
+// The same inside the writer's transaction, cached for the transaction: many writes to one busy
+// thread in a batch load its facts once. Writes that change access clear the cache.
+std::optional<case_access> access_by_thread(write_context& ctx, long long thread_id);
+std::optional<case_access> access_by_case(write_context& ctx, long long case_id);
 
 struct created_case {
   long long id = 0, thread = 0;

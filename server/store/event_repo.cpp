@@ -39,11 +39,19 @@ std::vector<stored_event> select_events(soci::session& sql, long long thread, lo
 long long append_event(write_context& ctx, long long thread, const std::string& kind, const author& by,
                        const std::string& data, const std::optional<std::string>& cmid) {
   auto& sql = ctx.sql;
-  // The row lock taken by this UPDATE serialises seq allocation per thread, across writers and
-  // across server nodes; it is released at commit.
-  sql << "UPDATE threads SET head_seq = head_seq + 1 WHERE id = :t", soci::use(thread, "t");
+  ctx.touch();
   long long seq = 0;
-  sql << "SELECT head_seq FROM threads WHERE id = :t", soci::into(seq), soci::use(thread, "t");
+  auto head = ctx.memo.heads.find(thread);
+  if (head == ctx.memo.heads.end()) {
+    // The row lock taken by this UPDATE serialises seq allocation per thread, across writers and
+    // across server nodes, until the commit. Later events of the same thread in this
+    // transaction are numbered in memory; flush_thread_heads stores the final head.
+    sql << "UPDATE threads SET head_seq = head_seq + 1 WHERE id = :t", soci::use(thread, "t");
+    sql << "SELECT head_seq FROM threads WHERE id = :t", soci::into(seq), soci::use(thread, "t");
+    ctx.memo.heads[thread] = transaction_memo::head{seq, seq};
+  } else {
+    seq = ++head->second.seq;
+  }
   std::string cmid_value = cmid.value_or("");
   soci::indicator cmid_ind = cmid ? soci::i_ok : soci::i_null;
   long long author_id = by.id;
@@ -73,6 +81,19 @@ long long thread_head(soci::session& sql, long long thread) {
   return head;
 }
 
+long long thread_head(write_context& ctx, long long thread) {
+  auto head = ctx.memo.heads.find(thread);
+  return head != ctx.memo.heads.end() ? head->second.seq : thread_head(ctx.sql, thread);
+}
+
+void flush_thread_heads(soci::session& sql, const transaction_memo& memo) {
+  for (const auto& [thread, head] : memo.heads) {
+    if (head.seq == head.persisted) continue;
+    long long t = thread, s = head.seq;
+    sql << "UPDATE threads SET head_seq = :s WHERE id = :t", soci::use(s, "s"), soci::use(t, "t");
+  }
+}
+
 std::vector<stored_event> events_after(soci::session& sql, long long thread, long long after, int limit) {
   return select_events(sql, thread, after, limit, true);
 }
@@ -86,6 +107,7 @@ std::vector<stored_event> events_before(soci::session& sql, long long thread,
 
 long long set_read_marker(write_context& ctx, long long thread, long long user_id, long long seq) {
   auto& sql = ctx.sql;
+  ctx.touch();
   long long current = 0;
   soci::indicator ind = soci::i_null;
   sql << "SELECT seq FROM read_markers WHERE thread_id = :t AND user_id = :u", soci::into(current, ind),
@@ -117,6 +139,7 @@ std::vector<read_marker> read_markers(soci::session& sql, long long thread) {
 
 void audit(write_context& ctx, std::optional<long long> user_id, const std::string& action,
            std::optional<long long> case_id, const std::string& detail, const std::string& remote) {
+  ctx.touch();
   long long at = ctx.now;
   long long uid = user_id.value_or(0), cid = case_id.value_or(0);
   soci::indicator uind = user_id ? soci::i_ok : soci::i_null, cind = case_id ? soci::i_ok : soci::i_null;

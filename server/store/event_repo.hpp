@@ -27,6 +27,11 @@ std::optional<long long> find_cmid(soci::session& sql, long long thread, long lo
 
 // The newest seq of `thread` (0 when it has no event).
 long long thread_head(soci::session& sql, long long thread);
+// The same inside the writer's transaction, counting events appended earlier in it.
+long long thread_head(write_context& ctx, long long thread);
+// Writes the heads allocated in memory during the transaction (the batched writer calls this
+// before it commits).
+void flush_thread_heads(soci::session& sql, const transaction_memo& memo);
 
 // Events with seq > after, in increasing seq, at most `limit`.
 std::vector<stored_event> events_after(soci::session& sql, long long thread, long long after, int limit);

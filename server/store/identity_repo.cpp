@@ -106,6 +106,7 @@ std::optional<protocol::org_view> find_org(soci::session& sql, long long id) {
 
 void insert_auth_session(write_context& ctx, long long user_id, const std::string& token_hash,
                          long long expires_at, const std::string& remote) {
+  ctx.touch();
   long long now = ctx.now;
   ctx.sql << "INSERT INTO auth_sessions (user_id, token_hash, created_at, expires_at, remote) "
              "VALUES (:u, :h, :c, :e, :r)",
@@ -123,6 +124,7 @@ std::optional<long long> auth_session_user(soci::session& sql, const std::string
 }
 
 bool revoke_auth_session(write_context& ctx, const std::string& token_hash) {
+  ctx.touch();
   long long now = ctx.now;
   soci::statement st = (ctx.sql.prepare << "UPDATE auth_sessions SET revoked_at = :n "
                                            "WHERE token_hash = :h AND revoked_at IS NULL",

@@ -23,7 +23,8 @@ fixture_case make_case(soci::session& sql) {
   app::seed_demo(sql);
   auto li = *find_user(sql, find_login(sql, "officer.li")->user_id);
   soci::transaction tr(sql);
-  write_context ctx(sql, 1);
+  transaction_memo memo;
+  write_context ctx(sql, 1, memo);
   protocol::case_create_request req{"t", "other", "online", "", {}};
   auto c = insert_case(ctx, li.org.id, li.id, req);
   tr.commit();
@@ -88,6 +89,43 @@ TEST_P(batched_writer_test, a_failing_job_is_rolled_back_alone) {
   EXPECT_EQ(events[0].cmid, "a");
   EXPECT_EQ(events[1].cmid, "c");
   EXPECT_EQ(events[1].seq, 2);  // the rolled-back job's seq was not consumed
+}
+
+TEST_P(batched_writer_test, only_a_job_that_failed_after_writing_makes_the_batch_replay) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});
+  std::promise<void> clean, dirty;
+  // A job that fails before writing anything is simply left out...
+  writer.submit([&](write_context& ctx) {
+    if (thread_head(ctx, fc.thread) >= 0) throw protocol::error(protocol::errc::conflict, "no");
+  }, [&](std::exception_ptr, const auto&) { clean.set_value(); });
+  clean.get_future().get();
+  EXPECT_EQ(writer.stats().replays, 0u);
+  // ...one that wrote first makes the writer undo and apply the batch again without it.
+  writer.submit([&](write_context& ctx) {
+    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("gone"));
+    throw protocol::error(protocol::errc::conflict, "no");
+  }, [&](std::exception_ptr, const auto&) { dirty.set_value(); });
+  dirty.get_future().get();
+  writer.stop();
+  EXPECT_EQ(writer.stats().replays, 1u);
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 0);
+  EXPECT_TRUE(events_after(*sql_, fc.thread, 0, 10).empty());
+}
+
+TEST_P(batched_writer_test, seqs_of_a_busy_thread_are_numbered_in_memory_and_stored_at_commit) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {}, 1000);
+  std::vector<std::promise<long long>> heads(50);
+  for (int i = 0; i < 50; ++i)
+    writer.submit([&, i](write_context& ctx) {
+      append_event(ctx, fc.thread, "message", fc.by, "{}", "h" + std::to_string(i));
+      heads[i].set_value(thread_head(ctx, fc.thread));  // sees the seq just allocated
+    }, [](std::exception_ptr, const auto&) {});
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(heads[i].get_future().get(), i + 1);
+  writer.stop();
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 50);
+  EXPECT_EQ(events_after(*sql_, fc.thread, 0, 100).size(), 50u);
 }
 
 TEST_P(batched_writer_test, a_statement_error_fails_its_job_only) {

@@ -16,8 +16,10 @@ using repositories = store_test;
 template <class Fn>
 auto in_tx(soci::session& sql, long long now, Fn fn) {
   soci::transaction tr(sql);
-  write_context ctx(sql, now);
+  transaction_memo memo;
+  write_context ctx(sql, now, memo);
   auto r = fn(ctx);
+  flush_thread_heads(sql, memo);
   tr.commit();
   return r;
 }

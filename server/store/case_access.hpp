@@ -1,0 +1,21 @@
+#pragma once
+// The facts that decide who may see a case (see app/visibility.hpp).
+
+#include <string>
+#include <vector>
+
+namespace mediation::store {
+
+struct case_access {
+  long long case_id = 0;
+  long long thread_id = 0;
+  long long owner_org = 0;
+  struct handler {
+    long long org = 0;
+    std::string status;  // pending, accepted, declined
+  };
+  std::vector<handler> handlers;
+  std::vector<long long> invited;  // user ids
+};
+
+}  // namespace mediation::store
