@@ -26,6 +26,15 @@ client::client(services& svc, std::weak_ptr<net::connection> conn)
   if (auto c = conn_.lock()) remote_ = c->remote();
 }
 
+void client::set_user(protocol::user_view u, const std::string& token_hash) {
+  user_ = std::move(u);
+  token_hash_ = token_hash;
+  std::weak_ptr<client> weak = shared_from_this();
+  svc_.sessions.add(token_hash, weak, [weak] {
+    if (auto self = weak.lock()) self->close_connection(1008, "logged out");
+  });
+}
+
 viewer client::as_viewer() const { return viewer{user_->id, user_->org.id, user_->role}; }
 
 // ---- frames in ------------------------------------------------------------------------------------
@@ -70,6 +79,7 @@ void client::on_frame(std::string text) {
 
 void client::on_close() {
   closed_ = true;
+  if (!token_hash_.empty()) svc_.sessions.remove(token_hash_, this);
   for (auto& [thread, _] : subs_) svc_.live.remove(thread, this);
   subs_.clear();
 }
@@ -111,10 +121,10 @@ void client::finished_request() {
 
 // ---- database work ---------------------------------------------------------------------------------
 
-void client::query(const std::string& rid, std::function<continuation(soci::session&)> work) {
+bool client::query(const std::string& rid, std::function<continuation(soci::session&)> work) {
   auto self = shared_from_this();
   auto conn = conn_.lock();
-  if (!conn) return;
+  if (!conn) return false;
   ++in_flight_;
   bool queued = svc_.jobs.post([self, conn, rid, work = std::move(work)](soci::session& sql) {
     continuation next;
@@ -137,6 +147,7 @@ void client::query(const std::string& rid, std::function<continuation(soci::sess
     finished_request();
     reply_error(rid, errc::rate_limited, "the server is busy; try again shortly");
   }
+  return queued;
 }
 
 void client::write(const std::string& rid, std::function<continuation(store::write_context&)> apply) {
@@ -180,7 +191,7 @@ void client::subscribe(const std::string& rid, long long thread, std::optional<l
   const viewer v = as_viewer();
   const int page = svc_.cfg.replay_page;
   auto self = shared_from_this();
-  query(rid, [self, rid, thread, since, generation, v, page](soci::session& sql) -> continuation {
+  bool queued = query(rid, [self, rid, thread, since, generation, v, page](soci::session& sql) -> continuation {
     long long head = 0;
     std::vector<store::stored_event> events;
     try {
@@ -203,6 +214,7 @@ void client::subscribe(const std::string& rid, long long thread, std::optional<l
       self->replay(thread, generation, events);
     };
   });
+  if (!queued) drop(thread, generation);
 }
 
 void client::replay(long long thread, unsigned long generation, const std::vector<store::stored_event>& events) {

@@ -49,7 +49,9 @@ class client final : public subscriber,
   services& svc() { return svc_; }
   bool authenticated() const { return user_.has_value(); }
   const protocol::user_view& user() const { return *user_; }
-  void set_user(protocol::user_view u) { user_ = std::move(u); }
+  // Marks the connection authenticated as `u` through the login session `token_hash`; a logout
+  // of that session closes the connection.
+  void set_user(protocol::user_view u, const std::string& token_hash);
   viewer as_viewer() const;
   const std::string& remote() const { return remote_; }
 
@@ -59,8 +61,9 @@ class client final : public subscriber,
   void reply_exception(const std::string& rid, std::exception_ptr e);
 
   // Runs `work` on a database worker; the continuation it returns then runs on the strand. An
-  // exception from `work` becomes the error reply to `rid`.
-  void query(const std::string& rid, std::function<continuation(soci::session&)> work);
+  // exception from `work` becomes the error reply to `rid`. Returns false (having replied
+  // rate_limited) when the work could not be queued.
+  bool query(const std::string& rid, std::function<continuation(soci::session&)> work);
   // Runs `apply` inside the batched writer's transaction; after the commit, the continuation it
   // returns runs on the strand. An exception from `apply` (or a failed commit) becomes the error
   // reply, and nothing of `apply` is stored.
@@ -96,6 +99,7 @@ class client final : public subscriber,
   std::weak_ptr<net::connection> conn_;
   std::string remote_;
   std::optional<protocol::user_view> user_;
+  std::string token_hash_;
   std::unordered_map<long long, subscription> subs_;
   unsigned long next_generation_ = 0;
   std::size_t in_flight_ = 0;

@@ -134,14 +134,16 @@ void http_api::logout(net::http_request request, std::function<void(net::http_re
   auto revoked = std::make_shared<bool>(false);
   const std::string hash = token_hash(token);
   const std::string remote = request.remote;
+  services& svc = svc_;
   bool submitted = svc_.writer.submit(
       [hash, revoked, remote](store::write_context& ctx) {
         *revoked = store::revoke_auth_session(ctx, hash);
         if (*revoked) store::audit(ctx, std::nullopt, "logout", std::nullopt, "", remote);
       },
-      [respond, revoked](std::exception_ptr e, const auto&) {
+      [respond, revoked, hash, &svc](std::exception_ptr e, const auto&) {
         if (e) return respond(internal_reply());
         if (!*revoked) return respond(error_reply(401, errc::unauthenticated, "the token is unknown or already revoked"));
+        svc.sessions.end_all(hash);  // sockets signed in with this token end too
         respond(json_reply(200, {{"status", "ok"}}));
       });
   if (!submitted) respond(error_reply(503, errc::rate_limited, "the server is busy; try again shortly"));

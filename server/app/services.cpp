@@ -21,6 +21,35 @@ frame_ptr event_frame(const store::stored_event& e) {
   return std::make_shared<const std::string>(protocol::dump(event_json(e)));
 }
 
+void session_registry::add(const std::string& token_hash, const std::weak_ptr<void>& owner, std::function<void()> end) {
+  std::lock_guard lock(mutex_);
+  entries_.emplace(token_hash, entry{owner, std::move(end)});
+}
+
+void session_registry::remove(const std::string& token_hash, const void* owner) {
+  std::lock_guard lock(mutex_);
+  auto [first, last] = entries_.equal_range(token_hash);
+  for (auto it = first; it != last;) {
+    auto p = it->second.owner.lock();
+    if (!p || p.get() == owner)
+      it = entries_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void session_registry::end_all(const std::string& token_hash) {
+  std::vector<std::function<void()>> ends;
+  {
+    std::lock_guard lock(mutex_);
+    auto [first, last] = entries_.equal_range(token_hash);
+    for (auto it = first; it != last; ++it)
+      if (!it->second.owner.expired()) ends.push_back(it->second.end);
+    entries_.erase(first, last);
+  }
+  for (auto& end : ends) end();
+}
+
 void publish_events(hub& h, const std::vector<store::stored_event>& events) {
   for (const auto& e : events) h.publish(e.thread, e.seq, event_frame(e));
 }

@@ -3,6 +3,10 @@
 // settings. Built once by main and passed by reference; thread-safe.
 
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -24,6 +28,24 @@ struct settings {
   int replay_page = 500;                   // events per catch-up query
 };
 
+// Live connections by the login session (token hash) they authenticated with, so that a logout
+// ends them too. Thread-safe; holds weak references.
+class session_registry {
+ public:
+  void add(const std::string& token_hash, const std::weak_ptr<void>& owner, std::function<void()> end);
+  void remove(const std::string& token_hash, const void* owner);
+  // Runs `end` of every live connection of that session (each hops onto its own strand).
+  void end_all(const std::string& token_hash);
+
+ private:
+  struct entry {
+    std::weak_ptr<void> owner;
+    std::function<void()> end;
+  };
+  std::mutex mutex_;
+  std::unordered_multimap<std::string, entry> entries_;
+};
+
 class services {
  public:
   services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
@@ -35,6 +57,7 @@ class services {
   store::batched_writer& writer;
   hub& live;
   const settings cfg;
+  session_registry sessions;
 };
 
 // The push frame of a stored event, serialised once.

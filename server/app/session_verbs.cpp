@@ -19,12 +19,12 @@ void handle(client& c, const std::string& rid, const protocol::auth_request& r) 
     if (!user_id) throw protocol::error(errc::unauthenticated, "the token is unknown, expired or revoked");
     auto user = store::find_user(sql, *user_id);
     if (!user) throw protocol::error(errc::unauthenticated, "the token's user no longer exists");
-    return [self, rid, user = *user] {
+    return [self, rid, hash, user = *user] {
       if (self->authenticated()) {
         self->reply_error(rid, errc::conflict, "this connection is already authenticated");
         return;
       }
-      self->set_user(user);
+      self->set_user(user, hash);
       self->reply_ok(rid, {{"user", user}});
     };
   });

@@ -50,14 +50,15 @@ TEST_P(session, login_refuses_wrong_credentials_and_bad_bodies) {
   EXPECT_EQ(huge.status, 413);
 }
 
-TEST_P(session, logout_revokes_the_token) {
+TEST_P(session, logout_revokes_the_token_and_ends_its_connections) {
   std::string token = login(port(), "mediator.wang");
-  {
-    ws_client c(port());
-    EXPECT_OK(c.request({{"type", "auth"}, {"token", token}}));
-  }
+  ws_client signed_in(port());
+  EXPECT_OK(signed_in.request({{"type", "auth"}, {"token", token}}));
+  auto other = connect_as("mediator.wang");  // another login of the same person stays
   auto out = http_request(port(), "POST", "/api/logout", "", "Bearer " + token);
   EXPECT_EQ(out.status, 200) << out.body;
+  EXPECT_EQ(signed_in.wait_closed(), 1008);
+  EXPECT_OK(other->request({{"type", "orgs.list"}}));
   ws_client c(port());
   EXPECT_ERROR(c.request({{"type", "auth"}, {"token", token}}), "unauthenticated");
   auto again = http_request(port(), "POST", "/api/logout", "", "Bearer " + token);
