@@ -28,6 +28,8 @@ void shared_state::remove(const std::weak_ptr<ws_session>& s) {
 http_session::http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
     : stream_(std::move(socket)), state_(std::move(state)) {
   beast::error_code ec;
+  // Small frames (acks, events) must not wait for Nagle's algorithm and the peer's delayed ACK.
+  stream_.socket().set_option(tcp::no_delay(true), ec);
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
 }

@@ -63,6 +63,7 @@ ws_client::ws_client(unsigned short port, std::optional<int> receive_buffer) : i
   sock.open(tcp::v4());
   if (receive_buffer) sock.set_option(asio::socket_base::receive_buffer_size(*receive_buffer));
   sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  sock.set_option(tcp::no_delay(true));
   impl_->ws.read_message_max(64 << 20);
   impl_->ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
   impl_->ws.text(true);
