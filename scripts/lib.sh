@@ -36,6 +36,43 @@ install_missing() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# start_mariadb DIR: a throwaway MariaDB server with its data under DIR (no systemd), on a free
+# port of 127.0.0.1, with durable commits. Sets mariadb_port and mariadb_pid; stop_mariadb stops it.
+mariadb_pid=
+mariadb_port=
+start_mariadb() {
+  local dir=$1 candidate user_args=()
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then mariadb_port=$candidate; break; fi
+  done
+  [[ -n $mariadb_port ]] || { echo "no free port for MariaDB" >&2; return 1; }
+  mkdir -p "$dir/data" "$dir/run"
+  if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; user_args=(--user=mysql); fi
+  mariadb-install-db "${user_args[@]}" --datadir="$dir/data" --auth-root-authentication-method=normal \
+    --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+  mariadbd "${user_args[@]}" --datadir="$dir/data" --socket="$dir/run/sock" --pid-file="$dir/run/pid" \
+    --port="$mariadb_port" --bind-address=127.0.0.1 --skip-log-bin --innodb-flush-log-at-trx-commit=1 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --max-connections=500 --log-error="$dir/mariadb.err" &
+  mariadb_pid=$!
+  for _ in $(seq 1 120); do
+    mariadb -h127.0.0.1 -P"$mariadb_port" -uroot -e 'select 1' >/dev/null 2>&1 && return 0
+    kill -0 "$mariadb_pid" 2>/dev/null || { cat "$dir/mariadb.err" >&2; return 1; }
+    sleep 0.25
+  done
+  echo "MariaDB did not start" >&2
+  return 1
+}
+
+stop_mariadb() {
+  if [[ -n $mariadb_pid ]]; then
+    kill "$mariadb_pid" 2>/dev/null || true
+    wait "$mariadb_pid" 2>/dev/null || true
+    mariadb_pid=
+  fi
+}
+
 # build [BUILD_DIR]: configure once, then build every target.
 build() {
   local root build_dir

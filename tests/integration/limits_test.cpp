@@ -31,9 +31,9 @@ TEST_P(limits, a_2_mib_frame_is_refused_with_1009_and_stores_nothing) {
 class slow_consumer : public server_test {
  protected:
   std::vector<std::string> extra_args() const override {
-    // Bursts to a healthy reader stay under the queue bound (at most 100 writes per commit);
-    // a reader that stops overflows it once the kernel's socket buffers are full.
-    return {"--queue-frames", "400", "--queue-bytes", "1048576", "--write-batch", "100"};
+    // Bursts to a healthy reader stay far under the queue bound (at most 50 writes of 8 KiB per
+    // commit); a reader that stops overflows it once the kernel's socket buffers are full.
+    return {"--queue-frames", "1000", "--queue-bytes", "2097152", "--write-batch", "50"};
   }
 };
 
@@ -46,17 +46,22 @@ TEST_P(slow_consumer, a_client_that_stops_reading_is_closed_while_others_keep_re
   ASSERT_OK(slow->request({{"type", "auth"}, {"token", token_for("leader.zhao")}}));
   ASSERT_OK(slow->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
   ASSERT_OK(healthy->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
-  // The slow client reads nothing from here on. 1500 posts of 8 KiB (12 MiB): far more than
+  // The slow client reads nothing from here on. 2500 posts of 8 KiB (20 MiB): far more than
   // its socket buffers and its outbound queue hold.
-  const int n = 1500;
+  const int n = 2500;
   const std::string body(8 * 1024, 'z');
-  for (int i = 0; i < n; ++i)
-    li->send({{"type", "post"}, {"rid", "p" + std::to_string(i)}, {"thread", kase["thread"]},
-              {"cmid", "s" + std::to_string(i)}, {"body", body}});
-  for (int i = 0; i < n; ++i) {
-    auto e = healthy->next_event(std::chrono::seconds(30));
-    ASSERT_TRUE(e) << "healthy subscriber stalled at " << i;
-    ASSERT_EQ((*e)["seq"], i + 2);
+  // In rounds of 100 pipelined posts, so that the healthy reader (this single thread) reads
+  // between rounds, as a live client would; the stopped reader only accumulates.
+  const int round = 100;
+  for (int start = 0; start < n; start += round) {
+    for (int i = start; i < start + round; ++i)
+      li->send({{"type", "post"}, {"rid", "p" + std::to_string(i)}, {"thread", kase["thread"]},
+                {"cmid", "s" + std::to_string(i)}, {"body", body}});
+    for (int i = start; i < start + round; ++i) {
+      auto e = healthy->next_event(std::chrono::seconds(30));
+      ASSERT_TRUE(e) << "healthy subscriber stalled at " << i;
+      ASSERT_EQ((*e)["seq"], i + 2);
+    }
   }
   auto code = slow->wait_closed(std::chrono::seconds(15));
   ASSERT_TRUE(code.has_value()) << "the slow consumer was not disconnected";
