@@ -74,6 +74,7 @@ struct options {
   int server_pid = 0;         // for RSS and CPU readings
   std::string label;
   bool peer = false;          // the Node peer: no login, rooms are created by name
+  bool stop_when_saturated = false;  // end the steps after one that did not keep up
 };
 
 std::vector<double> parse_rates(const std::string& s) {
@@ -107,6 +108,7 @@ options parse(int argc, char** argv) {
     else if (a == "--server-pid") o.server_pid = std::stoi(next());
     else if (a == "--label") o.label = next();
     else if (a == "--peer") o.peer = true;
+    else if (a == "--stop-when-saturated") o.stop_when_saturated = true;
     else throw std::runtime_error("unknown option " + a);
   }
   if (!o.port) throw std::runtime_error("--port is required");
@@ -605,7 +607,14 @@ int main(int argc, char** argv) {
         j["slow_clients_disconnected"] = closed;
         // The slow ones stop counting toward gaps: they were disconnected on purpose.
       }
+      // A step kept up when (nearly) every post was acknowledged and no backlog built up: past
+      // saturation latency grows with the queue, far beyond 100 ms within a step.
+      bool kept_up = o.scenario == "typing" ||
+                     (j["acks"].get<long long>() >= 0.97 * j["posts"].get<long long>() &&
+                      j["ack_latency"].value("p99_ms", 0.0) < 100);
+      j["kept_up"] = kept_up;
       emit(o, j);
+      if (o.stop_when_saturated && !kept_up) break;
     }
     if (o.scenario == "reconnect") emit(o, reconnect_all(r));
     return 0;
