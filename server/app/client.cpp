@@ -150,7 +150,8 @@ bool client::query(const std::string& rid, std::function<continuation(soci::sess
   return queued;
 }
 
-void client::write(const std::string& rid, std::function<continuation(store::write_context&)> apply) {
+void client::write(const std::string& rid, std::function<continuation(store::write_context&)> apply,
+                   std::vector<store::write_hint> hints) {
   auto self = shared_from_this();
   auto conn = conn_.lock();
   if (!conn) return;
@@ -166,7 +167,8 @@ void client::write(const std::string& rid, std::function<continuation(store::wri
           else if (*next)
             (*next)();
         });
-      });
+      },
+      std::move(hints));
   if (!queued) {
     finished_request();
     reply_error(rid, errc::rate_limited, "the server is busy; try again shortly");

@@ -67,7 +67,9 @@ class client final : public subscriber,
   // Runs `apply` inside the batched writer's transaction; after the commit, the continuation it
   // returns runs on the strand. An exception from `apply` (or a failed commit) becomes the error
   // reply, and nothing of `apply` is stored.
-  void write(const std::string& rid, std::function<continuation(store::write_context&)> apply);
+  // `hints` tell the writer what the job will read, so it is read for the whole batch at once.
+  void write(const std::string& rid, std::function<continuation(store::write_context&)> apply,
+             std::vector<store::write_hint> hints = {});
 
   void subscribe(const std::string& rid, long long thread, std::optional<long long> since);
   void unsubscribe(long long thread);

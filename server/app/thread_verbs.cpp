@@ -55,7 +55,7 @@ void handle(client& c, const std::string& rid, const protocol::post_request& r) 
     require_visible_thread(ctx, v, r.thread);
     bool duplicate = false;
     long long seq = 0;
-    if (auto existing = store::find_cmid(ctx.sql, r.thread, by.id, r.cmid)) {
+    if (auto existing = store::find_cmid(ctx, r.thread, by.id, r.cmid)) {
       seq = *existing;
       duplicate = true;
     } else {
@@ -67,7 +67,7 @@ void handle(client& c, const std::string& rid, const protocol::post_request& r) 
       if (duplicate) result["duplicate"] = true;
       self->reply_ok(rid, result);
     };
-  });
+  }, {store::write_hint{r.thread, by.id, r.cmid}});
 }
 
 void handle(client& c, const std::string& rid, const protocol::history_request& r) {
@@ -116,7 +116,7 @@ void handle(client& c, const std::string& rid, const protocol::read_request& r) 
       // Every subscriber, the reader's other devices included, learns the new marker.
       self->svc().live.publish(thread, 0, std::make_shared<const std::string>(protocol::event_frame(ev)));
     };
-  });
+  }, {store::write_hint{r.thread, 0, std::nullopt}});
 }
 
 void handle(client& c, const std::string& rid, const protocol::read_list_request& r) {

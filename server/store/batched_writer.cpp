@@ -4,6 +4,7 @@
 
 #include "protocol/errors.hpp"
 #include "server/log.hpp"
+#include "server/store/case_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/time.hpp"
 
@@ -18,11 +19,11 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
 
 batched_writer::~batched_writer() { stop(); }
 
-bool batched_writer::submit(apply_fn apply, done_fn done) {
+bool batched_writer::submit(apply_fn apply, done_fn done, std::vector<write_hint> hints) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back(job{std::move(apply), std::move(done)});
+    queue_.push_back(job{std::move(apply), std::move(done), std::move(hints)});
   }
   cv_.notify_one();
   return true;
@@ -69,14 +70,23 @@ void batched_writer::run_batch(std::vector<job>& batch) {
   };
   std::vector<outcome> results(batch.size());
   std::vector<char> left_out(batch.size(), 0);  // failed after writing: not applied again
+  std::vector<write_hint> hints;
+  for (const auto& j : batch) hints.insert(hints.end(), j.hints.begin(), j.hints.end());
   bool committed = false;
   unsigned long long replays = 0;
+  bool row_by_row = false;
   for (;;) {
     bool replay = false;
     try {
       transaction_memo memo;
+      // Round trips dominate on a networked database: read what the jobs announced in a few
+      // queries and insert events many rows at a time. In-process SQLite has no round trips to
+      // save, and parsing the larger statements would cost more than it saves.
+      const bool batch_io = db_.kind() == backend::mysql;
+      memo.defer_events = batch_io && !row_by_row;
       sql.begin();
       const long long now = now_millis();
+      if (batch_io) prefetch(sql, db_.kind(), hints, memo);
       for (std::size_t i = 0; i < batch.size() && !replay; ++i) {
         if (left_out[i]) continue;
         results[i] = outcome{};
@@ -96,6 +106,16 @@ void batched_writer::run_batch(std::vector<job>& batch) {
       }
       if (replay) {
         sql.rollback();
+        ++replays;
+        continue;
+      }
+      try {
+        flush_pending_events(sql, memo);
+      } catch (const std::exception& e) {
+        if (row_by_row) throw;
+        log::warn("batch insert failed; applying the batch again row by row", {{"error", e.what()}});
+        sql.rollback();
+        row_by_row = true;
         ++replays;
         continue;
       }

@@ -27,6 +27,9 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <map>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -47,14 +50,30 @@ struct stored_event {
   std::optional<std::string> cmid;
 };
 
+// What a job will touch, announced at submit so that the writer reads it for the whole batch in a
+// few queries before applying the jobs (instead of a few round trips per job).
+struct write_hint {
+  long long thread = 0;             // the job reads the thread's access facts and may append to it
+  long long author = 0;             // with cmid: the idempotency key (thread, author, cmid)
+  std::optional<std::string> cmid;
+};
+
 // State of one transaction attempt, shared by the jobs of the batch.
 struct transaction_memo {
   struct head {
     long long seq = 0;        // newest seq allocated in this transaction
     long long persisted = 0;  // the value threads.head_seq holds in this transaction
   };
-  std::unordered_map<long long, head> heads;               // thread id -> head
+  using cmid_key = std::tuple<long long, long long, std::string>;  // thread, author, cmid
+  std::unordered_map<long long, head> heads;               // thread id -> head (locked)
   std::unordered_map<long long, case_access> access;       // thread id -> access facts
+  std::map<cmid_key, long long> cmids_known;               // stored or appended: key -> seq
+  std::set<cmid_key> cmids_checked;                        // keys looked up for the batch
+  std::vector<stored_event> pending_events;                // appended, inserted before the commit
+  // On MySQL, events are inserted many rows at a time before the commit. If that insert fails
+  // (a constraint), the batch is applied again with each event inserted as it is appended, so
+  // that the job at fault fails alone. SQLite inserts each event as it is appended.
+  bool defer_events = false;
 };
 
 // What a job sees while it runs inside the batch transaction.
@@ -96,8 +115,8 @@ class batched_writer {
   batched_writer& operator=(const batched_writer&) = delete;
 
   // Queues a job. Returns false (and never calls `done`) when the queue is full or the writer
-  // has stopped; the caller then answers "busy".
-  bool submit(apply_fn apply, done_fn done);
+  // has stopped; the caller then answers "busy". `hints` are optional (see write_hint).
+  bool submit(apply_fn apply, done_fn done, std::vector<write_hint> hints = {});
   // Commits everything already queued, then joins the thread. Idempotent.
   void stop();
   writer_stats stats() const;
@@ -106,6 +125,7 @@ class batched_writer {
   struct job {
     apply_fn apply;
     done_fn done;
+    std::vector<write_hint> hints;
   };
   void run();
   void run_batch(std::vector<job>& batch);

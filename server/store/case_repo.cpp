@@ -1,10 +1,13 @@
 #include "server/store/case_repo.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include <soci/soci.h>
 
 #include "server/store/identity_repo.hpp"
+#include "server/store/sql_util.hpp"
 #include "server/time.hpp"
 
 namespace mediation::store {
@@ -68,6 +71,55 @@ std::optional<case_access> access_by_case(write_context& ctx, long long case_id)
   auto a = access_by_case(ctx.sql, case_id);
   if (a) ctx.memo.access.emplace(a->thread_id, *a);
   return a;
+}
+
+void prefetch_access(soci::session& sql, const std::vector<long long>& threads, transaction_memo& memo) {
+  constexpr std::size_t chunk = 200;
+  for (std::size_t from = 0; from < threads.size(); from += chunk) {
+    std::vector<long long> ids(threads.begin() + from, threads.begin() + std::min(threads.size(), from + chunk));
+    case_access row;
+    std::map<long long, case_access> by_case;
+    soci::statement st = sql_util::prepare_dynamic(
+        sql,
+        "SELECT c.id, t.id, c.org_id FROM threads t JOIN cases c ON c.id = t.case_id WHERE t.id IN (" +
+            sql_util::placeholders("t", ids.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(row.case_id));
+          s.exchange(soci::into(row.thread_id));
+          s.exchange(soci::into(row.owner_org));
+          for (std::size_t i = 0; i < ids.size(); ++i) s.exchange(soci::use(ids[i], "t" + std::to_string(i)));
+        });
+    st.execute();
+    while (st.fetch()) by_case[row.case_id] = row;
+    if (by_case.empty()) continue;
+    std::vector<long long> cases;
+    for (const auto& [id, _] : by_case) cases.push_back(id);
+    long long case_id = 0;
+    case_access::handler h;
+    soci::statement hs = sql_util::prepare_dynamic(
+        sql, "SELECT case_id, org_id, status FROM case_orgs WHERE case_id IN (" +
+                 sql_util::placeholders("c", cases.size()) + ") ORDER BY id",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(case_id));
+          s.exchange(soci::into(h.org));
+          s.exchange(soci::into(h.status));
+          for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
+        });
+    hs.execute();
+    while (hs.fetch()) by_case[case_id].handlers.push_back(h);
+    long long user = 0;
+    soci::statement is = sql_util::prepare_dynamic(
+        sql, "SELECT case_id, user_id FROM case_invites WHERE case_id IN (" +
+                 sql_util::placeholders("c", cases.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(case_id));
+          s.exchange(soci::into(user));
+          for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
+        });
+    is.execute();
+    while (is.fetch()) by_case[case_id].invited.push_back(user);
+    for (auto& [_, a] : by_case) memo.access[a.thread_id] = std::move(a);
+  }
 }
 
 created_case insert_case(write_context& ctx, long long org_id, long long created_by,

@@ -5,6 +5,9 @@
 
 #include <soci/soci.h>
 
+#include "server/store/case_repo.hpp"
+#include "server/store/sql_util.hpp"
+
 namespace mediation::store {
 
 namespace {
@@ -52,17 +55,118 @@ long long append_event(write_context& ctx, long long thread, const std::string& 
   } else {
     seq = ++head->second.seq;
   }
-  std::string cmid_value = cmid.value_or("");
-  soci::indicator cmid_ind = cmid ? soci::i_ok : soci::i_null;
-  long long author_id = by.id;
-  long long at = ctx.now;
-  std::string k = kind, d = data;
-  sql << "INSERT INTO events (thread_id, seq, kind, author_id, cmid, at, data) "
-         "VALUES (:t, :s, :k, :a, :c, :at, :d)",
-      soci::use(thread, "t"), soci::use(seq, "s"), soci::use(k, "k"), soci::use(author_id, "a"),
-      soci::use(cmid_value, cmid_ind, "c"), soci::use(at, "at"), soci::use(d, "d");
-  ctx.add_event(stored_event{thread, seq, kind, at, by.id, by.name, data, cmid});
+  stored_event e{thread, seq, kind, ctx.now, by.id, by.name, data, cmid};
+  if (ctx.memo.defer_events) {
+    ctx.memo.pending_events.push_back(e);
+  } else {
+    std::string cmid_value = cmid.value_or("");
+    soci::indicator cmid_ind = cmid ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO events (thread_id, seq, kind, author_id, cmid, at, data) "
+           "VALUES (:t, :s, :k, :a, :c, :at, :d)",
+        soci::use(e.thread, "t"), soci::use(e.seq, "s"), soci::use(e.kind, "k"), soci::use(e.author_id, "a"),
+        soci::use(cmid_value, cmid_ind, "c"), soci::use(e.at, "at"), soci::use(e.data, "d");
+  }
+  if (cmid) ctx.memo.cmids_known[{thread, by.id, *cmid}] = seq;
+  ctx.add_event(std::move(e));
   return seq;
+}
+
+std::optional<long long> find_cmid(write_context& ctx, long long thread, long long author_id, const std::string& cmid) {
+  transaction_memo::cmid_key key{thread, author_id, cmid};
+  if (auto it = ctx.memo.cmids_known.find(key); it != ctx.memo.cmids_known.end()) return it->second;
+  if (ctx.memo.cmids_checked.count(key)) return std::nullopt;
+  return find_cmid(ctx.sql, thread, author_id, cmid);
+}
+
+void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& hints, transaction_memo& memo) {
+  if (hints.empty()) return;
+  std::vector<long long> threads;
+  for (const auto& h : hints) threads.push_back(h.thread);
+  std::sort(threads.begin(), threads.end());
+  threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
+  constexpr std::size_t chunk = 200;
+  // Heads, locked for the transaction in id order (SQLite's one writer holds the database lock).
+  for (std::size_t from = 0; from < threads.size(); from += chunk) {
+    std::vector<long long> ids(threads.begin() + from, threads.begin() + std::min(threads.size(), from + chunk));
+    long long id = 0, head = 0;
+    soci::statement st = sql_util::prepare_dynamic(
+        sql,
+        "SELECT id, head_seq FROM threads WHERE id IN (" + sql_util::placeholders("t", ids.size()) + ") ORDER BY id" +
+            (kind == backend::mysql ? " FOR UPDATE" : ""),
+        [&](soci::statement& s) {
+          s.exchange(soci::into(id));
+          s.exchange(soci::into(head));
+          for (std::size_t i = 0; i < ids.size(); ++i) s.exchange(soci::use(ids[i], "t" + std::to_string(i)));
+        });
+    st.execute();
+    while (st.fetch()) memo.heads[id] = transaction_memo::head{head, head};
+  }
+  prefetch_access(sql, threads, memo);
+  // Idempotency keys: one query per chunk of keys, matched exactly in memory.
+  std::vector<const write_hint*> keyed;
+  for (const auto& h : hints)
+    if (h.cmid) keyed.push_back(&h);
+  for (std::size_t from = 0; from < keyed.size(); from += chunk) {
+    std::vector<long long> key_threads;
+    std::vector<std::string> key_cmids;
+    for (std::size_t i = from; i < std::min(keyed.size(), from + chunk); ++i) {
+      key_threads.push_back(keyed[i]->thread);
+      key_cmids.push_back(*keyed[i]->cmid);
+      memo.cmids_checked.insert({keyed[i]->thread, keyed[i]->author, *keyed[i]->cmid});
+    }
+    long long t = 0, a = 0, seq = 0;
+    std::string c;
+    soci::statement st = sql_util::prepare_dynamic(
+        sql,
+        "SELECT thread_id, author_id, cmid, seq FROM events WHERE thread_id IN (" +
+            sql_util::placeholders("t", key_threads.size()) + ") AND cmid IN (" +
+            sql_util::placeholders("c", key_cmids.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(t));
+          s.exchange(soci::into(a));
+          s.exchange(soci::into(c));
+          s.exchange(soci::into(seq));
+          for (std::size_t i = 0; i < key_threads.size(); ++i) s.exchange(soci::use(key_threads[i], "t" + std::to_string(i)));
+          for (std::size_t i = 0; i < key_cmids.size(); ++i) s.exchange(soci::use(key_cmids[i], "c" + std::to_string(i)));
+        });
+    st.execute();
+    while (st.fetch()) {
+      transaction_memo::cmid_key key{t, a, c};
+      if (memo.cmids_checked.count(key)) memo.cmids_known[key] = seq;
+    }
+  }
+}
+
+void flush_pending_events(soci::session& sql, transaction_memo& memo) {
+  constexpr std::size_t chunk = 100;
+  auto& rows = memo.pending_events;
+  for (std::size_t from = 0; from < rows.size(); from += chunk) {
+    const std::size_t n = std::min(rows.size(), from + chunk) - from;
+    std::vector<std::string> cmids(n);
+    std::vector<soci::indicator> inds(n);
+    std::string query = "INSERT INTO events (thread_id, seq, kind, author_id, cmid, at, data) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string k = std::to_string(i);
+      query += (i ? ", (" : "(") + (":t" + k) + ", :s" + k + ", :k" + k + ", :a" + k + ", :c" + k + ", :w" + k + ", :d" + k + ")";
+      cmids[i] = rows[from + i].cmid.value_or("");
+      inds[i] = rows[from + i].cmid ? soci::i_ok : soci::i_null;
+    }
+    soci::statement st = sql_util::prepare_dynamic(sql, query, [&](soci::statement& s) {
+      for (std::size_t i = 0; i < n; ++i) {
+        auto& e = rows[from + i];
+        const std::string k = std::to_string(i);
+        s.exchange(soci::use(e.thread, "t" + k));
+        s.exchange(soci::use(e.seq, "s" + k));
+        s.exchange(soci::use(e.kind, "k" + k));
+        s.exchange(soci::use(e.author_id, "a" + k));
+        s.exchange(soci::use(cmids[i], inds[i], "c" + k));
+        s.exchange(soci::use(e.at, "w" + k));
+        s.exchange(soci::use(e.data, "d" + k));
+      }
+    });
+    st.execute(true);
+  }
+  rows.clear();
 }
 
 std::optional<long long> find_cmid(soci::session& sql, long long thread, long long author_id,

@@ -17,13 +17,24 @@ struct author {
 };
 
 // Appends an event to `thread`, assigning the next seq, and records it in ctx. `data` is a JSON
-// object text. Returns the seq. The caller has checked that the thread exists.
+// object text. Returns the seq. The caller has checked that the thread exists. The row itself is
+// inserted with the batch's other events just before the commit (flush_pending_events).
 long long append_event(write_context& ctx, long long thread, const std::string& kind, const author& by,
                        const std::string& data, const std::optional<std::string>& cmid = std::nullopt);
 
 // The seq of the message `by` already posted in `thread` with `cmid`, if any.
 std::optional<long long> find_cmid(soci::session& sql, long long thread, long long author_id,
                                    const std::string& cmid);
+// The same inside the writer's transaction: sees messages appended earlier in it and answers
+// from the batch's prefetched keys when the job gave its cmid as a hint.
+std::optional<long long> find_cmid(write_context& ctx, long long thread, long long author_id,
+                                   const std::string& cmid);
+
+// Before a batch: locks and reads the heads of the hinted threads, loads their access facts and
+// looks up the hinted idempotency keys, a few queries for the whole batch.
+void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& hints, transaction_memo& memo);
+// Before the commit: inserts the events appended in the transaction, many rows per statement.
+void flush_pending_events(soci::session& sql, transaction_memo& memo);
 
 // The newest seq of `thread` (0 when it has no event).
 long long thread_head(soci::session& sql, long long thread);

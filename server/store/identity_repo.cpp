@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "server/store/sql_util.hpp"
+
 namespace mediation::store {
 
 namespace {
@@ -49,12 +51,10 @@ std::vector<protocol::user_view> query_users(soci::session& sql, const std::stri
                                              std::optional<long long> arg) {
   user_row row;
   long long a = arg.value_or(0);
-  soci::statement st(sql);
-  row.bind(st);
-  if (arg) st.exchange(soci::use(a, "a"));
-  st.alloc();
-  st.prepare(std::string(user_columns) + where);
-  st.define_and_bind();
+  soci::statement st = sql_util::prepare_dynamic(sql, std::string(user_columns) + where, [&](soci::statement& s) {
+    row.bind(s);
+    if (arg) s.exchange(soci::use(a, "a"));
+  });
   std::vector<protocol::user_view> out;
   st.execute();
   while (st.fetch()) out.push_back(row.get());

@@ -128,6 +128,29 @@ TEST_P(batched_writer_test, seqs_of_a_busy_thread_are_numbered_in_memory_and_sto
   EXPECT_EQ(events_after(*sql_, fc.thread, 0, 100).size(), 50u);
 }
 
+TEST_P(batched_writer_test, hinted_jobs_read_heads_access_and_cmids_for_the_whole_batch) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {}, 1000);
+  std::promise<long long> first;
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("k1")); },
+                [&](std::exception_ptr e, const auto& ev) { first.set_value(e ? -1 : ev[0].seq); },
+                {write_hint{fc.thread, fc.by.id, std::string("k1")}});
+  EXPECT_EQ(first.get_future().get(), 1);
+  // A later batch: the stored key is found (through the prefetch on MySQL, a query on SQLite),
+  // an unknown one is not; on MySQL the access facts and the head come from the prefetch too.
+  std::promise<std::string> probe;
+  writer.submit([&](write_context& ctx) {
+    auto known = find_cmid(ctx, fc.thread, fc.by.id, "k1");
+    auto unknown = find_cmid(ctx, fc.thread, fc.by.id, "k2");
+    bool cached = ctx.memo.access.count(fc.thread) && ctx.memo.heads.count(fc.thread);
+    probe.set_value(std::to_string(known.value_or(-1)) + "," + std::to_string(unknown.value_or(-1)) + "," +
+                    (cached ? "cached" : "not cached") + "," + std::to_string(thread_head(ctx, fc.thread)));
+  }, [](std::exception_ptr, const auto&) {},
+     {write_hint{fc.thread, fc.by.id, std::string("k1")}, write_hint{fc.thread, fc.by.id, std::string("k2")}});
+  EXPECT_EQ(probe.get_future().get(), GetParam() == "mysql" ? "1,-1,cached,1" : "1,-1,not cached,1");
+  writer.stop();
+}
+
 TEST_P(batched_writer_test, a_statement_error_fails_its_job_only) {
   auto fc = make_case(*sql_);
   batched_writer writer(*db_, [](const auto&) {});

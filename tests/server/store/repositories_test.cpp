@@ -19,6 +19,7 @@ auto in_tx(soci::session& sql, long long now, Fn fn) {
   transaction_memo memo;
   write_context ctx(sql, now, memo);
   auto r = fn(ctx);
+  flush_pending_events(sql, memo);
   flush_thread_heads(sql, memo);
   tr.commit();
   return r;
