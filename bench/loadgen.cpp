@@ -594,6 +594,7 @@ int main(int argc, char** argv) {
         c->sender = false;
       }
     }
+    int failed_steps = 0;
     for (double rate : o.rates) {
       json j = step(r, rate, o.scenario == "typing");
       if (o.scenario == "slow") {
@@ -608,13 +609,15 @@ int main(int argc, char** argv) {
         // The slow ones stop counting toward gaps: they were disconnected on purpose.
       }
       // A step kept up when (nearly) every post was acknowledged and no backlog built up: past
-      // saturation latency grows with the queue, far beyond 100 ms within a step.
+      // saturation the queue grows through the step and with it the bulk of the latencies, far
+      // beyond 100 ms at the 90th percentile (a brief stall moves the p99 only).
       bool kept_up = o.scenario == "typing" ||
                      (j["acks"].get<long long>() >= 0.97 * j["posts"].get<long long>() &&
-                      j["ack_latency"].value("p99_ms", 0.0) < 100);
+                      j["ack_latency"].value("p90_ms", 0.0) < 100);
       j["kept_up"] = kept_up;
       emit(o, j);
-      if (o.stop_when_saturated && !kept_up) break;
+      failed_steps = kept_up ? 0 : failed_steps + 1;
+      if (o.stop_when_saturated && failed_steps >= 2) break;
     }
     if (o.scenario == "reconnect") emit(o, reconnect_all(r));
     return 0;

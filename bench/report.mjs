@@ -29,13 +29,18 @@ function sustained(list) {
   const ok = list.filter((r) => r.kept_up !== false);
   return ok.length ? ok.reduce((a, b) => (b.offered_per_s > a.offered_per_s ? b : a)) : null;
 }
+// The step nearest to `rate` (on a tie, the higher rate: the stricter reading).
 function nearest(list, rate) {
-  return list.length ? list.reduce((a, b) => (Math.abs(b.offered_per_s - rate) < Math.abs(a.offered_per_s - rate) ? b : a)) : null;
+  return list.length ? list.reduce((a, b) => {
+    const da = Math.abs(a.offered_per_s - rate), db = Math.abs(b.offered_per_s - rate);
+    return db < da || (db === da && b.offered_per_s > a.offered_per_s) ? b : a;
+  }) : null;
 }
 
 const ceiling = Object.fromEntries(rows.filter((r) => r.scenario === 'ceiling').map((r) => [r.label, r.per_s]));
 const sq10 = pick('rooms', 'sqlite-durable', 10);
 const my10 = pick('rooms', 'mariadb-durable', 10);
+const my10two = pick('rooms', 'mariadb-durable-2cores', 10);
 const node10 = pick('rooms', 'node-ws', 10);
 const my50 = pick('rooms', 'mariadb-durable', 50);
 const node50 = pick('rooms', 'node-ws', 50);
@@ -49,7 +54,10 @@ const typingNode = pick('typing', 'node-ws-typing');
 const idle = rows.find((r) => r.scenario === 'idle');
 
 const maxMy = sustained(my10);
-const halfMy = maxMy ? nearest(my10, maxMy.offered_per_s / 2) : null;
+const maxMyTwo = sustained(my10two);
+const bestMy = [maxMy, maxMyTwo].filter(Boolean).reduce((a, b) => (!a || b.acked_per_s > a.acked_per_s ? b : a), null);
+// Half of the maximum, in the same configuration as the maximum.
+const halfMy = bestMy ? nearest(bestMy === maxMyTwo ? my10two : my10, bestMy.offered_per_s / 2) : null;
 const perCore = (list) => {
   const best = list.filter((r) => r.server_cpu_cores > 0).map((r) => r.deliveries_per_s / r.server_cpu_cores);
   return best.length ? Math.max(...best) : 0;
@@ -59,15 +67,23 @@ const allGaps = rows.reduce((s, r) => s + (r.gaps || 0), 0);
 const allDups = rows.reduce((s, r) => s + (r.duplicates || 0), 0);
 
 const verdict = (ok) => (ok ? '**met**' : '**missed**');
+const maxSq = sustained(sq10), maxNode = sustained(node10);
+const ratio = (a, b) => (a && b ? `${num(a / b, 2)}×` : '–');
+const sideBySide = [
+  ['Mediation Network, SQLite, durable', maxSq],
+  ['Mediation Network, MariaDB, durable', maxMy],
+  ['Mediation Network, MariaDB, durable, server on both cores', maxMyTwo],
+  ['Node.js ws peer, in memory', maxNode],
+].map(([n, r]) => `| ${n} | ${r ? num(r.offered_per_s) : '–'} | ${r ? num(r.deliveries_per_s) : '–'} | ${r ? lat(r.delivery_latency, 'p99_ms') : '–'} | ${r ? num(r.server_cpu_cores, 2) : '–'} | ${r && maxNode ? ratio(r.offered_per_s, maxNode.offered_per_s) : '–'} |`).join('\n');
 const targets = [
   ['10,000 idle authenticated connections, server RSS under 250 MB',
     idle ? `${num(idle.connections)} connections, RSS ${num(idle.server_rss_mib)} MiB (${num(idle.server_rss_kib_per_connection)} KiB each)` : 'not measured',
     verdict(idle && idle.connections >= 10000 && idle.server_rss_mib < 250)],
   ['≥ 10,000 acknowledged durable posts/s on MariaDB, rooms of 10 (100,000 deliveries/s)',
-    maxMy ? `${num(maxMy.acked_per_s)} posts/s, ${num(maxMy.deliveries_per_s)} deliveries/s` : 'not measured',
-    verdict(maxMy && maxMy.acked_per_s >= 10000)],
+    bestMy ? `${num(bestMy.acked_per_s)} posts/s, ${num(bestMy.deliveries_per_s)} deliveries/s (${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'}; one core: ${maxMy ? num(maxMy.acked_per_s) : '–'}, both: ${maxMyTwo ? num(maxMyTwo.acked_per_s) : '–'})` : 'not measured',
+    verdict(bestMy && bestMy.acked_per_s >= 10000)],
   ['p99 post→delivery under 25 ms at half the maximum durable rate',
-    halfMy ? `${lat(halfMy.delivery_latency, 'p99_ms')} ms at ${num(halfMy.offered_per_s)} posts/s` : 'not measured',
+    halfMy ? `${lat(halfMy.delivery_latency, 'p99_ms')} ms at ${num(halfMy.offered_per_s)} posts/s (${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'})` : 'not measured',
     verdict(halfMy && halfMy.delivery_latency.p99_ms < 25)],
   ['raw fan-out ≥ 3× the Node ws peer per core',
     fanNode ? `${num(fanOurs)} vs ${num(fanNode)} deliveries/s per core (${num(fanOurs / fanNode, 2)}×)` : 'not measured',
@@ -88,14 +104,14 @@ for (const [name, list] of series) {
 }
 writeFileSync(path.join(outDir, 'latency.dat'), dat);
 writeFileSync(path.join(outDir, 'latency.gp'), `set terminal pngcairo size 900,520 font "sans,10"
-set output "${path.join(outDir, 'latency.png')}"
+set output "latency.png"
 set title "Post → delivery latency against offered load (rooms of 10, durable)"
 set xlabel "offered posts per second"
 set ylabel "latency (ms, log scale)"
 set logscale y
 set grid
 set key top left
-plot "${path.join(outDir, 'latency.dat')}" index 0 using 1:3 with linespoints title "SQLite p99", \\
+plot "latency.dat" index 0 using 1:3 with linespoints title "SQLite p99", \\
      "" index 0 using 1:2 with linespoints dashtype 2 title "SQLite p50", \\
      "" index 1 using 1:3 with linespoints title "MariaDB p99", \\
      "" index 1 using 1:2 with linespoints dashtype 2 title "MariaDB p50", \\
@@ -127,6 +143,14 @@ short try). Raw results: [\`benchmarks/results.jsonl\`](benchmarks/results.jsonl
 |---|---|---|
 ${targets.map((t) => `| ${t[0]} | ${t[1]} | ${t[2]} |`).join('\n')}
 
+## Side by side: rooms of 10, the highest offered rate each server kept up with
+| server | posts/s | deliveries/s | delivery p99 ms | server CPU (cores) | vs Node.js peer |
+|---|---:|---:|---:|---:|---:|
+${sideBySide}
+
+Ephemeral (typing) fan-out per server core: Mediation Network ${num(fanOurs)} deliveries/s, Node.js ${num(fanNode)}
+(${fanNode ? num(fanOurs / fanNode, 2) : '–'}×).
+
 ## The ceiling
 | | per second |
 |---|---:|
@@ -134,7 +158,9 @@ ${targets.map((t) => `| ${t[0]} | ${t[1]} | ${t[2]} |`).join('\n')}
 | MariaDB single-row autocommit INSERT (one durable commit each) | ${num(ceiling.mariadb_insert)} |
 
 One durable commit per message would cap posts at these rates; the server's writer commits many posts per
-transaction (group commit), so its durable rate is bounded by CPU and round trips instead.
+transaction (group commit), so its durable rate is bounded by CPU and round trips instead: on MariaDB it
+sustained ${bestMy && ceiling.mariadb_insert ? num(bestMy.offered_per_s / ceiling.mariadb_insert, 2) + '×' : '–'} the single-commit ceiling, on SQLite
+${maxSq && ceiling.fsync ? num(maxSq.offered_per_s / ceiling.fsync, 2) + '×' : '–'} the fsync rate.
 
 ## Rooms of 10, stepped load
 ![latency against offered load](benchmarks/latency.png)
@@ -144,6 +170,9 @@ ${stepTable(sq10)}
 
 ### MariaDB, durable
 ${stepTable(my10)}
+
+### MariaDB, durable, the server free to use both cores (\`--threads 2\`, shared with the load generator)
+${stepTable(my10two)}
 
 ### Node.js ws peer (no storage)
 ${stepTable(node10)}
@@ -165,7 +194,8 @@ ${stepTable(node2000)}
 ## 1% of clients stop reading (MariaDB, rooms of 10)
 ${stepTable(slow)}
 
-${slow.map((r) => `Slow readers: ${r.slow_clients}, disconnected by the server during the step: ${r.slow_clients_disconnected}. The other clients' latencies are the ones above.`).join('\n')}
+${slow.map((r) => `Slow readers: ${r.slow_clients}, disconnected by the server during the step: ${r.slow_clients_disconnected}. The other clients' latencies are the ones above.` +
+  (r.slow_clients_disconnected < r.slow_clients ? ' What a stopped reader leaves unread first fills the kernel\'s socket buffers (several MiB per connection on loopback) before the server\'s outbound queue; the disconnect itself is exercised by the integration test `slow_consumer`.' : '')).join('\n')}
 
 ## Everyone reconnects at once with \`since\` (MariaDB, rooms of 10)
 ${stepTable(reconnect.filter((r) => r.offered_per_s !== undefined))}
@@ -184,8 +214,9 @@ ${idle ? `${num(idle.connections)} authenticated connections, each subscribed to
 ## Notes and history
 See the end of this file's source (\`bench/report.mjs\`) for how each figure is computed: the maximum durable
 rate is the highest offered rate at which at least 97% of posts were acknowledged within the step and its
-drain with an acknowledgement p99 under 100 ms (past saturation the backlog, and with it the latency, grows
-through the step); "half" is the measured step nearest to half of it.
+drain with an acknowledgement p90 under 100 ms (past saturation the backlog, and with it the bulk of the
+latencies, grows through the step; a brief stall moves only the tail); stepping stops after two such steps
+in a row. "Half" is the measured step nearest to half of the maximum.
 ${readNotes()}
 `;
 
