@@ -285,11 +285,10 @@ void conn::start_read() {
 }
 
 void conn::on_frame(std::string_view text) {
-  // Events: "type":"event" comes last in the server's (sorted) key order; check both spellings.
   bool is_event = text.find("\"type\":\"event\"") != std::string_view::npos;
   if (is_event) {
     if (text.find("\"kind\":\"typing\"") != std::string_view::npos) {
-      // Ephemeral fan-out: the typist's send time rides in... nothing; count it.
+      // Ephemeral fan-out carries no send time and no seq: it is counted, not timed.
       if (r.measuring) ++r.deliveries;
       return;
     }
