@@ -50,12 +50,14 @@ int main(int argc, char** argv) {
     app::services svc(db, jobs, writer, hub, cfg.app);
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
+    net::counters net_stats;
     net::net_settings ns{cfg.max_frame_bytes, cfg.max_body_bytes, cfg.ws_queue_frames, cfg.ws_queue_bytes,
                          cfg.idle_timeout_s, cfg.web_root};
-    net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc),
+    net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, net_stats),
                            [&svc](std::shared_ptr<net::connection> c) {
                              return std::make_shared<app::client>(svc, std::move(c));
-                           });
+                           },
+                           net_stats);
     std::promise<int> stop;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&stop](const boost::system::error_code& ec, int sig) {
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
 
     int sig = stop.get_future().get();
     log::info("shutting down", {{"signal", std::to_string(sig)}});
+    svc.shutting_down = true;
     listener.stop_accepting();
     writer.stop();  // commits and acknowledges every write already queued
     jobs.stop();

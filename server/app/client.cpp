@@ -57,6 +57,7 @@ void client::on_frame(std::string text) {
     return;
   }
   const std::string& rid = *parsed.rid;
+  svc_.counters.requests.fetch_add(1, std::memory_order_relaxed);
   if (!take_token()) {
     reply_error(rid, errc::rate_limited, "too many requests on this connection; slow down");
     return;
@@ -97,6 +98,7 @@ void client::reply_ok(const std::string& rid, const nlohmann::json& result) {
 }
 
 void client::reply_error(const std::optional<std::string>& rid, errc code, std::string_view message) {
+  svc_.counters.errors[static_cast<int>(code)].fetch_add(1, std::memory_order_relaxed);
   send_text(protocol::error_frame(rid, code, message));
 }
 

@@ -4,6 +4,7 @@
 
 #include "protocol/frames.hpp"
 #include "server/app/credentials.hpp"
+#include "server/app/metrics.hpp"
 #include "server/log.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
@@ -37,15 +38,16 @@ std::string bearer(const std::string& header) {
 }  // namespace
 
 bool http_api::handles(const std::string& target) const {
-  return target == "/healthz" || target.rfind("/api/", 0) == 0;
+  return target == "/healthz" || target == "/readyz" || target == "/metrics" || target.rfind("/api/", 0) == 0;
 }
 
 void http_api::handle(net::http_request request, std::function<void(net::http_reply)> respond) {
   const auto& t = request.target;
-  if (t == "/healthz") {
+  if (t == "/healthz" || t == "/readyz" || t == "/metrics") {
     if (request.method != "GET" && request.method != "HEAD")
       return respond(error_reply(405, errc::bad_request, "use GET"));
-    return healthz(std::move(respond));
+    if (t == "/metrics") return respond({200, render_metrics(svc_, net_), "text/plain; version=0.0.4; charset=utf-8"});
+    return healthz(std::move(respond), t == "/readyz");
   }
   if (t == "/api/login" || t == "/api/logout") {
     if (request.method != "POST") return respond(error_reply(405, errc::bad_request, "use POST"));
@@ -55,13 +57,17 @@ void http_api::handle(net::http_request request, std::function<void(net::http_re
   respond(error_reply(404, errc::not_found, "no such endpoint"));
 }
 
-void http_api::healthz(std::function<void(net::http_reply)> respond) {
-  bool queued = svc_.jobs.post([respond](soci::session& sql) {
+// /healthz: the database answers. /readyz: that, and the server is not shutting down, so a load
+// balancer may send it new connections.
+void http_api::healthz(std::function<void(net::http_reply)> respond, bool ready) {
+  if (ready && svc_.shutting_down.load())
+    return respond(json_reply(503, {{"status", "unavailable"}, {"error", "shutting down"}}));
+  bool queued = svc_.jobs.post([respond, ready](soci::session& sql) {
     try {
       // Reaching the schema, not just the connection: a database that lost its tables is not healthy.
       int version = 0;
       sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
-      respond(json_reply(200, {{"status", "ok"}}));
+      respond(json_reply(200, {{"status", ready ? "ready" : "ok"}}));
     } catch (const std::exception& e) {
       respond(json_reply(503, {{"status", "unavailable"}, {"error", e.what()}}));
     }

@@ -1,24 +1,27 @@
 #pragma once
-// The HTTP endpoints of PROTOCOL-CORE.md: POST /api/login, POST /api/logout, GET /healthz.
-// Bodies and answers are JSON; errors are {"error": {"code", "message"}}.
+// The HTTP endpoints: POST /api/login, POST /api/logout, GET /healthz (PROTOCOL-CORE.md), and for
+// operators GET /readyz and GET /metrics (Prometheus text). Bodies and answers are JSON except
+// /metrics; errors are {"error": {"code", "message"}}.
 
 #include "server/app/services.hpp"
 #include "server/net/connection.hpp"
+#include "server/net/counters.hpp"
 
 namespace mediation::app {
 
 class http_api final : public net::http_api {
  public:
-  explicit http_api(services& svc) : svc_(svc) {}
+  http_api(services& svc, const net::counters& net) : svc_(svc), net_(net) {}
   bool handles(const std::string& target) const override;
   void handle(net::http_request request, std::function<void(net::http_reply)> respond) override;
 
  private:
   void login(net::http_request request, std::function<void(net::http_reply)> respond);
   void logout(net::http_request request, std::function<void(net::http_reply)> respond);
-  void healthz(std::function<void(net::http_reply)> respond);
+  void healthz(std::function<void(net::http_reply)> respond, bool ready);
 
   services& svc_;
+  const net::counters& net_;
 };
 
 }  // namespace mediation::app

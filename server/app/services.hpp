@@ -2,6 +2,7 @@
 // What every request handler shares: the database workers, the batched writer, the hub and the
 // settings. Built once by main and passed by reference; thread-safe.
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -46,6 +47,12 @@ class session_registry {
   std::unordered_multimap<std::string, entry> entries_;
 };
 
+// Application counters, read by GET /metrics.
+struct app_counters {
+  std::atomic<long long> requests{0};
+  std::atomic<long long> errors[9] = {};  // by protocol::errc
+};
+
 class services {
  public:
   services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
@@ -58,6 +65,8 @@ class services {
   hub& live;
   const settings cfg;
   session_registry sessions;
+  app_counters counters;
+  std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
 };
 
 // The push frame of a stored event, serialised once.

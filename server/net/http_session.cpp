@@ -57,6 +57,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   auto req = parser_->release();
+  bump(state_->stats->http_requests);
   std::string target(req.target());
   if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
 

@@ -31,8 +31,9 @@ struct listener::impl : std::enable_shared_from_this<listener::impl> {
 };
 
 listener::listener(asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
-                   std::shared_ptr<http_api> api, handler_factory factory) {
+                   std::shared_ptr<http_api> api, handler_factory factory, counters& stats) {
   auto state = std::make_shared<shared_state>();
+  state->stats = &stats;
   state->settings = std::move(settings);
   state->api = std::move(api);
   state->factory = std::move(factory);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "server/net/connection.hpp"
+#include "server/net/counters.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -26,8 +27,9 @@ struct net_settings {
 class listener {
  public:
   // Binds and listens at once; throws std::runtime_error when the address cannot be bound.
+  // `stats` outlives the listener and every session.
   listener(boost::asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
-           std::shared_ptr<http_api> api, handler_factory factory);
+           std::shared_ptr<http_api> api, handler_factory factory, counters& stats);
   ~listener();
   listener(const listener&) = delete;
   listener& operator=(const listener&) = delete;

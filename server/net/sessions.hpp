@@ -31,6 +31,7 @@ class ws_session;
 // What every session of one listener shares. Thread-safe.
 struct shared_state {
   net_settings settings;
+  counters* stats = nullptr;
   std::shared_ptr<http_api> api;
   handler_factory factory;
 
@@ -97,6 +98,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
+  bool counted_ = false;  // counted in connections_open
   asio::steady_timer close_timer_;
 };
 

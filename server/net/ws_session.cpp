@@ -38,6 +38,9 @@ void ws_session::on_accept(beast::error_code ec) {
     return;
   }
   state_->add(shared_from_this());
+  bump(state_->stats->connections_open);
+  bump(state_->stats->connections_total);
+  counted_ = true;
   handler_ = state_->factory(shared_from_this());
   do_read();
 }
@@ -48,8 +51,10 @@ void ws_session::do_read() {
 
 void ws_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
-    if (ec == websocket::error::message_too_big)
+    if (ec == websocket::error::message_too_big) {
+      bump(state_->stats->frame_too_large_closes);
       log::info("frame over the limit; closed with 1009", {{"remote", remote_}});
+    }
     else if (ec != websocket::error::closed && ec != asio::error::operation_aborted)
       log::debug("websocket read ended", {{"remote", remote_}, {"error", ec.message()}});
     finish();
@@ -62,6 +67,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
   }
   std::string text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
+  bump(state_->stats->frames_in);
   if (handler_ && !closing_) handler_->on_frame(std::move(text));
   do_read();
 }
@@ -71,6 +77,7 @@ void ws_session::send(frame_ptr frame) {
     if (self->closing_ || self->finished_) return;
     const auto& s = self->state_->settings;
     if (self->queue_.size() >= s.queue_frames || self->queued_bytes_ + frame->size() > s.queue_bytes) {
+      bump(self->state_->stats->slow_consumer_closes);
       log::warn("slow consumer disconnected", {{"remote", self->remote_},
                                                {"queued", std::to_string(self->queue_.size())}});
       self->do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error),
@@ -78,6 +85,7 @@ void ws_session::send(frame_ptr frame) {
       return;
     }
     self->queued_bytes_ += frame->size();
+    bump(self->state_->stats->outbound_queued);
     self->queue_.push_back(std::move(frame));
     if (!self->writing_) self->do_write();
   });
@@ -118,6 +126,9 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
   }
   if (!queue_.empty()) {
     queued_bytes_ -= queue_.front()->size();
+    bump(state_->stats->frames_out);
+    bump(state_->stats->bytes_out, static_cast<long long>(queue_.front()->size()));
+    bump(state_->stats->outbound_queued, -1);
     queue_.pop_front();
   }
   if (!queue_.empty() && !closing_) {
@@ -135,8 +146,9 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   // Drop what is queued but not being written; the client resumes with `since`.
-  if (writing_ && queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
-  if (!writing_) queue_.clear();
+  std::size_t keep = writing_ && !queue_.empty() ? 1 : 0;
+  bump(state_->stats->outbound_queued, -static_cast<long long>(queue_.size() - keep));
+  queue_.resize(keep);
   websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
   ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->finish(); });
   close_timer_.expires_after(close_grace);
@@ -153,6 +165,8 @@ void ws_session::finish() {
   if (finished_) return;
   finished_ = true;
   close_timer_.cancel();
+  bump(state_->stats->outbound_queued, -static_cast<long long>(queue_.size()));
+  if (counted_) bump(state_->stats->connections_open, -1);
   queue_.clear();
   queued_bytes_ = 0;
   drain_waiters_.clear();

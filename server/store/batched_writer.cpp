@@ -1,5 +1,7 @@
 #include "server/store/batched_writer.hpp"
 
+#include <chrono>
+
 #include <soci/soci.h>
 
 #include "protocol/errors.hpp"
@@ -40,7 +42,9 @@ void batched_writer::stop() {
 
 writer_stats batched_writer::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  writer_stats s = stats_;
+  s.queued = queue_.size();
+  return s;
 }
 
 void batched_writer::run() {
@@ -74,6 +78,7 @@ void batched_writer::run_batch(std::vector<job>& batch) {
   for (const auto& j : batch) hints.insert(hints.end(), j.hints.begin(), j.hints.end());
   bool committed = false;
   unsigned long long replays = 0;
+  const auto started = std::chrono::steady_clock::now();
   bool row_by_row = false;
   for (;;) {
     bool replay = false;
@@ -139,6 +144,12 @@ void batched_writer::run_batch(std::vector<job>& batch) {
     stats_.replays += replays;
     if (!committed) ++stats_.failed_commits;
     if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
+    if (committed) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      stats_.commit_seconds_sum += seconds;
+      for (std::size_t i = 0; i < std::size(writer_stats::commit_bounds_s); ++i)
+        if (seconds <= writer_stats::commit_bounds_s[i]) ++stats_.commit_buckets[i];
+    }
   }
   auto internal = std::make_exception_ptr(
       protocol::error(protocol::errc::internal, "the database write failed; nothing was stored"));

@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <iterator>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -98,6 +99,11 @@ struct writer_stats {
   unsigned long long batches = 0, jobs = 0, failed_commits = 0;
   unsigned long long replays = 0;  // transactions applied again without a job that failed after writing
   std::size_t largest_batch = 0;
+  std::size_t queued = 0;          // jobs waiting now
+  // Time from BEGIN to the end of COMMIT, per batch: counts of batches at or under each bound.
+  static constexpr double commit_bounds_s[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0};
+  unsigned long long commit_buckets[std::size(commit_bounds_s)] = {};
+  double commit_seconds_sum = 0;
 };
 
 class batched_writer {

@@ -35,6 +35,11 @@ void job_pool::stop() {
   workers_.clear();
 }
 
+std::size_t job_pool::queued() {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void job_pool::run() {
   for (;;) {
     job j;

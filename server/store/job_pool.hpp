@@ -30,6 +30,8 @@ class job_pool {
   bool post(job j);
   // Runs the queued jobs, then joins the workers. Idempotent.
   void stop();
+  // Jobs waiting now.
+  std::size_t queued();
 
  private:
   void run();

@@ -1,4 +1,6 @@
 // HTTP endpoints, login and logout, auth on a socket, malformed frames, orgs.list, users.list.
+#include <sstream>
+
 #include "tests/integration/fixture.hpp"
 
 namespace mediation::test {
@@ -10,6 +12,42 @@ TEST_P(session, healthz_answers_ok_while_the_database_answers) {
   auto r = http_request(port(), "GET", "/healthz");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json_body(), json({{"status", "ok"}}));
+}
+
+// The value of one series in a Prometheus text answer, or -1.
+double metric(const std::string& text, const std::string& series) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  return -1;
+}
+
+TEST_P(session, readyz_and_metrics_report_the_live_server) {
+  auto ready = http_request(port(), "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.json_body()["status"], "ready");
+  auto li = connect_as("officer.li");
+  auto outsider = connect_as("committee.liu");
+  json kase = create_case(*li);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "m" + std::to_string(i)}, {"body", "x"}}));
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  EXPECT_ERROR(outsider->request({{"type", "history"}, {"thread", kase["thread"]}}), "forbidden");
+  auto m = http_request(port(), "GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  const std::string& t = m.body;
+  EXPECT_NE(t.find("# TYPE mediation_commit_seconds histogram"), std::string::npos);
+  EXPECT_GE(metric(t, "mediation_connections_open"), 2);
+  EXPECT_GE(metric(t, "mediation_frames_in_total"), 10);
+  EXPECT_GE(metric(t, "mediation_frames_out_total"), 10);
+  EXPECT_GE(metric(t, "mediation_write_jobs_total"), 6);  // the case and five posts, at least
+  EXPECT_GE(metric(t, "mediation_commit_seconds_count"), 1);
+  EXPECT_EQ(metric(t, "mediation_commit_seconds_count"), metric(t, "mediation_commit_seconds_bucket{le=\"+Inf\"}"));
+  EXPECT_GE(metric(t, "mediation_errors_total{code=\"forbidden\"}"), 1);
+  EXPECT_EQ(metric(t, "mediation_errors_total{code=\"internal\"}"), 0);
+  EXPECT_GE(metric(t, "mediation_subscriptions"), 1);
+  EXPECT_EQ(http_request(port(), "POST", "/metrics").status, 405);
 }
 
 TEST_P(session, login_returns_a_token_and_the_user_with_org) {
