@@ -53,6 +53,9 @@ std::string usage() {
   --rate-limit N         requests per second per connection, sustained (default 1000)
   --rate-burst N         requests per connection in a burst (default 5000)
   --max-subscriptions N  thread subscriptions per connection (default 256)
+  --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
+                         an address is locked after four times as many)
+  --login-lockout SECONDS how long a lock-out lasts (default 900)
   --help                 this text
 )";
 }
@@ -119,6 +122,11 @@ parsed_args parse_args(const std::vector<std::string>& args) {
     } else if (flag == "--rate-burst") {
       if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
       c.app.rate_burst = static_cast<double>(n);
+    } else if (flag == "--login-max-failures") {
+      if (!to_number<int>(value, c.app.login_max_failures, 1, 1000)) return bad("expected 1 to 1000");
+    } else if (flag == "--login-lockout") {
+      if (!to_number<unsigned long long>(value, n, 1, 86400)) return bad("expected 1 to 86400 seconds");
+      c.app.login_lockout_ms = static_cast<long long>(n) * 1000;
     } else if (flag == "--max-subscriptions") {
       if (!to_number<std::size_t>(value, c.app.max_subscriptions, 1, 100000)) return bad("expected 1 to 100000");
     } else {

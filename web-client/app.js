@@ -95,7 +95,7 @@ async function login(ev) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value }),
   }).catch(() => null);
-  if (!res || !res.ok) { $('login-error').textContent = t('login_failed'); return; }
+  if (!res || !res.ok) { $('login-error').textContent = t(res && res.status === 429 ? 'login_locked' : 'login_failed'); return; }
   const body = await res.json();
   state.token = body.token;
   sessionStorage.setItem('token', body.token);

@@ -3,7 +3,7 @@
 const MESSAGES = {
   zh: {
     app_name: '调解网络', login_title: '登录', username: '用户名', password: '密码', login: '登录', logout: '退出',
-    login_failed: '用户名或密码错误', cases: '案件', new_case: '登记案件', no_cases: '暂无可见案件',
+    login_failed: '用户名或密码错误', login_locked: '登录失败次数过多，请稍后再试', cases: '案件', new_case: '登记案件', no_cases: '暂无可见案件',
     pick_case: '请选择左侧案件', handoff: '交办', accept: '受理', decline: '退回', invite: '邀请',
     message: '消息', message_ph: '输入消息，Enter 发送，Shift+Enter 换行', send: '发送', title: '标题',
     category: '类别', channel: '来源渠道', petitioner: '信访人/申请人', respondent: '被申请人',
@@ -24,7 +24,7 @@ const MESSAGES = {
   },
   en: {
     app_name: 'Mediation Network', login_title: 'Sign in', username: 'Username', password: 'Password', login: 'Sign in',
-    logout: 'Sign out', login_failed: 'Wrong username or password', cases: 'Cases', new_case: 'Register case',
+    logout: 'Sign out', login_failed: 'Wrong username or password', login_locked: 'Too many failed logins; try again later', cases: 'Cases', new_case: 'Register case',
     no_cases: 'No cases you can see yet', pick_case: 'Pick a case on the left', handoff: 'Hand over', accept: 'Accept',
     decline: 'Decline', invite: 'Invite', message: 'Message', message_ph: 'Type a message; Enter sends, Shift+Enter breaks the line',
     send: 'Send', title: 'Title', category: 'Category', channel: 'Channel', petitioner: 'Petitioner',

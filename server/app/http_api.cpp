@@ -93,7 +93,14 @@ void http_api::login(net::http_request request, std::function<void(net::http_rep
   services& svc = svc_;
   const long long ttl = svc_.cfg.token_ttl_ms;
   const std::string remote = request.remote;
-  bool queued = svc_.jobs.post([&svc, respond, u = *username, p = *password, ttl, remote](soci::session& sql) {
+  const std::string address = remote.substr(0, remote.rfind(':'));
+  if (millis wait = svc_.logins.locked_for(*username, address, now_millis()); wait > 0) {
+    const long long minutes = (wait + 59999) / 60000;
+    log::warn("login refused: locked out", {{"username", *username}, {"remote", remote}});
+    return respond(error_reply(429, errc::rate_limited,
+                               "too many failed logins; try again in " + std::to_string(minutes) + " minute(s)"));
+  }
+  bool queued = svc_.jobs.post([&svc, respond, u = *username, p = *password, ttl, remote, address](soci::session& sql) {
     try {
       auto login = store::find_login(sql, u);
       bool ok = false;
@@ -102,9 +109,11 @@ void http_api::login(net::http_request request, std::function<void(net::http_rep
       else
         burn_password_check(p);
       if (!ok) {
+        svc.logins.failure(u, address, now_millis());
         log::info("login refused", {{"username", u}, {"remote", remote}});
         return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
       }
+      svc.logins.success(u);
       auto user = store::find_user(sql, login->user_id);
       if (!user) return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
       std::string token = new_token();

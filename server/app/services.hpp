@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/app/hub.hpp"
+#include "server/app/login_throttle.hpp"
 #include "server/store/batched_writer.hpp"
 #include "server/store/job_pool.hpp"
 
@@ -27,6 +28,9 @@ struct settings {
   double rate_per_second = 1000;           // requests per connection, sustained
   double rate_burst = 5000;                // requests per connection, burst
   int replay_page = 500;                   // events per catch-up query
+  int login_max_failures = 5;              // failed logins per username before a lock-out
+  long long login_window_ms = 15 * 60000;  // ...counted within this window
+  long long login_lockout_ms = 15 * 60000; // how long the lock-out lasts
 };
 
 // Live connections by the login session (token hash) they authenticated with, so that a logout
@@ -57,7 +61,8 @@ class services {
  public:
   services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
            settings cfg)
-      : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg) {}
+      : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg),
+        logins(cfg.login_max_failures, cfg.login_window_ms, cfg.login_lockout_ms) {}
 
   store::database& db;
   store::job_pool& jobs;
@@ -67,6 +72,7 @@ class services {
   session_registry sessions;
   app_counters counters;
   std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
+  login_throttle logins;
 };
 
 // The push frame of a stored event, serialised once.

@@ -88,6 +88,24 @@ TEST_P(session, login_refuses_wrong_credentials_and_bad_bodies) {
   EXPECT_EQ(huge.status, 413);
 }
 
+class login_lockout : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--login-max-failures", "3", "--login-lockout", "60"}; }
+};
+
+TEST_P(login_lockout, repeated_failures_lock_the_account_not_the_office) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(http_request(port(), "POST", "/api/login", R"({"username":"officer.li","password":"guess"})").status, 401);
+  // Now even the right password is refused for a while...
+  auto locked = http_request(port(), "POST", "/api/login", R"({"username":"officer.li","password":"mediate"})");
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(locked.json_body()["error"]["code"], "rate_limited");
+  // ...while a colleague at the same address signs in.
+  EXPECT_EQ(http_request(port(), "POST", "/api/login", R"({"username":"mediator.wang","password":"mediate"})").status, 200);
+}
+
+BACKEND_SUITE(login_lockout);
+
 TEST_P(session, logout_revokes_the_token_and_ends_its_connections) {
   std::string token = login(port(), "mediator.wang");
   ws_client signed_in(port());
