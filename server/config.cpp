@@ -53,6 +53,8 @@ std::string usage() {
   --rate-limit N         requests per second per connection, sustained (default 1000)
   --rate-burst N         requests per connection in a burst (default 5000)
   --max-subscriptions N  thread subscriptions per connection (default 256)
+  --max-connections-per-address N
+                         WebSockets from one IP address (default 1000; 0: no limit)
   --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
                          an address is locked after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
@@ -122,6 +124,8 @@ parsed_args parse_args(const std::vector<std::string>& args) {
     } else if (flag == "--rate-burst") {
       if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
       c.app.rate_burst = static_cast<double>(n);
+    } else if (flag == "--max-connections-per-address") {
+      if (!to_number<std::size_t>(value, c.max_connections_per_address, 0, 1000000)) return bad("expected 0 to 1000000");
     } else if (flag == "--login-max-failures") {
       if (!to_number<int>(value, c.app.login_max_failures, 1, 1000)) return bad("expected 1 to 1000");
     } else if (flag == "--login-lockout") {

@@ -16,6 +16,7 @@ struct counters {
   std::atomic<long long> slow_consumer_closes{0};
   std::atomic<long long> frame_too_large_closes{0};
   std::atomic<long long> http_requests{0};
+  std::atomic<long long> connections_refused{0};     // over the per-address limit
 };
 
 inline void bump(std::atomic<long long>& c, long long n = 1) { c.fetch_add(n, std::memory_order_relaxed); }

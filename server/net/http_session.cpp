@@ -25,6 +25,23 @@ void shared_state::remove(const std::weak_ptr<ws_session>& s) {
   sockets.erase(s);
 }
 
+bool shared_state::reserve(const std::string& address) {
+  std::lock_guard lock(mutex);
+  auto& n = per_address[address];
+  if (settings.max_connections_per_address && n >= settings.max_connections_per_address) {
+    if (n == 0) per_address.erase(address);
+    return false;
+  }
+  ++n;
+  return true;
+}
+
+void shared_state::release(const std::string& address) {
+  std::lock_guard lock(mutex);
+  auto it = per_address.find(address);
+  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+}
+
 http_session::http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
     : stream_(std::move(socket)), state_(std::move(state)) {
   beast::error_code ec;
@@ -63,8 +80,15 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 
   if (websocket::is_upgrade(req)) {
     if (target != "/ws") return send(http_reply{404, "Not found\n", "text/plain; charset=utf-8"}, false);
+    const std::string address = remote_.substr(0, remote_.rfind(':'));
+    if (!state_->reserve(address)) {
+      bump(state_->stats->connections_refused);
+      log::warn("too many connections from one address", {{"remote", remote_}});
+      return send(http_reply{429, R"({"error":{"code":"rate_limited","message":"too many connections from this address"}})", {}},
+                  false);
+    }
     stream_.expires_never();
-    std::make_shared<ws_session>(stream_.release_socket(), state_, remote_)->run(std::move(req));
+    std::make_shared<ws_session>(stream_.release_socket(), state_, remote_, address)->run(std::move(req));
     return;
   }
 

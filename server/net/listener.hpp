@@ -21,6 +21,7 @@ struct net_settings {
   std::size_t queue_frames = 4096;
   std::size_t queue_bytes = 16 << 20;
   unsigned idle_timeout_s = 60;
+  std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
   std::string web_root;
 };
 

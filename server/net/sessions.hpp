@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 #include <string>
 
@@ -41,6 +42,12 @@ struct shared_state {
 
   void add(const std::shared_ptr<ws_session>& s);
   void remove(const std::weak_ptr<ws_session>& s);
+
+  // WebSockets per client address: reserve() before upgrading (false: over the limit),
+  // release() once the session is gone.
+  std::unordered_map<std::string, std::size_t> per_address;
+  bool reserve(const std::string& address);
+  void release(const std::string& address);
 };
 
 // One HTTP/1.1 connection: API calls, static files, and the /ws upgrade.
@@ -67,7 +74,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 // One WebSocket connection: a strand, a read loop, and a bounded outbound queue of shared frames.
 class ws_session : public std::enable_shared_from_this<ws_session>, public connection {
  public:
-  ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote);
+  // `address` was reserved in state->per_address; the session releases it when destroyed.
+  ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote, std::string address);
   ~ws_session() override;
   void run(http::request<http::string_body> req);
 
@@ -91,6 +99,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   beast::flat_buffer buffer_;
   std::shared_ptr<shared_state> state_;
   std::string remote_;
+  std::string address_;
   std::shared_ptr<connection_handler> handler_;
   std::deque<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;

@@ -12,11 +12,12 @@ namespace {
 constexpr auto close_grace = std::chrono::seconds(2);
 }  // namespace
 
-ws_session::ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote)
-    : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)),
+ws_session::ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote,
+                       std::string address)
+    : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)), address_(std::move(address)),
       close_timer_(ws_.get_executor()) {}
 
-ws_session::~ws_session() = default;
+ws_session::~ws_session() { state_->release(address_); }
 
 void ws_session::run(http::request<http::string_body> req) {
   beast::get_lowest_layer(ws_).expires_never();

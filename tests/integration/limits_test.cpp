@@ -3,6 +3,8 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <thread>
+
 #include "tests/integration/fixture.hpp"
 
 namespace mediation::test {
@@ -128,6 +130,32 @@ TEST_P(limits, healthz_answers_503_when_the_database_does_not) {
   EXPECT_EQ(r.json_body()["status"], "unavailable");
 }
 
+class per_address : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--max-connections-per-address", "3"}; }
+};
+
+TEST_P(per_address, websockets_from_one_address_are_bounded) {
+  std::vector<std::unique_ptr<ws_client>> open;
+  for (int i = 0; i < 3; ++i) open.push_back(connect_as("officer.li"));
+  EXPECT_ANY_THROW(ws_client extra(port()));  // the upgrade is refused with 429
+  auto m = http_request(port(), "GET", "/metrics");
+  EXPECT_NE(m.body.find("mediation_connections_refused_total 1"), std::string::npos);
+  open.pop_back();  // one leaves; a new one fits again
+  bool connected = false;
+  for (int attempt = 0; attempt < 50 && !connected; ++attempt) {
+    try {
+      ws_client again(port());
+      connected = true;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the server notices the close
+    }
+  }
+  EXPECT_TRUE(connected);
+  // HTTP itself is not limited.
+  EXPECT_EQ(http_request(port(), "GET", "/healthz").status, 200);
+}
+
 class idle_timeout : public server_test {
  protected:
   std::vector<std::string> extra_args() const override { return {"--idle-timeout", "2"}; }
@@ -165,6 +193,7 @@ BACKEND_SUITE(slow_consumer);
 BACKEND_SUITE(rate_limit);
 BACKEND_SUITE(few_subscriptions);
 BACKEND_SUITE(idle_timeout);
+BACKEND_SUITE(per_address);
 
 }  // namespace
 }  // namespace mediation::test
