@@ -3,6 +3,8 @@
 #include <charconv>
 #include <thread>
 
+#include <boost/asio/ip/address.hpp>
+
 namespace mediation {
 
 namespace {
@@ -55,6 +57,7 @@ std::string usage() {
   --max-subscriptions N  thread subscriptions per connection (default 256)
   --max-connections-per-address N
                          WebSockets from one IP address (default 1000; 0: no limit)
+  --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
   --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
                          an address is locked after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
@@ -124,6 +127,11 @@ parsed_args parse_args(const std::vector<std::string>& args) {
     } else if (flag == "--rate-burst") {
       if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
       c.app.rate_burst = static_cast<double>(n);
+    } else if (flag == "--trusted-proxy") {
+      boost::system::error_code ec;
+      auto address = boost::asio::ip::make_address(value, ec);
+      if (ec) return bad("expected an IP address");
+      c.trusted_proxies.push_back(address.to_string());
     } else if (flag == "--max-connections-per-address") {
       if (!to_number<std::size_t>(value, c.max_connections_per_address, 0, 1000000)) return bad("expected 0 to 1000000");
     } else if (flag == "--login-max-failures") {

@@ -2,6 +2,7 @@
 
 #include "server/log.hpp"
 #include "server/net/sessions.hpp"
+#include "server/net/forwarded.hpp"
 #include "server/net/static_files.hpp"
 
 namespace mediation::net {
@@ -48,7 +49,11 @@ http_session::http_session(tcp::socket&& socket, std::shared_ptr<shared_state> s
   // Small frames (acks, events) must not wait for Nagle's algorithm and the peer's delayed ACK.
   stream_.socket().set_option(tcp::no_delay(true), ec);
   auto ep = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  if (!ec) {
+    peer_ip_ = ep.address().to_string();
+    peer_port_ = std::to_string(ep.port());
+  }
+  remote_ = peer_ip_ + ":" + peer_port_;
 }
 
 void http_session::run() {
@@ -75,12 +80,14 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   }
   auto req = parser_->release();
   bump(state_->stats->http_requests);
+  // Attribute the request to the client behind a trusted proxy (audit, limits, throttling).
+  const std::string address = client_address(peer_ip_, req["X-Forwarded-For"], state_->settings.trusted_proxies);
+  remote_ = address + ":" + (address == peer_ip_ ? peer_port_ : "0");
   std::string target(req.target());
   if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
 
   if (websocket::is_upgrade(req)) {
     if (target != "/ws") return send(http_reply{404, "Not found\n", "text/plain; charset=utf-8"}, false);
-    const std::string address = remote_.substr(0, remote_.rfind(':'));
     if (!state_->reserve(address)) {
       bump(state_->stats->connections_refused);
       log::warn("too many connections from one address", {{"remote", remote_}});

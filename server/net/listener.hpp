@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/net/connection.hpp"
 #include "server/net/counters.hpp"
@@ -23,6 +24,7 @@ struct net_settings {
   unsigned idle_timeout_s = 60;
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
   std::string web_root;
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
 };
 
 class listener {

@@ -68,7 +68,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::shared_ptr<shared_state> state_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
-  std::string remote_;
+  std::string peer_ip_, peer_port_;
+  std::string remote_;  // "address:port" of the client (its proxy-reported address when trusted)
 };
 
 // One WebSocket connection: a strand, a read loop, and a bounded outbound queue of shared frames.

@@ -156,6 +156,24 @@ TEST_P(per_address, websockets_from_one_address_are_bounded) {
   EXPECT_EQ(http_request(port(), "GET", "/healthz").status, 200);
 }
 
+class behind_proxy : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override {
+    return {"--trusted-proxy", "127.0.0.1", "--max-connections-per-address", "1"};
+  }
+};
+
+TEST_P(behind_proxy, limits_follow_the_address_a_trusted_proxy_reports) {
+  ws_client a(port(), std::nullopt, std::string("203.0.113.1"));
+  EXPECT_ANY_THROW(ws_client same(port(), std::nullopt, std::string("203.0.113.1")));
+  // Another client behind the same proxy has its own allowance; a forged entry before the
+  // proxy's own does not help.
+  ws_client b(port(), std::nullopt, std::string("203.0.113.2"));
+  EXPECT_ANY_THROW(ws_client forged(port(), std::nullopt, std::string("198.51.100.5, 203.0.113.2")));
+  EXPECT_TRUE(a.is_open());
+  EXPECT_TRUE(b.is_open());
+}
+
 class idle_timeout : public server_test {
  protected:
   std::vector<std::string> extra_args() const override { return {"--idle-timeout", "2"}; }
@@ -194,6 +212,7 @@ BACKEND_SUITE(rate_limit);
 BACKEND_SUITE(few_subscriptions);
 BACKEND_SUITE(idle_timeout);
 BACKEND_SUITE(per_address);
+BACKEND_SUITE(behind_proxy);
 
 }  // namespace
 }  // namespace mediation::test

@@ -58,13 +58,17 @@ struct ws_client::impl {
   }
 };
 
-ws_client::ws_client(unsigned short port, std::optional<int> receive_buffer) : impl_(std::make_unique<impl>()) {
+ws_client::ws_client(unsigned short port, std::optional<int> receive_buffer, std::optional<std::string> forwarded_for)
+    : impl_(std::make_unique<impl>()) {
   auto& sock = impl_->ws.next_layer();
   sock.open(tcp::v4());
   if (receive_buffer) sock.set_option(asio::socket_base::receive_buffer_size(*receive_buffer));
   sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   sock.set_option(tcp::no_delay(true));
   impl_->ws.read_message_max(64 << 20);
+  if (forwarded_for)
+    impl_->ws.set_option(websocket::stream_base::decorator(
+        [xff = *forwarded_for](websocket::request_type& req) { req.set("X-Forwarded-For", xff); }));
   impl_->ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
   impl_->ws.text(true);
 }

@@ -18,8 +18,10 @@ using namespace std::chrono_literals;
 class ws_client {
  public:
   // Connects to 127.0.0.1:port and upgrades at /ws. `receive_buffer`: SO_RCVBUF in bytes, for
-  // tests that make the client a slow consumer. Throws on failure.
-  explicit ws_client(unsigned short port, std::optional<int> receive_buffer = std::nullopt);
+  // tests that make the client a slow consumer; `forwarded_for`: an X-Forwarded-For header on the
+  // upgrade, as a reverse proxy would send. Throws on failure.
+  explicit ws_client(unsigned short port, std::optional<int> receive_buffer = std::nullopt,
+                     std::optional<std::string> forwarded_for = std::nullopt);
   ~ws_client();
   ws_client(const ws_client&) = delete;
   ws_client& operator=(const ws_client&) = delete;
