@@ -1,6 +1,11 @@
 #include "server/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include <boost/asio/ip/address.hpp>
@@ -61,13 +66,120 @@ std::string usage() {
   --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
                          an address is locked after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
+  --config FILE          a JSON file of settings, keys as these flags without dashes
+                         (environment variables MEDIATION_<FLAG> and then flags override it)
+  --print-config         print the effective configuration (password masked) and exit
   --help                 this text
 )";
 }
 
-parsed_args parse_args(const std::vector<std::string>& args) {
+namespace {
+
+// Flags that take a value, and those that do not: the names a file or the environment may set.
+const std::vector<std::string> value_flags{
+    "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
+    "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
+    "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions"};
+const std::vector<std::string> switch_flags{"seed-demo"};
+
+bool known(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::string env_name(const std::string& flag) {
+  std::string n = "MEDIATION_";
+  for (char ch : flag) n += ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return n;
+}
+
+// Turns the --config file into flag arguments; returns an error text or "".
+std::string file_args(const std::string& path, std::vector<std::string>& out) {
+  std::ifstream in(path);
+  if (!in) return "--config: cannot read '" + path + "'";
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "--config: '" + path + "' is not a JSON object";
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    const auto& v = it.value();
+    if (known(switch_flags, key)) {
+      if (!v.is_boolean()) return "--config: '" + key + "' must be true or false";
+      if (v.get<bool>()) out.push_back("--" + key);
+      continue;
+    }
+    if (!known(value_flags, key)) return "--config: unknown setting '" + key + "' in '" + path + "'";
+    std::vector<nlohmann::json> values = v.is_array() ? std::vector<nlohmann::json>(v.begin(), v.end())
+                                                      : std::vector<nlohmann::json>{v};
+    if (v.is_array() && key != "trusted-proxy") return "--config: '" + key + "' takes one value";
+    for (const auto& x : values) {
+      if (x.is_string()) out.push_back("--" + key + "=" + x.get<std::string>());
+      else if (x.is_number_integer()) out.push_back("--" + key + "=" + std::to_string(x.get<long long>()));
+      else return "--config: '" + key + "' must be a string or a whole number";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string describe(const config& c) {
+  std::string db = c.db_url;
+  auto pos = db.find("password=");
+  if (pos != std::string::npos) {
+    auto end = db.find(' ', pos);
+    db.replace(pos + 9, (end == std::string::npos ? db.size() : end) - pos - 9, "****");
+  }
+  const char* levels[] = {"debug", "info", "warn", "error"};
+  nlohmann::ordered_json j{
+      {"listen", c.listen_host + ":" + std::to_string(c.listen_port)},
+      {"db", db},
+      {"seed-demo", c.seed_demo},
+      {"threads", c.threads},
+      {"log-level", levels[static_cast<int>(c.log_level)]},
+      {"web-root", c.web_root},
+      {"max-frame", c.max_frame_bytes},
+      {"queue-frames", c.ws_queue_frames},
+      {"queue-bytes", c.ws_queue_bytes},
+      {"idle-timeout", c.idle_timeout_s},
+      {"token-ttl", c.app.token_ttl_ms / 1000},
+      {"db-workers", c.db_workers},
+      {"write-batch", c.write_batch},
+      {"rate-limit", c.app.rate_per_second},
+      {"rate-burst", c.app.rate_burst},
+      {"max-subscriptions", c.app.max_subscriptions},
+      {"max-connections-per-address", c.max_connections_per_address},
+      {"login-max-failures", c.app.login_max_failures},
+      {"login-lockout", c.app.login_lockout_ms / 1000},
+      {"trusted-proxy", c.trusted_proxies}};
+  return j.dump(2);
+}
+
+parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& env) {
   parsed_args out;
   config c;
+  // Gather every source as flag arguments, lowest precedence first.
+  std::vector<std::string> args;
+  for (std::size_t i = 0; i < cli.size(); ++i) {
+    std::string path;
+    if (cli[i] == "--config" && i + 1 < cli.size()) path = cli[i + 1];
+    else if (cli[i].rfind("--config=", 0) == 0) path = cli[i].substr(9);
+    else continue;
+    if (auto err = file_args(path, args); !err.empty()) {
+      out.error = err;
+      return out;
+    }
+  }
+  if (env) {
+    for (const auto& f : value_flags)
+      if (const char* v = env(env_name(f).c_str()); v && *v) args.push_back("--" + f + "=" + v);
+    if (const char* v = env("MEDIATION_SEED_DEMO"); v && (std::string(v) == "1" || std::string(v) == "true"))
+      args.push_back("--seed-demo");
+  }
+  for (std::size_t i = 0; i < cli.size(); ++i) {
+    if (cli[i] == "--config") { ++i; continue; }
+    if (cli[i].rfind("--config=", 0) == 0) continue;
+    if (cli[i] == "--print-config") { out.print_config = true; continue; }
+    args.push_back(cli[i]);
+  }
   auto fail = [&](std::string msg) {
     out.error = std::move(msg);
     return out;

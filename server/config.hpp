@@ -3,6 +3,7 @@
 // and passed by constructor. No globals.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,10 +38,21 @@ struct parsed_args {
   std::optional<config> cfg;  // empty on error or --help
   std::string error;          // what was wrong, for the operator
   bool help = false;
+  bool print_config = false;  // --print-config: print the effective configuration and exit
 };
 
-// Parses argv. Every flag is validated; an unknown flag or a bad value is an error.
-parsed_args parse_args(const std::vector<std::string>& args);
+// Looks up an environment variable (nullptr when unset); std::getenv in production.
+using env_lookup = std::function<const char*(const char*)>;
+
+// The effective configuration, from lowest to highest precedence: defaults, the JSON file named
+// by --config (keys are the flag names without dashes, e.g. {"listen": "0.0.0.0:8080",
+// "db": "mysql://...", "threads": 2, "seed-demo": true, "trusted-proxy": ["10.0.0.2"]}),
+// environment variables MEDIATION_<FLAG> (MEDIATION_DB, MEDIATION_LISTEN, MEDIATION_LOG_LEVEL, ...),
+// then the command line. Every value goes through the same validation (a bad value is reported
+// with its flag's name); an unknown key in the file is an error.
+parsed_args parse_args(const std::vector<std::string>& args, const env_lookup& env = nullptr);
 std::string usage();
+// The configuration as JSON, with the database password masked.
+std::string describe(const config& c);
 
 }  // namespace mediation

@@ -1,5 +1,6 @@
 // mediation-server: wiring only. See docs/architecture.md.
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
@@ -21,7 +22,7 @@
 using namespace mediation;
 
 int main(int argc, char** argv) {
-  auto parsed = parse_args(std::vector<std::string>(argv + 1, argv + argc));
+  auto parsed = parse_args(std::vector<std::string>(argv + 1, argv + argc), [](const char* n) { return std::getenv(n); });
   if (parsed.help) {
     std::cout << usage();
     return 0;
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
   log::set_level(cfg.log_level);
   if (cfg.web_root.empty())
     cfg.web_root = std::filesystem::exists("web-client/index.html") ? "web-client" : MEDIATION_DEFAULT_WEB_ROOT;
+  if (parsed.print_config) {
+    std::cout << describe(cfg) << "\n";
+    return 0;
+  }
 
   try {
     store::database db(cfg.db_url, cfg.db_workers);

@@ -1,3 +1,8 @@
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "server/config.hpp"
@@ -28,6 +33,47 @@ TEST(config, flags_are_parsed) {
   EXPECT_EQ(p.cfg->log_level, log::level::warn);
   EXPECT_EQ(p.cfg->max_frame_bytes, 2048u);
   EXPECT_EQ(p.cfg->app.token_ttl_ms, 120000);
+}
+
+std::string write_file(const std::string& text) {
+  std::string path = ::testing::TempDir() + "mediation-config-" + std::to_string(::getpid()) + ".json";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(config, file_then_environment_then_flags) {
+  auto path = write_file(R"({"listen": "0.0.0.0:9000", "db": "mysql://db=m user=u password=s3cret host=h",
+                             "threads": 3, "seed-demo": true, "trusted-proxy": ["10.0.0.2", "10.0.0.3"],
+                             "log-level": "warn"})");
+  std::map<std::string, std::string> env{{"MEDIATION_THREADS", "5"}, {"MEDIATION_LOG_LEVEL", "error"}};
+  auto lookup = [&](const char* n) -> const char* {
+    auto it = env.find(n);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  auto p = parse_args({"--config", path, "--log-level", "debug"}, lookup);
+  ASSERT_TRUE(p.cfg) << p.error;
+  EXPECT_EQ(p.cfg->listen_port, 9000);           // from the file
+  EXPECT_TRUE(p.cfg->seed_demo);
+  EXPECT_EQ(p.cfg->trusted_proxies, (std::vector<std::string>{"10.0.0.2", "10.0.0.3"}));
+  EXPECT_EQ(p.cfg->threads, 5u);                 // the environment beats the file
+  EXPECT_EQ(p.cfg->log_level, log::level::debug);  // the command line beats both
+  std::string shown = describe(*p.cfg);
+  EXPECT_EQ(shown.find("s3cret"), std::string::npos);
+  EXPECT_NE(shown.find("password=****"), std::string::npos);
+  EXPECT_NE(shown.find("\"listen\": \"0.0.0.0:9000\""), std::string::npos);
+  EXPECT_TRUE(parse_args({"--config", path, "--print-config"}, nullptr).print_config);
+}
+
+TEST(config, bad_files_are_clear_errors) {
+  EXPECT_NE(parse_args({"--config", "/nonexistent/x.json"}).error.find("cannot read"), std::string::npos);
+  EXPECT_NE(parse_args({"--config", write_file("[1, 2]")}).error.find("not a JSON object"), std::string::npos);
+  EXPECT_NE(parse_args({"--config", write_file(R"({"colour": "red"})")}).error.find("unknown setting 'colour'"),
+            std::string::npos);
+  EXPECT_NE(parse_args({"--config", write_file(R"({"threads": 1.5})")}).error.find("whole number"), std::string::npos);
+  EXPECT_NE(parse_args({"--config", write_file(R"({"seed-demo": "yes"})")}).error.find("true or false"), std::string::npos);
+  EXPECT_NE(parse_args({"--config", write_file(R"({"threads": 0})")}).error.find("--threads"), std::string::npos);
+  auto env = [](const char* n) -> const char* { return std::string(n) == "MEDIATION_DB" ? "postgres://x" : nullptr; };
+  EXPECT_NE(parse_args({}, env).error.find("--db"), std::string::npos);
 }
 
 TEST(config, bad_flags_are_clear_errors) {
