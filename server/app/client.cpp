@@ -31,7 +31,7 @@ void client::set_user(protocol::user_view u, const std::string& token_hash) {
   token_hash_ = token_hash;
   std::weak_ptr<client> weak = shared_from_this();
   svc_.sessions.add(token_hash, weak, [weak] {
-    if (auto self = weak.lock()) self->close_connection(1008, "logged out");
+    if (auto self = weak.lock()) self->close_connection(close_policy, "logged out");
   });
 }
 
@@ -51,17 +51,19 @@ bool client::take_token() {
 
 void client::on_frame(std::string text) {
   if (closed_) return;
+  svc_.counters.requests.fetch_add(1, std::memory_order_relaxed);
+  // Every frame counts against the rate, malformed ones too: each would cost an error reply.
+  const bool allowed = take_token();
   auto parsed = protocol::parse_frame(text);
+  if (!allowed) {
+    reply_error(parsed.rid, errc::rate_limited, "too many requests on this connection; slow down");
+    return;
+  }
   if (auto* f = std::get_if<protocol::parse_failure>(&parsed.result)) {
     reply_error(parsed.rid, f->code, f->message);
     return;
   }
   const std::string& rid = *parsed.rid;
-  svc_.counters.requests.fetch_add(1, std::memory_order_relaxed);
-  if (!take_token()) {
-    reply_error(rid, errc::rate_limited, "too many requests on this connection; slow down");
-    return;
-  }
   const auto& req = std::get<protocol::request>(parsed.result);
   if (!user_ && !std::holds_alternative<protocol::auth_request>(req)) {
     reply_error(rid, errc::unauthenticated, "the first request on a connection must be auth");
@@ -185,12 +187,14 @@ void client::subscribe(const std::string& rid, long long thread, std::optional<l
                 "at most " + std::to_string(svc_.cfg.max_subscriptions) + " subscriptions per connection");
     return;
   }
-  // Register before reading the head, so that no event committed meanwhile is missed.
+  // Register before reading the head, so that no event committed meanwhile is missed. A second
+  // subscribe to the same thread starts over on the registration it already has.
+  const bool registered = subs_.count(thread) != 0;
   auto& s = subs_[thread];
   s = subscription{};
   s.generation = ++next_generation_;
   s.fetching = true;
-  svc_.live.add(thread, shared_from_this());
+  if (!registered) svc_.live.add(thread, shared_from_this());
   const unsigned long generation = s.generation;
   const viewer v = as_viewer();
   const int page = svc_.cfg.replay_page;

@@ -7,10 +7,7 @@ namespace mediation::app {
 void hub::add(long long thread, const std::shared_ptr<subscriber>& s) {
   auto& sh = shard_for(thread);
   std::lock_guard lock(sh.mutex);
-  auto& list = sh.threads[thread];
-  for (const auto& w : list)
-    if (w.lock() == s) return;
-  list.push_back(s);
+  sh.threads[thread].push_back(s);
 }
 
 void hub::remove(long long thread, const subscriber* s) {

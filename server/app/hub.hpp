@@ -35,6 +35,8 @@ class subscriber {
 
 class hub {
  public:
+  // Registers `s` for `thread`. The caller adds a subscriber at most once per thread (until it
+  // removes it): the hub does not look for duplicates.
   void add(long long thread, const std::shared_ptr<subscriber>& s);
   void remove(long long thread, const subscriber* s);
   void publish(long long thread, long long seq, const frame_ptr& frame, const void* origin = nullptr);

@@ -56,16 +56,8 @@ long long append_event(write_context& ctx, long long thread, const std::string& 
     seq = ++head->second.seq;
   }
   stored_event e{thread, seq, kind, ctx.now, by.id, by.name, data, cmid};
-  if (ctx.memo.defer_events) {
-    ctx.memo.pending_events.push_back(e);
-  } else {
-    std::string cmid_value = cmid.value_or("");
-    soci::indicator cmid_ind = cmid ? soci::i_ok : soci::i_null;
-    sql << "INSERT INTO events (thread_id, seq, kind, author_id, cmid, at, data) "
-           "VALUES (:t, :s, :k, :a, :c, :at, :d)",
-        soci::use(e.thread, "t"), soci::use(e.seq, "s"), soci::use(e.kind, "k"), soci::use(e.author_id, "a"),
-        soci::use(cmid_value, cmid_ind, "c"), soci::use(e.at, "at"), soci::use(e.data, "d");
-  }
+  ctx.memo.pending_events.push_back(e);
+  if (!ctx.memo.defer_events) flush_pending_events(sql, ctx.memo);  // inserted now, alone
   if (cmid) ctx.memo.cmids_known[{thread, by.id, *cmid}] = seq;
   ctx.add_event(std::move(e));
   return seq;

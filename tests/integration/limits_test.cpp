@@ -97,6 +97,15 @@ TEST_P(rate_limit, a_connection_over_its_rate_gets_rate_limited_and_stays_open) 
   EXPECT_EQ(limited + ok, 30);
   EXPECT_LE(ok, 4 + seconds + 1);
   EXPECT_GE(limited, 1);
+  // Malformed frames count against the rate as well: a flood of them is answered rate_limited.
+  int limited_garbage = 0;
+  for (int i = 0; i < 10; ++i) {
+    c->send_text("not json");
+    auto f = c->next_frame();
+    ASSERT_TRUE(f);
+    if ((*f)["code"] == "rate_limited") ++limited_garbage;
+  }
+  EXPECT_GE(limited_garbage, 7);  // at most a token or two refill while ten frames go by
   EXPECT_TRUE(c->is_open());
 }
 

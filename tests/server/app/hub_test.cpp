@@ -21,7 +21,6 @@ TEST(hub, publishes_to_the_subscribers_of_a_thread_only) {
   h.add(1, a);
   h.add(1, b);
   h.add(2, b);
-  h.add(1, a);  // idempotent
   EXPECT_EQ(h.size(), 3u);
   auto f = std::make_shared<const std::string>("x");
   h.publish(1, 5, f);
