@@ -94,6 +94,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   void do_write();
   void on_write(beast::error_code ec, std::size_t);
   void do_close(std::uint16_t code, std::string reason);
+  void start_close();
   void finish();
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -109,6 +110,8 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   bool closing_ = false;
   bool finished_ = false;
   bool counted_ = false;  // counted in connections_open
+  bool close_after_drain_ = false;  // closing: write what is queued, then the close frame
+  websocket::close_reason close_reason_;
   asio::steady_timer close_timer_;
 };
 

@@ -132,8 +132,13 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
     bump(state_->stats->outbound_queued, -1);
     queue_.pop_front();
   }
-  if (!queue_.empty() && !closing_) {
+  if (!queue_.empty() && (!closing_ || close_after_drain_)) {
     do_write();
+    return;
+  }
+  if (queue_.empty() && close_after_drain_) {
+    close_after_drain_ = false;
+    start_close();
     return;
   }
   if (queue_.empty() && !drain_waiters_.empty() && !closing_) {
@@ -146,12 +151,21 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
 void ws_session::do_close(std::uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
-  // Drop what is queued but not being written; the client resumes with `since`.
-  std::size_t keep = writing_ && !queue_.empty() ? 1 : 0;
-  bump(state_->stats->outbound_queued, -static_cast<long long>(queue_.size() - keep));
-  queue_.resize(keep);
-  websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
-  ws_.async_close(cr, [self = shared_from_this()](beast::error_code) { self->finish(); });
+  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+  if (code == static_cast<std::uint16_t>(websocket::close_code::going_away) && !queue_.empty()) {
+    // A server shutting down first delivers what is queued (acknowledgements of committed
+    // writes among it); the grace timer below still bounds the wait.
+    close_after_drain_ = true;
+  } else {
+    // Drop what is queued but not being written; the client resumes with `since`.
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+      queued_bytes_ -= queue_.back()->size();
+      queue_.pop_back();
+      bump(state_->stats->outbound_queued, -1);
+    }
+    if (!writing_) start_close();
+    else close_after_drain_ = true;  // after the frame being written: a close frame must not cut into it
+  }
   close_timer_.expires_after(close_grace);
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: closed in time
@@ -160,6 +174,10 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
     beast::get_lowest_layer(self->ws_).close();
     self->finish();
   });
+}
+
+void ws_session::start_close() {
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
 
 void ws_session::finish() {
