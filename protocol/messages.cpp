@@ -73,6 +73,24 @@ class reader {
     return to_integer(field, *v, min, max);
   }
 
+  bool opt_bool(std::string_view field) const {
+    const json* v = find(field);
+    if (!v) return false;
+    if (!v->is_boolean()) bad(field, "must be true or false");
+    return v->get<bool>();
+  }
+
+  // A string from a closed list.
+  std::string one_of(std::string_view field, const std::string_view* first, const std::string_view* last) const {
+    std::string s = text(field, limits::code);
+    if (std::find(first, last, s) == last) {
+      std::string all;
+      for (auto it = first; it != last; ++it) all += (all.empty() ? "" : ", ") + std::string(*it);
+      bad(field, "must be one of " + all);
+    }
+    return s;
+  }
+
   std::optional<long long> opt_integer(std::string_view field, long long min, long long max) const {
     const json* v = find(field);
     if (!v) return std::nullopt;
@@ -129,6 +147,9 @@ void from_json(const json& j, party& v) {
   reader r(j);
   v.role = r.code("role");
   v.name = r.text("name", limits::name);
+  v.phone = r.opt_text("phone", 40).value_or("");
+  v.id_number = r.opt_text("id_number", 40).value_or("");
+  v.address = r.opt_text("address", limits::title).value_or("");
 }
 void from_json(const json& j, auth_request& v) {
   reader r(j);
@@ -147,6 +168,8 @@ void from_json(const json& j, case_create_request& v) {
   if (std::find(std::begin(channels), std::end(channels), v.channel) == std::end(channels))
     bad("channel", "must be one of visit, letter, online, phone, grid");
   v.description = r.opt_text("description", limits::description).value_or("");
+  v.location = r.opt_text("location", limits::title).value_or("");
+  v.urgency = r.find("urgency") ? r.one_of("urgency", std::begin(urgencies), std::end(urgencies)) : "normal";
   v.parties.clear();
   if (const json* p = r.find("parties")) {
     if (!p->is_array()) bad("parties", "must be an array of {role, name}");
@@ -163,7 +186,22 @@ void from_json(const json& j, case_create_request& v) {
   }
 }
 void from_json(const json& j, case_get_request& v) { v.case_id = reader(j).id("case"); }
-void from_json(const json& j, case_list_request&) { reader r(j); }
+void from_json(const json& j, case_list_request& v) {
+  reader r(j);
+  v.status = r.find("status") ? std::optional<std::string>(r.code("status")) : std::nullopt;
+  v.kind = r.find("kind") ? std::optional<std::string>(r.code("kind")) : std::nullopt;
+  v.level = r.find("level") ? std::optional<std::string>(r.code("level")) : std::nullopt;
+  v.category = r.find("category") ? std::optional<std::string>(r.code("category")) : std::nullopt;
+  v.q = r.opt_text("q", 100);
+  if (v.q && v.q->find_first_not_of(" \t") == std::string::npos) v.q.reset();
+  v.org = r.opt_id("org");
+  v.overdue = r.opt_bool("overdue");
+  if (auto d = r.opt_integer("due_within_days", 0, 366)) v.due_within_days = static_cast<int>(*d);
+  v.mine = r.opt_bool("mine");
+  v.leader_owned = r.opt_bool("leader_owned");
+  v.before = r.opt_id("before");
+  v.limit = static_cast<int>(r.opt_integer("limit", 1, 200).value_or(50));
+}
 void from_json(const json& j, case_handoff_request& v) {
   reader r(j);
   v.case_id = r.id("case");
@@ -209,13 +247,108 @@ void from_json(const json& j, read_request& v) {
 }
 void from_json(const json& j, read_list_request& v) { v.thread = reader(j).id("thread"); }
 
+namespace {
+void reason_fields(const json& j, case_reason_fields& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.reason = r.text("reason", limits::note);
+}
+}  // namespace
+
+void from_json(const json& j, case_triage_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.decision = r.one_of("decision", std::begin(triage_decisions), std::end(triage_decisions));
+  if (v.decision == "accept") {
+    v.reason = r.opt_text("reason", limits::note).value_or("");
+  } else {
+    v.reason = r.text("reason", limits::note);
+  }
+  if (v.decision == "divert") v.route = r.text("route", limits::title);
+  if (v.decision == "merge") v.into = r.id("into");
+}
+void from_json(const json& j, case_return_request& v) { reason_fields(j, v); }
+void from_json(const json& j, case_escalate_request& v) { reason_fields(j, v); }
+void from_json(const json& j, case_pause_request& v) { reason_fields(j, v); }
+void from_json(const json& j, case_resume_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, case_extend_request& v) { reason_fields(j, v); }
+void from_json(const json& j, case_own_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, case_close_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.outcome = r.one_of("outcome", std::begin(outcomes), std::end(outcomes));
+  v.note = r.opt_text("note", limits::note).value_or("");
+}
+void from_json(const json& j, case_evaluate_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.evaluation = r.one_of("evaluation", std::begin(evaluations), std::end(evaluations));
+  v.comment = r.opt_text("comment", limits::note).value_or("");
+}
+void from_json(const json& j, case_evaluation_link_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, supervision_issue_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.kind = r.one_of("kind", std::begin(supervision_kinds), std::end(supervision_kinds));
+  v.body = r.text("body", limits::body, false, errc::too_large);
+  v.due = r.opt_text("due", 40);
+}
+void from_json(const json& j, supervision_answer_request& v) {
+  reader r(j);
+  v.supervision = r.id("supervision");
+  v.body = r.text("body", limits::body, false, errc::too_large);
+}
+void from_json(const json& j, supervision_list_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, group_create_request& v) {
+  reader r(j);
+  v.title = r.text("title", limits::title);
+  v.note = r.opt_text("note", limits::note).value_or("");
+  const json* c = r.find("cases");
+  if (!c || !c->is_array() || c->empty()) bad("cases", "must be a non-empty array of case ids");
+  if (c->size() > 500) throw error(errc::too_large, "field 'cases' has more than 500 entries");
+  v.cases.clear();
+  for (const auto& e : *c) {
+    json one{{"case", e}};
+    id_t id = reader(one).id("case");
+    if (std::find(v.cases.begin(), v.cases.end(), id) == v.cases.end()) v.cases.push_back(id);
+  }
+}
+void from_json(const json& j, group_add_request& v) {
+  reader r(j);
+  v.group = r.id("group");
+  v.case_id = r.id("case");
+}
+void from_json(const json& j, group_suggest_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, group_resolve_request& v) {
+  reader r(j);
+  v.group = r.id("group");
+  v.outcome = r.one_of("outcome", std::begin(outcomes), std::end(outcomes));
+  v.note = r.text("note", limits::note);
+}
+void from_json(const json& j, stats_summary_request& v) {
+  reader r(j);
+  v.org = r.opt_id("org");
+  v.from = r.opt_text("from", 40);
+  v.to = r.opt_text("to", 40);
+}
+void from_json(const json& j, audit_list_request& v) {
+  reader r(j);
+  v.case_id = r.opt_id("case");
+  v.org = r.opt_id("org");
+  v.before = r.opt_id("before");
+  v.limit = static_cast<int>(r.opt_integer("limit", 1, 500).value_or(100));
+}
+void from_json(const json& j, attachment_list_request& v) { v.case_id = reader(j).id("case"); }
+
 // ---- requests: to_json -----------------------------------------------------------------------
 
 namespace {
 json with_type(std::string_view type) { return json{{"type", type}}; }
 }  // namespace
 
-void to_json(json& j, const party& v) { j = json{{"role", v.role}, {"name", v.name}}; }
+void to_json(json& j, const party& v) {
+  j = json{{"role", v.role}, {"name", v.name}, {"phone", v.phone}, {"id_number", v.id_number}, {"address", v.address}};
+}
 void to_json(json& j, const auth_request& v) {
   j = with_type(v.type);
   j["token"] = v.token;
@@ -232,6 +365,8 @@ void to_json(json& j, const case_create_request& v) {
   j["channel"] = v.channel;
   j["description"] = v.description;
   j["parties"] = v.parties;
+  j["location"] = v.location;
+  j["urgency"] = v.urgency;
 }
 void to_json(json& j, const case_get_request& v) {
   j = with_type(v.type);
@@ -327,6 +462,7 @@ void to_json(json& j, const case_view& v) {
            {"created_by", v.created_by},
            {"created_at", v.created_at}};
   if (v.first_handler) j["first_handler"] = *v.first_handler;
+  for (auto it = v.workflow.begin(); it != v.workflow.end(); ++it) j[it.key()] = it.value();
 }
 void to_json(json& j, const event_view& v) {
   j = json{{"type", "event"}, {"thread", id_to_wire(v.thread)}};

@@ -47,7 +47,16 @@ inline constexpr std::string_view channels[] = {"visit", "letter", "online", "ph
 struct party {
   std::string role;  // petitioner, respondent, third_party, agent, or another identifier
   std::string name;
+  std::string phone, id_number, address;  // optional on input; masked for people who do not need them
 };
+
+// Closed lists of the workflow (see protocol/README.md).
+inline constexpr std::string_view urgencies[] = {"normal", "urgent", "critical"};
+inline constexpr std::string_view outcomes[] = {"mediated", "agreement", "referral", "withdrawn", "not_accepted"};
+inline constexpr std::string_view evaluations[] = {"satisfied", "basically_satisfied", "unsatisfied"};
+inline constexpr std::string_view supervision_kinds[] = {"verification_form", "risk_reminder", "supervision_letter",
+                                                         "accountability_letter"};
+inline constexpr std::string_view triage_decisions[] = {"accept", "divert", "merge"};
 
 struct auth_request {
   static constexpr std::string_view type = "auth";
@@ -64,6 +73,8 @@ struct case_create_request {
   static constexpr std::string_view type = "case.create";
   std::string title, category, channel, description;
   std::vector<party> parties;
+  std::string location;            // area or address of the dispute
+  std::string urgency = "normal";  // normal, urgent, critical
 };
 struct case_get_request {
   static constexpr std::string_view type = "case.get";
@@ -71,6 +82,14 @@ struct case_get_request {
 };
 struct case_list_request {
   static constexpr std::string_view type = "case.list";
+  std::optional<std::string> status, kind, level, category, q;
+  std::optional<id_t> org;             // owned or handled now by this organisation
+  bool overdue = false;                // open and past the deadline
+  std::optional<int> due_within_days;  // open with a deadline within this many days
+  bool mine = false;                   // handled now by the user's organisation
+  bool leader_owned = false;           // owned by a leader (包案)
+  std::optional<id_t> before;          // paging: cases with a smaller id
+  int limit = 50;
 };
 struct case_handoff_request {
   static constexpr std::string_view type = "case.handoff";
@@ -92,6 +111,103 @@ struct case_invite_request {
   static constexpr std::string_view type = "case.invite";
   id_t case_id = 0;
   id_t user = 0;
+};
+// {case, reason}: return, escalate, pause, extend. The reason is required.
+struct case_reason_fields {
+  id_t case_id = 0;
+  std::string reason;
+};
+struct case_triage_request {
+  static constexpr std::string_view type = "case.triage";
+  id_t case_id = 0;
+  std::string decision;  // accept, divert, merge
+  std::string reason;    // required to divert or merge
+  std::string route;     // divert: the suggested legal route
+  std::optional<id_t> into;  // merge: the earlier case
+};
+struct case_return_request : case_reason_fields {
+  static constexpr std::string_view type = "case.return";
+};
+struct case_escalate_request : case_reason_fields {
+  static constexpr std::string_view type = "case.escalate";
+};
+struct case_pause_request : case_reason_fields {
+  static constexpr std::string_view type = "case.pause";
+};
+struct case_resume_request {
+  static constexpr std::string_view type = "case.resume";
+  id_t case_id = 0;
+};
+struct case_extend_request : case_reason_fields {
+  static constexpr std::string_view type = "case.extend";
+};
+struct case_own_request {
+  static constexpr std::string_view type = "case.own";
+  id_t case_id = 0;
+};
+struct case_close_request {
+  static constexpr std::string_view type = "case.close";
+  id_t case_id = 0;
+  std::string outcome;
+  std::string note;
+};
+struct case_evaluate_request {
+  static constexpr std::string_view type = "case.evaluate";
+  id_t case_id = 0;
+  std::string evaluation;
+  std::string comment;
+};
+struct case_evaluation_link_request {
+  static constexpr std::string_view type = "case.evaluation_link";
+  id_t case_id = 0;
+};
+struct supervision_issue_request {
+  static constexpr std::string_view type = "supervision.issue";
+  id_t case_id = 0;
+  std::string kind, body;
+  std::optional<std::string> due;
+};
+struct supervision_answer_request {
+  static constexpr std::string_view type = "supervision.answer";
+  id_t supervision = 0;
+  std::string body;
+};
+struct supervision_list_request {
+  static constexpr std::string_view type = "supervision.list";
+  id_t case_id = 0;
+};
+struct group_create_request {
+  static constexpr std::string_view type = "group.create";
+  std::string title, note;
+  std::vector<id_t> cases;
+};
+struct group_add_request {
+  static constexpr std::string_view type = "group.add";
+  id_t group = 0;
+  id_t case_id = 0;
+};
+struct group_suggest_request {
+  static constexpr std::string_view type = "group.suggest";
+  id_t case_id = 0;
+};
+struct group_resolve_request {
+  static constexpr std::string_view type = "group.resolve";
+  id_t group = 0;
+  std::string outcome, note;
+};
+struct stats_summary_request {
+  static constexpr std::string_view type = "stats.summary";
+  std::optional<id_t> org;
+  std::optional<std::string> from, to;  // dates or date-times; default: the last 365 days
+};
+struct audit_list_request {
+  static constexpr std::string_view type = "audit.list";
+  std::optional<id_t> case_id, org, before;
+  int limit = 100;
+};
+struct attachment_list_request {
+  static constexpr std::string_view type = "attachment.list";
+  id_t case_id = 0;
 };
 struct subscribe_request {
   static constexpr std::string_view type = "subscribe";
@@ -132,7 +248,13 @@ using request = std::variant<auth_request, orgs_list_request, users_list_request
                              case_get_request, case_list_request, case_handoff_request,
                              case_accept_request, case_decline_request, case_invite_request,
                              subscribe_request, unsubscribe_request, post_request, history_request,
-                             typing_request, read_request, read_list_request>;
+                             typing_request, read_request, read_list_request, case_triage_request,
+                             case_return_request, case_escalate_request, case_pause_request,
+                             case_resume_request, case_extend_request, case_own_request, case_close_request,
+                             case_evaluate_request, case_evaluation_link_request, supervision_issue_request,
+                             supervision_answer_request, supervision_list_request, group_create_request,
+                             group_add_request, group_suggest_request, group_resolve_request,
+                             stats_summary_request, audit_list_request, attachment_list_request>;
 
 void from_json(const json& j, party& v);
 void from_json(const json& j, auth_request& v);
@@ -152,8 +274,29 @@ void from_json(const json& j, history_request& v);
 void from_json(const json& j, typing_request& v);
 void from_json(const json& j, read_request& v);
 void from_json(const json& j, read_list_request& v);
+void from_json(const json& j, case_triage_request& v);
+void from_json(const json& j, case_return_request& v);
+void from_json(const json& j, case_escalate_request& v);
+void from_json(const json& j, case_pause_request& v);
+void from_json(const json& j, case_resume_request& v);
+void from_json(const json& j, case_extend_request& v);
+void from_json(const json& j, case_own_request& v);
+void from_json(const json& j, case_close_request& v);
+void from_json(const json& j, case_evaluate_request& v);
+void from_json(const json& j, case_evaluation_link_request& v);
+void from_json(const json& j, supervision_issue_request& v);
+void from_json(const json& j, supervision_answer_request& v);
+void from_json(const json& j, supervision_list_request& v);
+void from_json(const json& j, group_create_request& v);
+void from_json(const json& j, group_add_request& v);
+void from_json(const json& j, group_suggest_request& v);
+void from_json(const json& j, group_resolve_request& v);
+void from_json(const json& j, stats_summary_request& v);
+void from_json(const json& j, audit_list_request& v);
+void from_json(const json& j, attachment_list_request& v);
 
-// Requests serialise too (clients, tests, the load generator).
+// The foundation's requests serialise too (clients, tests, the load generator); the workflow verbs
+// are sent as plain JSON.
 void to_json(json& j, const party& v);
 void to_json(json& j, const auth_request& v);
 void to_json(json& j, const orgs_list_request& v);
@@ -208,6 +351,8 @@ struct case_view {
   std::optional<org_view> first_handler;
   person_ref created_by;
   std::string created_at;
+  // The workflow (see protocol/README.md, "The case object"): everything else, as JSON.
+  json workflow = json::object();
 };
 struct event_view {
   id_t thread = 0;

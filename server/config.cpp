@@ -66,6 +66,10 @@ std::string usage() {
   --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
                          an address is locked after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
+  --workflow FILE        a JSON file of deadline policies, holidays and escalation settings
+                         (see docs/operations.md; default: the legal time limits, weekends off)
+  --attachments-dir DIR  where attachment files are kept (default var/attachments)
+  --max-attachment BYTES largest attachment accepted (default 20971520)
   --config FILE          a JSON file of settings, keys as these flags without dashes
                          (environment variables MEDIATION_<FLAG> and then flags override it)
   --print-config         print the effective configuration (password masked) and exit
@@ -79,7 +83,8 @@ namespace {
 const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
     "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
-    "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions"};
+    "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
+    "attachments-dir", "max-attachment"};
 const std::vector<std::string> switch_flags{"seed-demo"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -149,7 +154,11 @@ std::string describe(const config& c) {
       {"max-connections-per-address", c.max_connections_per_address},
       {"login-max-failures", c.app.login_max_failures},
       {"login-lockout", c.app.login_lockout_ms / 1000},
-      {"trusted-proxy", c.trusted_proxies}};
+      {"trusted-proxy", c.trusted_proxies},
+      {"workflow", c.workflow_file},
+      {"attachments-dir", c.app.attachments_dir},
+      {"max-attachment", c.app.max_attachment_bytes},
+      {"workflow-settings", c.workflow.source}};
   return j.dump(2);
 }
 
@@ -253,6 +262,18 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       c.app.login_lockout_ms = static_cast<long long>(n) * 1000;
     } else if (flag == "--max-subscriptions") {
       if (!to_number<std::size_t>(value, c.app.max_subscriptions, 1, 100000)) return bad("expected 1 to 100000");
+    } else if (flag == "--workflow") {
+      std::ifstream in(value);
+      if (!in) return bad("cannot read the file");
+      nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+      if (j.is_discarded()) return bad("not valid JSON");
+      if (auto err = app::deadlines::parse_workflow(j, c.workflow); !err.empty()) return bad(err);
+      c.workflow_file = value;
+    } else if (flag == "--attachments-dir") {
+      if (value.empty()) return bad("expected a folder");
+      c.app.attachments_dir = value;
+    } else if (flag == "--max-attachment") {
+      if (!to_number<std::size_t>(value, c.app.max_attachment_bytes, 1024, 1ULL << 30)) return bad("expected 1024 to 1073741824");
     } else {
       return fail("unknown option '" + flag + "' (see --help)");
     }

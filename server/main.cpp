@@ -13,6 +13,7 @@
 
 #include "server/app/client.hpp"
 #include "server/app/http_api.hpp"
+#include "server/app/scheduler.hpp"
 #include "server/app/seed.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
         db, [&hub](const std::vector<store::stored_event>& events) { app::publish_events(hub, events); },
         cfg.write_batch);
     store::job_pool jobs(db, cfg.db_workers);
-    app::services svc(db, jobs, writer, hub, cfg.app);
+    app::services svc(db, jobs, writer, hub, cfg.app, cfg.workflow);
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     net::counters net_stats;
@@ -69,7 +70,9 @@ int main(int argc, char** argv) {
     signals.async_wait([&stop](const boost::system::error_code& ec, int sig) {
       if (!ec) stop.set_value(sig);
     });
+    app::scheduler deadlines(ioc, svc);
     listener.start();
+    deadlines.start();
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
 
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
     log::info("shutting down", {{"signal", std::to_string(sig)}});
     svc.shutting_down = true;
     listener.stop_accepting();
+    deadlines.stop();
     writer.stop();  // commits and acknowledges every write already queued
     jobs.stop();
     listener.close_all();

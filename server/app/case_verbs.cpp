@@ -4,7 +4,11 @@
 #include <soci/soci.h>
 
 #include "protocol/frames.hpp"
+#include "server/app/escalation.hpp"
+#include "server/app/masking.hpp"
+#include "server/app/search_terms.hpp"
 #include "server/app/verbs.hpp"
+#include "server/app/workflow.hpp"
 #include "server/store/case_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
@@ -26,18 +30,26 @@ protocol::org_view require_org(soci::session& sql, long long id) {
   return *org;
 }
 
-protocol::case_view load_case(soci::session& sql, long long id) {
-  auto v = store::find_case(sql, id);
-  if (!v) throw protocol::error(errc::not_found, "no such case");
-  return *v;
-}
-
-// Replies {"case": view} after the commit.
-client::continuation reply_case(std::shared_ptr<client> self, std::string rid, protocol::case_view v) {
-  return [self, rid, v = std::move(v)] { self->reply_ok(rid, {{"case", v}}); };
-}
-
 }  // namespace
+
+store::case_state require_state(soci::session& sql, long long case_id) {
+  auto s = store::load_state(sql, case_id);
+  if (!s) throw protocol::error(errc::not_found, "no such case");
+  return *s;
+}
+
+client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
+                                      long long case_id, nlohmann::json extra) {
+  const viewer v = self->as_viewer();
+  json kase = workflow::case_json(ctx.sql, case_id, &v, ctx.now);
+  auto access = store::access_by_case(ctx.sql, case_id);
+  auto events = ctx.events;
+  extra["case"] = std::move(kase);
+  return [self, rid, extra = std::move(extra), access, events = std::move(events)] {
+    self->reply_ok(rid, extra);
+    if (access) notify_case(self->svc(), *access, events);
+  };
+}
 
 void handle(client& c, const std::string& rid, const protocol::case_create_request& r) {
   if (!is_case_worker(c.user().role))
@@ -47,12 +59,29 @@ void handle(client& c, const std::string& rid, const protocol::case_create_reque
   const long long org = c.user().org.id;
   const std::string remote = c.remote();
   c.write(rid, [self, rid, r, by, org, remote](store::write_context& ctx) -> client::continuation {
+    const auto& cfg = self->svc().workflow;
     auto created = store::insert_case(ctx, org, by.id, r);
+    auto s = require_state(ctx.sql, created.id);
+    for (const auto& p : r.parties) {
+      if ((p.role == "petitioner" || p.role == "applicant") && !s.petitioner_key)
+        s.petitioner_key = petitioner_key(p.name, p.phone, p.id_number);
+      if (p.role == "respondent" && s.respondent.empty()) s.respondent = p.name;
+    }
+    workflow::start_clock(ctx.sql, s, "acceptance", ctx.now, cfg);
+    if (s.petitioner_key) {
+      long long since = ctx.now - static_cast<long long>(cfg.repeat_window_days) * 86400000LL;
+      s.repeat_of = store::earlier_case_of_petitioner(ctx.sql, *s.petitioner_key, s.category, s.id, since);
+    }
+    store::save_state(ctx, s);
+    store::index_terms(ctx, created.id, index_terms(r.title + "\n" + r.description + "\n" + r.location));
     json data{{"case", {{"id", id_to_wire(created.id)}, {"number", created.number}, {"title", r.title},
-                        {"category", r.category}, {"channel", r.channel}}}};
+                        {"category", r.category}, {"channel", r.channel}, {"urgency", r.urgency},
+                        {"location", r.location}}},
+              {"due", s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr)}};
+    if (s.repeat_of) data["repeat_of"] = id_to_wire(*s.repeat_of);
     store::append_event(ctx, created.thread, "created", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.create", created.id, created.number, remote);
-    return reply_case(self, rid, load_case(ctx.sql, created.id));
+    return reply_case_after(self, ctx, rid, created.id, json::object());
   });
 }
 
@@ -61,21 +90,53 @@ void handle(client& c, const std::string& rid, const protocol::case_get_request&
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
     require_visible_case(sql, v, r.case_id);
-    return reply_case(self, rid, load_case(sql, r.case_id));
+    json kase = workflow::case_json(sql, r.case_id, &v, now_millis());
+    return [self, rid, kase = std::move(kase)] { self->reply_ok(rid, {{"case", kase}}); };
   });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_list_request&) {
+void handle(client& c, const std::string& rid, const protocol::case_list_request& r) {
   auto self = c.shared_from_this();
   const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, v](soci::session& sql) -> client::continuation {
-    json list = json::array();
-    for (long long id : store::candidate_cases(sql, v.user_id, v.org_id, sees_by_membership(v.role), 200)) {
-      auto access = store::access_by_case(sql, id);
-      if (!access || !can_see(v, *access)) continue;
-      if (auto cv = store::find_case(sql, id)) list.push_back(*cv);
+  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
+    const millis now = now_millis();
+    store::case_filter f;
+    f.status = r.status;
+    f.kind = r.kind;
+    f.level = r.level;
+    f.category = r.category;
+    f.org = r.org;
+    f.before = r.before;
+    f.overdue = r.overdue;
+    f.now = now;
+    if (r.due_within_days) f.due_before = now + static_cast<long long>(*r.due_within_days) * 86400000LL;
+    if (r.mine) f.handling_org = v.org_id;
+    f.leader_owned = r.leader_owned;
+    if (r.q) {
+      f.terms = query_terms(*r.q);
+      if (f.terms.empty()) throw protocol::error(errc::bad_request, "field 'q' has nothing to search for");
     }
-    return [self, rid, list = std::move(list)] { self->reply_ok(rid, {{"cases", list}}); };
+    f.limit = r.limit + 1;
+    store::case_scope scope;
+    scope.user = v.user_id;
+    if (sees_by_membership(v.role)) scope.member_org = v.org_id;
+    if (is_supervisor_role(v.role)) {
+      scope.supervised = store::subtree(sql, v.org_id);
+      scope.supervised.erase(scope.supervised.begin());  // its own cases come by membership
+    }
+    auto ids = store::list_case_ids(sql, f, scope);
+    json list = json::array();
+    json next = nullptr;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (static_cast<int>(list.size()) == r.limit) {
+        next = id_to_wire(ids[i - 1]);
+        break;
+      }
+      auto access = store::access_by_case(sql, ids[i]);
+      if (!access || !can_see(v, *access)) continue;
+      list.push_back(workflow::case_json(sql, ids[i], &v, now));
+    }
+    return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"cases", list}, {"next", next}}); };
   });
 }
 
@@ -93,6 +154,7 @@ void handle(client& c, const std::string& rid, const protocol::case_handoff_requ
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
+    if (access.closed) throw protocol::error(errc::conflict, "the case is closed");
     auto to = require_org(ctx.sql, r.to_org);
     if (to.id == v.org_id) throw protocol::error(errc::conflict, "a case cannot be handed to your own organisation");
     if (to.id == access.owner_org) throw protocol::error(errc::conflict, "the case already belongs to that organisation");
@@ -101,14 +163,24 @@ void handle(client& c, const std::string& rid, const protocol::case_handoff_requ
     });
     if (open) throw protocol::error(errc::conflict, "the case is already handed to that organisation");
     auto from = require_org(ctx.sql, v.org_id);
-    store::insert_handoff(ctx, r.case_id, to.id, from.id, r.note, due, by.id);
-    auto current = load_case(ctx.sql, r.case_id);
-    if (current.status == "registered") store::set_case_status(ctx, r.case_id, "handed_over");
+    auto s = require_state(ctx.sql, r.case_id);
+    // Without a due date, the receiver's handling policy sets one (e.g. 15 days at a labour committee).
+    std::optional<millis> deadline = due;
+    if (!deadline) {
+      const auto& cfg = self->svc().workflow;
+      if (auto p = cfg.policies.find("handling", s.category, to.kind, to.id))
+        deadline = deadlines::due({ctx.now, p->days, p->working_days}, {}, cfg.cal);
+    }
+    store::insert_handoff(ctx, r.case_id, to.id, from.id, r.note, deadline, by.id);
+    if (s.status == "registered" || s.status == "accepted") {
+      s.status = "handed_over";
+      store::save_state(ctx, s);
+    }
     json data{{"from_org", org_ref(from)}, {"to_org", org_ref(to)}, {"note", r.note}, {"due", nullptr}};
-    if (due) data["due"] = format_rfc3339(*due);
+    if (deadline) data["due"] = format_rfc3339(*deadline);
     store::append_event(ctx, access.thread_id, "handed_over", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.handoff", r.case_id, "to org " + std::to_string(to.id), remote);
-    return reply_case(self, rid, load_case(ctx.sql, r.case_id));
+    return reply_case_after(self, ctx, rid, r.case_id, json::object());
   });
 }
 
@@ -128,14 +200,22 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
     auto handoff = store::find_handoff(ctx.sql, case_id, v.org_id, "pending");
     if (!handoff) throw protocol::error(errc::conflict, "there is no pending hand-over of this case to your organisation");
     auto org = require_org(ctx.sql, v.org_id);
+    auto s = require_state(ctx.sql, case_id);
     json data{{"org", org_ref(org)}};
     if (accept) {
       store::decide_handoff(ctx, *handoff, "accepted", std::nullopt, by.id);
       bool first = std::none_of(access.handlers.begin(), access.handlers.end(),
                                 [](const auto& h) { return h.status == "accepted"; });
       if (first) store::set_first_handler(ctx, case_id, org.id);
-      store::set_case_status(ctx, case_id, "in_progress");
+      // The accepting organisation handles the case now (首办责任制): its clock starts.
+      s.handling_org = org.id;
+      s.level = org.level;
+      if (!s.accepted_at) s.accepted_at = ctx.now;
+      s.status = "in_progress";
+      workflow::start_clock(ctx.sql, s, escalation::stage_clock(s.stage), ctx.now, self->svc().workflow);
+      store::save_state(ctx, s);
       data["first_handler"] = first;
+      data["due"] = s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr);
     } else {
       store::decide_handoff(ctx, *handoff, "declined", reason, by.id);
       data["reason"] = *reason;
@@ -144,14 +224,15 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
       });
       bool accepted = std::any_of(access.handlers.begin(), access.handlers.end(),
                                   [&](const auto& h) { return h.org != org.id && h.status == "accepted"; });
-      store::set_case_status(ctx, case_id, accepted ? "in_progress" : others ? "handed_over" : "registered");
+      s.status = accepted ? "in_progress" : others ? "handed_over" : s.accepted_at ? "accepted" : "registered";
+      store::save_state(ctx, s);
     }
     store::append_event(ctx, access.thread_id, accept ? "accepted" : "declined", by, protocol::dump(data));
     store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
-    auto view = load_case(ctx.sql, case_id);
     const long long thread = access.thread_id;
-    return [self, rid, view = std::move(view), thread, accept, by] {
-      self->reply_ok(rid, {{"case", view}});
+    auto reply = reply_case_after(self, ctx, rid, case_id, json::object());
+    return [self, reply = std::move(reply), thread, accept, by] {
+      reply();
       // The declining organisation no longer sees the case: its live subscriptions end.
       if (!accept) self->svc().live.access_changed(thread, actor{by.id, by.name});
     };
@@ -184,7 +265,7 @@ void handle(client& c, const std::string& rid, const protocol::case_invite_reque
     json data{{"user", {{"id", id_to_wire(invitee->id)}, {"name", invitee->name}, {"role", invitee->role}}}};
     store::append_event(ctx, access.thread_id, "invited", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.invite", r.case_id, "user " + std::to_string(invitee->id), remote);
-    return reply_case(self, rid, load_case(ctx.sql, r.case_id));
+    return reply_case_after(self, ctx, rid, r.case_id, json::object());
   });
 }
 

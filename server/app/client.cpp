@@ -33,6 +33,20 @@ void client::set_user(protocol::user_view u, const std::string& token_hash) {
   svc_.sessions.add(token_hash, weak, [weak] {
     if (auto self = weak.lock()) self->close_connection(close_policy, "logged out");
   });
+  svc_.people.add(this, user_->id, user_->org.id, weak, [weak](long long thread, const frame_ptr& frame) {
+    if (auto self = weak.lock()) self->notice(thread, frame);
+  });
+}
+
+void client::notice(long long thread, const frame_ptr& frame) {
+  auto conn = conn_.lock();
+  if (!conn) return;
+  auto self = shared_from_this();
+  conn->dispatch([self, thread, frame] {
+    // A subscriber of the thread has the event itself.
+    if (self->closed_ || self->subscribed(thread)) return;
+    self->send(frame);
+  });
 }
 
 viewer client::as_viewer() const { return viewer{user_->id, user_->org.id, user_->role}; }
@@ -83,6 +97,7 @@ void client::on_frame(std::string text) {
 void client::on_close() {
   closed_ = true;
   if (!token_hash_.empty()) svc_.sessions.remove(token_hash_, this);
+  svc_.people.remove(this);
   for (auto& [thread, _] : subs_) svc_.live.remove(thread, this);
   subs_.clear();
 }

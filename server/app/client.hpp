@@ -44,6 +44,9 @@ class client final : public subscriber,
   // subscriber
   void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) override;
   void access_changed(long long thread, const actor& by) override;
+  // A notice about a case (services::notify_case); dropped when the client is subscribed to the
+  // thread, which carries the event itself. Any thread.
+  void notice(long long thread, const frame_ptr& frame);
 
   // ---- for the verb handlers (strand only) ----
   services& svc() { return svc_; }

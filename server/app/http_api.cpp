@@ -4,6 +4,7 @@
 
 #include "protocol/frames.hpp"
 #include "server/app/credentials.hpp"
+#include "server/app/http_util.hpp"
 #include "server/app/metrics.hpp"
 #include "server/log.hpp"
 #include "server/store/event_repo.hpp"
@@ -15,30 +16,56 @@ namespace mediation::app {
 using nlohmann::json;
 using protocol::errc;
 
-namespace {
-
-net::http_reply json_reply(unsigned status, const json& body) { return {status, protocol::dump(body), {}}; }
-
-net::http_reply error_reply(unsigned status, errc code, std::string_view message) {
-  return json_reply(status, {{"error", {{"code", protocol::to_string(code)}, {"message", message}}}});
-}
-
-net::http_reply internal_reply() {
-  return error_reply(500, errc::internal, "the server could not complete the request; nothing was changed");
-}
-
-// The bearer token of an "Authorization: Bearer ..." header, or "".
-std::string bearer(const std::string& header) {
-  const std::string prefix = "Bearer ";
-  if (header.size() > prefix.size() && header.compare(0, prefix.size(), prefix) == 0)
-    return header.substr(prefix.size());
-  return {};
-}
-
-}  // namespace
+using namespace http_util;
 
 bool http_api::handles(const std::string& target) const {
   return target == "/healthz" || target == "/readyz" || target == "/metrics" || target.rfind("/api/", 0) == 0;
+}
+
+// /api/cases/{id}/attachments, /api/attachments/{id}, /api/evaluation/{token}.
+bool http_api::route_case_files(net::http_request& request, std::function<void(net::http_reply)>& respond) {
+  const auto& t = request.target;
+  auto id_after = [&](const std::string& prefix, const std::string& suffix) -> std::optional<long long> {
+    if (t.rfind(prefix, 0) != 0 || t.size() <= prefix.size() + suffix.size()) return std::nullopt;
+    if (t.compare(t.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
+    std::string digits = t.substr(prefix.size(), t.size() - prefix.size() - suffix.size());
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    return std::stoll(digits);
+  };
+  if (auto id = id_after("/api/cases/", "/attachments")) {
+    if (request.method != "POST") {
+      respond(error_reply(405, errc::bad_request, "use POST"));
+      return true;
+    }
+    upload(*id, std::move(request), std::move(respond));
+    return true;
+  }
+  if (auto id = id_after("/api/attachments/", "")) {
+    if (request.method != "GET") {
+      respond(error_reply(405, errc::bad_request, "use GET"));
+      return true;
+    }
+    download(*id, std::move(request), std::move(respond));
+    return true;
+  }
+  if (t.rfind("/api/evaluation/", 0) == 0) {
+    std::string token = t.substr(16);
+    if (request.method != "GET" && request.method != "POST") {
+      respond(error_reply(405, errc::bad_request, "use GET or POST"));
+      return true;
+    }
+    evaluation(token, std::move(request), std::move(respond));
+    return true;
+  }
+  return false;
+}
+
+std::size_t http_api::body_limit(const std::string& method, const std::string& target) const {
+  if (method == "POST" && target.rfind("/api/cases/", 0) == 0 && target.size() > 12 &&
+      target.compare(target.size() - 12, 12, "/attachments") == 0)
+    return svc_.cfg.max_attachment_bytes;
+  return 0;
 }
 
 void http_api::handle(net::http_request request, std::function<void(net::http_reply)> respond) {
@@ -54,6 +81,7 @@ void http_api::handle(net::http_request request, std::function<void(net::http_re
     return t == "/api/login" ? login(std::move(request), std::move(respond))
                              : logout(std::move(request), std::move(respond));
   }
+  if (route_case_files(request, respond)) return;
   respond(error_reply(404, errc::not_found, "no such endpoint"));
 }
 

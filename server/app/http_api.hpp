@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP endpoints: POST /api/login, POST /api/logout, GET /healthz (PROTOCOL-CORE.md), and for
-// operators GET /readyz and GET /metrics (Prometheus text). Bodies and answers are JSON except
+// operators GET /readyz and GET /metrics (Prometheus text); the case file endpoints
+// (case_files_http.cpp): POST /api/cases/{id}/attachments, GET /api/attachments/{id},
+// GET and POST /api/evaluation/{token}. Bodies and answers are JSON except
 // /metrics; errors are {"error": {"code", "message"}}.
 
 #include "server/app/services.hpp"
@@ -14,11 +16,16 @@ class http_api final : public net::http_api {
   http_api(services& svc, const net::counters& net) : svc_(svc), net_(net) {}
   bool handles(const std::string& target) const override;
   void handle(net::http_request request, std::function<void(net::http_reply)> respond) override;
+  std::size_t body_limit(const std::string& method, const std::string& target) const override;
 
  private:
   void login(net::http_request request, std::function<void(net::http_reply)> respond);
   void logout(net::http_request request, std::function<void(net::http_reply)> respond);
   void healthz(std::function<void(net::http_reply)> respond, bool ready);
+  bool route_case_files(net::http_request& request, std::function<void(net::http_reply)>& respond);
+  void upload(long long case_id, net::http_request request, std::function<void(net::http_reply)> respond);
+  void download(long long attachment_id, net::http_request request, std::function<void(net::http_reply)> respond);
+  void evaluation(const std::string& token, net::http_request request, std::function<void(net::http_reply)> respond);
 
   services& svc_;
   const net::counters& net_;

@@ -1,5 +1,7 @@
 #include "server/app/services.hpp"
 
+#include <algorithm>
+
 #include "protocol/frames.hpp"
 #include "server/time.hpp"
 
@@ -48,6 +50,46 @@ void session_registry::end_all(const std::string& token_hash) {
     entries_.erase(first, last);
   }
   for (auto& end : ends) end();
+}
+
+void directory::add(const void* key, long long user, long long org, const std::weak_ptr<void>& owner, notice_fn fn) {
+  std::lock_guard lock(mutex_);
+  entries_[key] = entry{user, org, owner, std::move(fn)};
+}
+
+void directory::remove(const void* key) {
+  std::lock_guard lock(mutex_);
+  entries_.erase(key);
+}
+
+void directory::notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long thread,
+                       const frame_ptr& frame) {
+  std::vector<notice_fn> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [_, e] : entries_) {
+      bool match = std::find(users.begin(), users.end(), e.user) != users.end() ||
+                   std::find(orgs.begin(), orgs.end(), e.org) != orgs.end();
+      if (match && !e.owner.expired()) targets.push_back(e.fn);
+    }
+  }
+  for (auto& fn : targets) fn(thread, frame);
+}
+
+void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events) {
+  std::vector<long long> orgs{access.owner_org};
+  if (access.handling_org) orgs.push_back(access.handling_org);
+  for (const auto& h : access.handlers)
+    if (h.status == "pending" || h.status == "accepted") orgs.push_back(h.org);
+  std::vector<long long> users = access.leaders;
+  users.insert(users.end(), access.invited.begin(), access.invited.end());
+  for (const auto& e : events) {
+    if (e.kind == "message" || e.thread != access.thread_id) continue;
+    auto j = event_json(e);
+    j["type"] = "notice";
+    j["case"] = protocol::id_to_wire(access.case_id);
+    svc.people.notify(users, orgs, e.thread, std::make_shared<const std::string>(protocol::dump(j)));
+  }
 }
 
 void publish_events(hub& h, const std::vector<store::stored_event>& events) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/app/deadlines.hpp"
 #include "server/app/hub.hpp"
 #include "server/app/login_throttle.hpp"
 #include "server/store/batched_writer.hpp"
@@ -31,6 +32,8 @@ struct settings {
   int login_max_failures = 5;              // failed logins per username before a lock-out
   long long login_window_ms = 15 * 60000;  // ...counted within this window
   long long login_lockout_ms = 15 * 60000; // how long the lock-out lasts
+  std::string attachments_dir = "var/attachments";  // attachment files, named by their SHA-256
+  std::size_t max_attachment_bytes = 20 << 20;      // largest attachment accepted
 };
 
 // Live connections by the login session (token hash) they authenticated with, so that a logout
@@ -51,6 +54,29 @@ class session_registry {
   std::unordered_multimap<std::string, entry> entries_;
 };
 
+// Authenticated connections by user and organisation, for notices about cases a user is not
+// subscribed to (a hand-over to their organisation, an escalation, a change in a case a leader
+// owns). Thread-safe; holds weak references.
+class directory {
+ public:
+  using notice_fn = std::function<void(long long thread, const frame_ptr& frame)>;
+  void add(const void* key, long long user, long long org, const std::weak_ptr<void>& owner, notice_fn fn);
+  void remove(const void* key);
+  // Calls the notice function of every live connection of one of `users` or a member of one of
+  // `orgs` (each at most once), outside the lock.
+  void notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long thread,
+              const frame_ptr& frame);
+
+ private:
+  struct entry {
+    long long user = 0, org = 0;
+    std::weak_ptr<void> owner;
+    notice_fn fn;
+  };
+  std::mutex mutex_;
+  std::unordered_map<const void*, entry> entries_;
+};
+
 // Application counters, read by GET /metrics.
 struct app_counters {
   std::atomic<long long> requests{0};
@@ -60,8 +86,8 @@ struct app_counters {
 class services {
  public:
   services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
-           settings cfg)
-      : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg),
+           settings cfg, deadlines::workflow_config workflow = {})
+      : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg), workflow(std::move(workflow)),
         logins(cfg.login_max_failures, cfg.login_window_ms, cfg.login_lockout_ms) {}
 
   store::database& db;
@@ -69,7 +95,9 @@ class services {
   store::batched_writer& writer;
   hub& live;
   const settings cfg;
+  const deadlines::workflow_config workflow;
   session_registry sessions;
+  directory people;
   app_counters counters;
   std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
   login_throttle logins;
@@ -79,6 +107,10 @@ class services {
 frame_ptr event_frame(const store::stored_event& e);
 // The event as a JSON object (history answers).
 nlohmann::json event_json(const store::stored_event& e);
+// After a commit: sends a notice of each case-changing event (not messages) in `events` to the
+// connected people the case concerns: members of its owning, handling and handed-to
+// organisations, its leaders and invited people. Frames: {"type": "notice", "case", ...event}.
+void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events);
 // The batched writer's sink: fans committed events out through the hub.
 void publish_events(hub& h, const std::vector<store::stored_event>& events);
 

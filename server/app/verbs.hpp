@@ -5,11 +5,16 @@
 //   session_verbs.cpp: auth, orgs.list, users.list
 //   case_verbs.cpp:    case.create, case.get, case.list, case.handoff, case.accept, case.decline, case.invite
 //   thread_verbs.cpp:  subscribe, unsubscribe, post, history, typing, read, read.list
+//   workflow_verbs.cpp: case.triage, case.return, case.escalate, case.pause, case.resume, case.extend,
+//                      case.own, case.close, case.evaluate, case.evaluation_link
+//   oversight_verbs.cpp: supervision.issue/answer/list, group.create/add/suggest/resolve,
+//                      stats.summary, audit.list, attachment.list
 
 #include <string>
 
 #include "protocol/messages.hpp"
 #include "server/app/client.hpp"
+#include "server/store/workflow_repo.hpp"
 
 namespace mediation::app {
 
@@ -32,6 +37,34 @@ void handle(client& c, const std::string& rid, const protocol::history_request& 
 void handle(client& c, const std::string& rid, const protocol::typing_request& r);
 void handle(client& c, const std::string& rid, const protocol::read_request& r);
 void handle(client& c, const std::string& rid, const protocol::read_list_request& r);
+
+void handle(client& c, const std::string& rid, const protocol::case_triage_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_return_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_escalate_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_pause_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_resume_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_extend_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_own_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_close_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_evaluate_request& r);
+void handle(client& c, const std::string& rid, const protocol::case_evaluation_link_request& r);
+void handle(client& c, const std::string& rid, const protocol::supervision_issue_request& r);
+void handle(client& c, const std::string& rid, const protocol::supervision_answer_request& r);
+void handle(client& c, const std::string& rid, const protocol::supervision_list_request& r);
+void handle(client& c, const std::string& rid, const protocol::group_create_request& r);
+void handle(client& c, const std::string& rid, const protocol::group_add_request& r);
+void handle(client& c, const std::string& rid, const protocol::group_suggest_request& r);
+void handle(client& c, const std::string& rid, const protocol::group_resolve_request& r);
+void handle(client& c, const std::string& rid, const protocol::stats_summary_request& r);
+void handle(client& c, const std::string& rid, const protocol::audit_list_request& r);
+void handle(client& c, const std::string& rid, const protocol::attachment_list_request& r);
+
+// The workflow state of a case; not_found when there is none.
+store::case_state require_state(soci::session& sql, long long case_id);
+// After a write: replies `extra` plus {"case": the case as the user sees it} and sends notices of
+// the job's events to the people the case concerns.
+client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
+                                      long long case_id, nlohmann::json extra);
 
 // Loads the case behind `thread` and checks that `v` may see it. Throws not_found or forbidden.
 store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread);

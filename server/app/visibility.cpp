@@ -25,9 +25,25 @@ bool is_case_worker(std::string_view role) noexcept {
 
 bool can_see(const viewer& v, const store::case_access& c) noexcept {
   if (std::find(c.invited.begin(), c.invited.end(), v.user_id) != c.invited.end()) return true;
+  if (std::find(c.leaders.begin(), c.leaders.end(), v.user_id) != c.leaders.end()) return true;
+  if (is_supervisor_role(v.role) &&
+      std::find(c.supervisors.begin(), c.supervisors.end(), v.org_id) != c.supervisors.end())
+    return true;
   if (!sees_by_membership(v.role)) return false;
   return c.owner_org == v.org_id || handler_with(c, v.org_id, {"pending", "accepted"});
 }
+
+bool is_supervisor_role(std::string_view role) noexcept {
+  return role == roles::petition_officer || role == roles::leader;
+}
+
+bool can_supervise(const viewer& v, const store::case_access& c) noexcept {
+  if (!is_supervisor_role(v.role)) return false;
+  if (std::find(c.supervisors.begin(), c.supervisors.end(), v.org_id) != c.supervisors.end()) return true;
+  return c.owner_org == v.org_id && c.handling_org != c.owner_org;
+}
+
+bool sees_personal_data(const viewer& v, const store::case_access& c) noexcept { return can_act(v, c); }
 
 bool can_act(const viewer& v, const store::case_access& c) noexcept {
   if (!is_case_worker(v.role)) return false;

@@ -6,7 +6,11 @@
 //   see it by membership. A declined or returned hand-over no longer grants it.
 // - Lawyers and judicial staff see only the cases they are personally invited to, whatever their
 //   organisation. Administrators set up the network and do not read case files by membership.
-// - Anyone invited to the case sees it.
+// - Anyone invited to the case sees it, and so does a leader who owns it (包案).
+// - Petition officers and leaders of an organisation above the owner or a handler (by the
+//   organisation tree) see it as supervisors; they may issue supervision documents and read its
+//   audit trail, but not act for the handling organisation.
+// - Personal data of parties (ID and phone numbers) is shown unmasked only to those who may act.
 
 #include <string>
 #include <string_view>
@@ -42,5 +46,13 @@ bool can_see(const viewer& v, const store::case_access& c) noexcept;
 bool can_act(const viewer& v, const store::case_access& c) noexcept;
 // Accept or decline: a case worker of an organisation with a pending hand-over.
 bool can_decide_handoff(const viewer& v, const store::case_access& c) noexcept;
+// Whether the role supervises (petition officers and leaders).
+bool is_supervisor_role(std::string_view role) noexcept;
+// Issue supervision documents, read the audit trail: a petition officer or leader of an
+// organisation above the case's organisations, or of the owning organisation when another one
+// handles the case.
+bool can_supervise(const viewer& v, const store::case_access& c) noexcept;
+// Unmasked ID and phone numbers of parties.
+bool sees_personal_data(const viewer& v, const store::case_access& c) noexcept;
 
 }  // namespace mediation::app

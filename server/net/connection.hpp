@@ -49,6 +49,8 @@ struct http_request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path, without the query string
   std::string authorization;
+  std::string content_type;
+  std::string file_name;  // the X-File-Name header (percent-encoded UTF-8), for uploads
   std::string body;
   std::string remote;
 };
@@ -57,6 +59,7 @@ struct http_reply {
   unsigned status = 200;
   std::string body;
   std::string content_type = "application/json; charset=utf-8";
+  std::string disposition;  // Content-Disposition, for downloads
 };
 
 // The application's HTTP endpoints (/api/..., /healthz).
@@ -65,6 +68,12 @@ class http_api {
   virtual ~http_api() = default;
   // Whether this API serves `target`; everything else is a static file.
   virtual bool handles(const std::string& target) const = 0;
+  // The largest body accepted for this request, or 0 for the server's default (--max-body).
+  virtual std::size_t body_limit(const std::string& method, const std::string& target) const {
+    (void)method;
+    (void)target;
+    return 0;
+  }
   // Answers through `respond`, exactly once, from any thread.
   virtual void handle(http_request request, std::function<void(http_reply)> respond) = 0;
 };

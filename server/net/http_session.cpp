@@ -9,6 +9,7 @@ namespace mediation::net {
 
 namespace {
 constexpr auto read_timeout = std::chrono::seconds(30);  // a slow request (slow-loris) is cut off
+constexpr auto body_timeout = std::chrono::seconds(120);  // an upload of the largest attachment on a slow line
 }
 
 void shared_state::add(const std::shared_ptr<ws_session>& s) {
@@ -65,6 +66,19 @@ void http_session::do_read() {
   parser_->body_limit(state_->settings.max_body_bytes);
   parser_->header_limit(16 * 1024);
   stream_.expires_after(read_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t n) {
+  if (ec) return on_read(ec, n);
+  // Some endpoints (uploads) take larger bodies than the default.
+  std::string target(parser_->get().target());
+  if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+  if (auto limit = state_->api->body_limit(std::string(parser_->get().method_string()), target))
+    parser_->body_limit(limit);
+  if (parser_->is_done()) return on_read(ec, n);
+  stream_.expires_after(body_timeout);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
@@ -105,6 +119,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     r.method = std::string(req.method_string());
     r.target = target;
     r.authorization = std::string(req[http::field::authorization]);
+    r.content_type = std::string(req[http::field::content_type]);
+    r.file_name = std::string(req["X-File-Name"]);
     r.body = std::move(req.body());
     r.remote = remote_;
     auto self = shared_from_this();
@@ -125,6 +141,7 @@ void http_session::send(http_reply reply, bool keep_alive) {
   response_->set(http::field::content_type, reply.content_type);
   response_->set(http::field::cache_control, "no-cache");
   response_->set("X-Content-Type-Options", "nosniff");
+  if (!reply.disposition.empty()) response_->set(http::field::content_disposition, reply.disposition);
   response_->keep_alive(keep_alive);
   response_->body() = std::move(reply.body);
   response_->prepare_payload();

@@ -58,6 +58,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read();
+  void on_header(beast::error_code ec, std::size_t);
   void on_read(beast::error_code ec, std::size_t);
   void send(http_reply reply, bool keep_alive);
   void on_write(bool keep_alive, beast::error_code ec, std::size_t);

@@ -16,6 +16,11 @@ struct case_access {
   };
   std::vector<handler> handlers;
   std::vector<long long> invited;  // user ids
+  long long handling_org = 0;      // the organisation responsible now
+  std::string kind = "case";       // case or group
+  bool closed = false;
+  std::vector<long long> leaders;      // user ids of the leaders who own the case (包案)
+  std::vector<long long> supervisors;  // organisations above the owner and the handlers
 };
 
 }  // namespace mediation::store

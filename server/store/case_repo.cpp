@@ -3,16 +3,28 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include <soci/soci.h>
 
 #include "server/store/identity_repo.hpp"
 #include "server/store/sql_util.hpp"
+#include "server/store/workflow_repo.hpp"
 #include "server/time.hpp"
 
 namespace mediation::store {
 
 namespace {
+
+// The organisations a case involves now: the owner, the handling one and open hand-overs.
+std::vector<long long> involved_orgs(const case_access& a) {
+  std::vector<long long> out{a.owner_org};
+  if (a.handling_org && a.handling_org != a.owner_org) out.push_back(a.handling_org);
+  for (const auto& h : a.handlers)
+    if ((h.status == "pending" || h.status == "accepted") && std::find(out.begin(), out.end(), h.org) == out.end())
+      out.push_back(h.org);
+  return out;
+}
 
 void load_access(soci::session& sql, case_access& a) {
   case_access::handler h;
@@ -25,6 +37,11 @@ void load_access(soci::session& sql, case_access& a) {
                         soci::into(user), soci::use(a.case_id, "c"));
   is.execute();
   while (is.fetch()) a.invited.push_back(user);
+  soci::statement ls = (sql.prepare << "SELECT user_id FROM case_leaders WHERE case_id = :c",
+                        soci::into(user), soci::use(a.case_id, "c"));
+  ls.execute();
+  while (ls.fetch()) a.leaders.push_back(user);
+  a.supervisors = ancestors_of(sql, involved_orgs(a));
 }
 
 int china_year(long long now_ms) {
@@ -40,9 +57,15 @@ namespace {
 // The access facts of the case selected by `where` (a condition on c or t with parameter :i).
 std::optional<case_access> load_access_where(soci::session& sql, const std::string& where, long long id) {
   case_access a;
-  sql << "SELECT c.id, t.id, c.org_id FROM cases c JOIN threads t ON t.case_id = c.id WHERE " + where,
-      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.owner_org), soci::use(id, "i");
+  long long closed = 0;
+  soci::indicator ci = soci::i_null, hi = soci::i_null;
+  sql << "SELECT c.id, t.id, c.org_id, c.handling_org_id, c.kind, c.closed_at FROM cases c "
+         "JOIN threads t ON t.case_id = c.id WHERE " + where,
+      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.owner_org), soci::into(a.handling_org, hi),
+      soci::into(a.kind), soci::into(closed, ci), soci::use(id, "i");
   if (!sql.got_data()) return std::nullopt;
+  if (hi != soci::i_ok) a.handling_org = a.owner_org;
+  a.closed = ci == soci::i_ok;
   load_access(sql, a);
   return a;
 }
@@ -78,19 +101,28 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
   for (std::size_t from = 0; from < threads.size(); from += chunk) {
     std::vector<long long> ids(threads.begin() + from, threads.begin() + std::min(threads.size(), from + chunk));
     case_access row;
+    long long closed = 0;
+    soci::indicator ci = soci::i_null, hi = soci::i_null;
     std::map<long long, case_access> by_case;
     soci::statement st = sql_util::prepare_dynamic(
         sql,
-        "SELECT c.id, t.id, c.org_id FROM threads t JOIN cases c ON c.id = t.case_id WHERE t.id IN (" +
-            sql_util::placeholders("t", ids.size()) + ")",
+        "SELECT c.id, t.id, c.org_id, c.handling_org_id, c.kind, c.closed_at FROM threads t JOIN cases c ON "
+        "c.id = t.case_id WHERE t.id IN (" + sql_util::placeholders("t", ids.size()) + ")",
         [&](soci::statement& s) {
           s.exchange(soci::into(row.case_id));
           s.exchange(soci::into(row.thread_id));
           s.exchange(soci::into(row.owner_org));
+          s.exchange(soci::into(row.handling_org, hi));
+          s.exchange(soci::into(row.kind));
+          s.exchange(soci::into(closed, ci));
           for (std::size_t i = 0; i < ids.size(); ++i) s.exchange(soci::use(ids[i], "t" + std::to_string(i)));
         });
     st.execute();
-    while (st.fetch()) by_case[row.case_id] = row;
+    while (st.fetch()) {
+      if (hi != soci::i_ok) row.handling_org = row.owner_org;
+      row.closed = ci == soci::i_ok;
+      by_case[row.case_id] = row;
+    }
     if (by_case.empty()) continue;
     std::vector<long long> cases;
     for (const auto& [id, _] : by_case) cases.push_back(id);
@@ -118,12 +150,35 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
         });
     is.execute();
     while (is.fetch()) by_case[case_id].invited.push_back(user);
+    soci::statement ls = sql_util::prepare_dynamic(
+        sql, "SELECT case_id, user_id FROM case_leaders WHERE case_id IN (" +
+                 sql_util::placeholders("c", cases.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(case_id));
+          s.exchange(soci::into(user));
+          for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
+        });
+    ls.execute();
+    while (ls.fetch()) by_case[case_id].leaders.push_back(user);
+    // Supervising organisations, computed once per distinct organisation of the batch.
+    std::map<long long, std::vector<long long>> above;
+    for (auto& [_, a] : by_case) {
+      std::set<long long> sup;
+      for (long long o : involved_orgs(a)) {
+        auto it = above.find(o);
+        if (it == above.end()) it = above.emplace(o, ancestors(sql, o)).first;
+        sup.insert(it->second.begin(), it->second.end());
+      }
+      auto involved = involved_orgs(a);
+      for (long long o : sup)
+        if (std::find(involved.begin(), involved.end(), o) == involved.end()) a.supervisors.push_back(o);
+    }
     for (auto& [_, a] : by_case) memo.access[a.thread_id] = std::move(a);
   }
 }
 
 created_case insert_case(write_context& ctx, long long org_id, long long created_by,
-                         const protocol::case_create_request& c) {
+                         const protocol::case_create_request& c, const std::string& kind) {
   auto& sql = ctx.sql;
   ctx.touch();
   long long now = ctx.now;
@@ -140,23 +195,28 @@ created_case insert_case(write_context& ctx, long long org_id, long long created
     sql << "INSERT INTO case_counters (org_id, year, last_value) VALUES (:o, :y, :v)", soci::use(org_id, "o"),
         soci::use(year, "y"), soci::use(counter, "v");
   }
-  std::string short_name;
-  sql << "SELECT short_name FROM orgs WHERE id = :o", soci::into(short_name), soci::use(org_id, "o");
+  std::string short_name, level;
+  sql << "SELECT short_name, level FROM orgs WHERE id = :o", soci::into(short_name), soci::into(level),
+      soci::use(org_id, "o");
   char seqbuf[32];
   std::snprintf(seqbuf, sizeof seqbuf, "-%d-%06lld", year, counter);
   created_case out;
   out.number = short_name + seqbuf;
   std::string status = "registered";
   sql << "INSERT INTO cases (org_id, number, title, category, channel, description, status, created_by, "
-         "created_at, updated_at) VALUES (:o, :n, :t, :cat, :ch, :d, :s, :by, :c, :u)",
+         "created_at, updated_at, kind, location, urgency, handling_org_id, level) "
+         "VALUES (:o, :n, :t, :cat, :ch, :d, :s, :by, :c, :u, :k, :loc, :urg, :h, :lv)",
       soci::use(org_id, "o"), soci::use(out.number, "n"), soci::use(c.title, "t"), soci::use(c.category, "cat"),
       soci::use(c.channel, "ch"), soci::use(c.description, "d"), soci::use(status, "s"),
-      soci::use(created_by, "by"), soci::use(now, "c"), soci::use(now, "u");
+      soci::use(created_by, "by"), soci::use(now, "c"), soci::use(now, "u"), soci::use(kind, "k"),
+      soci::use(c.location, "loc"), soci::use(c.urgency, "urg"), soci::use(org_id, "h"), soci::use(level, "lv");
   sql.get_last_insert_id("cases", out.id);
   int position = 0;
   for (const auto& p : c.parties) {
-    sql << "INSERT INTO case_parties (case_id, position, role, name) VALUES (:c, :p, :r, :n)",
-        soci::use(out.id, "c"), soci::use(position, "p"), soci::use(p.role, "r"), soci::use(p.name, "n");
+    sql << "INSERT INTO case_parties (case_id, position, role, name, phone, id_number, address) "
+           "VALUES (:c, :p, :r, :n, :ph, :idn, :a)",
+        soci::use(out.id, "c"), soci::use(position, "p"), soci::use(p.role, "r"), soci::use(p.name, "n"),
+        soci::use(p.phone, "ph"), soci::use(p.id_number, "idn"), soci::use(p.address, "a");
     ++position;
   }
   sql << "INSERT INTO threads (case_id, head_seq, created_at) VALUES (:c, 0, :n)", soci::use(out.id, "c"),
@@ -182,8 +242,10 @@ std::optional<protocol::case_view> find_case(soci::session& sql, long long case_
   if (first_ind == soci::i_ok) v.first_handler = find_org(sql, first);
 
   protocol::party p;
-  soci::statement ps = (sql.prepare << "SELECT role, name FROM case_parties WHERE case_id = :c ORDER BY position",
-                        soci::into(p.role), soci::into(p.name), soci::use(case_id, "c"));
+  soci::statement ps = (sql.prepare << "SELECT role, name, phone, id_number, address FROM case_parties "
+                                       "WHERE case_id = :c ORDER BY position",
+                        soci::into(p.role), soci::into(p.name), soci::into(p.phone), soci::into(p.id_number),
+                        soci::into(p.address), soci::use(case_id, "c"));
   ps.execute();
   while (ps.fetch()) v.parties.push_back(p);
 
@@ -210,25 +272,6 @@ std::optional<protocol::case_view> find_case(soci::session& sql, long long case_
     handlers[i].org = find_org(sql, orgs[i]).value_or(protocol::org_view{});
   v.handlers = std::move(handlers);
   return v;
-}
-
-std::vector<long long> candidate_cases(soci::session& sql, long long user_id, long long org_id, bool by_org,
-                                       int limit) {
-  long long id = 0;
-  int by = by_org ? 1 : 0;
-  soci::statement st =
-      (sql.prepare << "SELECT id FROM cases WHERE id IN ("
-                      "SELECT c.id FROM cases c WHERE :b1 = 1 AND c.org_id = :o1 "
-                      "UNION SELECT co.case_id FROM case_orgs co WHERE :b2 = 1 AND co.org_id = :o2 "
-                      "AND co.status IN ('pending', 'accepted') "
-                      "UNION SELECT i.case_id FROM case_invites i WHERE i.user_id = :u) "
-                      "ORDER BY id DESC LIMIT :l",
-       soci::into(id), soci::use(by, "b1"), soci::use(org_id, "o1"), soci::use(by, "b2"),
-       soci::use(org_id, "o2"), soci::use(user_id, "u"), soci::use(limit, "l"));
-  std::vector<long long> out;
-  st.execute();
-  while (st.fetch()) out.push_back(id);
-  return out;
 }
 
 void set_case_status(write_context& ctx, long long case_id, const std::string& status) {

@@ -27,15 +27,11 @@ struct created_case {
 };
 // Inserts the case, its parties, its thread and a case number "<org short name>-<year>-<NNNNNN>"
 // counted per organisation and year (China Standard Time).
+// `kind`: "case", or "group" for a similar-case group.
 created_case insert_case(write_context& ctx, long long org_id, long long created_by,
-                         const protocol::case_create_request& c);
+                         const protocol::case_create_request& c, const std::string& kind = "case");
 
 std::optional<protocol::case_view> find_case(soci::session& sql, long long case_id);
-// Ids of cases that `user_id` of `org_id` may see by organisation or invitation, newest first.
-// Candidates only: the caller applies app::can_see to each.
-std::vector<long long> candidate_cases(soci::session& sql, long long user_id, long long org_id,
-                                       bool by_org, int limit);
-
 void set_case_status(write_context& ctx, long long case_id, const std::string& status);
 // Records the first organisation to accept the case (首办责任), if none is recorded yet.
 void set_first_handler(write_context& ctx, long long case_id, long long org_id);

@@ -30,7 +30,7 @@ TEST(schemas, every_request_type_has_a_valid_schema_naming_it) {
 }
 
 TEST(schemas, replies_and_pushes_have_schemas) {
-  for (const char* name : {"ok", "error", "event", "login", "user", "org", "case"}) {
+  for (const char* name : {"ok", "error", "event", "notice", "login", "user", "org", "case"}) {
     auto path = schema_dir / (std::string(name) + ".json");
     ASSERT_TRUE(std::filesystem::exists(path)) << path;
     EXPECT_FALSE(load(path).is_discarded()) << path;

@@ -113,7 +113,8 @@ bool server_process::running() {
 }
 
 http_result http_request(unsigned short port, const std::string& method, const std::string& target,
-                         const std::string& body, const std::string& authorization) {
+                         const std::string& body, const std::string& authorization,
+                         const std::vector<std::pair<std::string, std::string>>& headers) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   boost::asio::io_context ioc;
@@ -123,16 +124,19 @@ http_result http_request(unsigned short port, const std::string& method, const s
   req.set(http::field::host, "127.0.0.1");
   req.set(http::field::content_type, "application/json");
   if (!authorization.empty()) req.set(http::field::authorization, authorization);
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.keep_alive(false);
   req.body() = body;
   req.prepare_payload();
-  http::write(sock, req);
+  beast::error_code wec;
+  http::write(sock, req, wec);  // a server refusing a large body may close before reading it all
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   beast::error_code ec;
   http::read(sock, buf, res, ec);
   if (ec && ec != http::error::end_of_stream) throw std::runtime_error("http read: " + ec.message());
-  return {static_cast<int>(res.result_int()), res.body()};
+  return {static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type]),
+          std::string(res[http::field::content_disposition])};
 }
 
 std::string login(unsigned short port, const std::string& username, const std::string& password) {

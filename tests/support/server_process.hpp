@@ -40,12 +40,15 @@ class server_process {
 struct http_result {
   int status = 0;
   std::string body;
+  std::string content_type, disposition;
   json json_body() const { return json::parse(body, nullptr, false); }
 };
 
 // One HTTP/1.1 request to 127.0.0.1:port (Connection: close).
+// `headers` are added (a Content-Type there replaces the default application/json).
 http_result http_request(unsigned short port, const std::string& method, const std::string& target,
-                         const std::string& body = "", const std::string& authorization = "");
+                         const std::string& body = "", const std::string& authorization = "",
+                         const std::vector<std::pair<std::string, std::string>>& headers = {});
 // POST /api/login; returns the token or throws.
 std::string login(unsigned short port, const std::string& username, const std::string& password = "mediate");
 

@@ -108,11 +108,15 @@ json ws_client::request(json frame, std::chrono::milliseconds timeout) {
   return reply;
 }
 
-std::optional<json> ws_client::next_event(std::chrono::milliseconds timeout) {
+std::optional<json> ws_client::next_event(std::chrono::milliseconds timeout) { return next_of("event", timeout); }
+
+std::optional<json> ws_client::next_notice(std::chrono::milliseconds timeout) { return next_of("notice", timeout); }
+
+std::optional<json> ws_client::next_of(const std::string& type, std::chrono::milliseconds timeout) {
   std::optional<json> out;
   impl_->pump(timeout, [&] {
     for (auto it = impl_->frames.begin(); it != impl_->frames.end(); ++it) {
-      if (it->is_object() && it->value("type", "") == "event") {
+      if (it->is_object() && it->value("type", "") == type) {
         out = std::move(*it);
         impl_->frames.erase(it);
         return true;
@@ -126,10 +130,13 @@ std::optional<json> ws_client::next_event(std::chrono::milliseconds timeout) {
 std::optional<json> ws_client::next_frame(std::chrono::milliseconds timeout) {
   std::optional<json> out;
   impl_->pump(timeout, [&] {
-    if (impl_->frames.empty()) return false;
-    out = std::move(impl_->frames.front());
-    impl_->frames.pop_front();
-    return true;
+    for (auto it = impl_->frames.begin(); it != impl_->frames.end(); ++it) {
+      if (it->is_object() && it->value("type", "") == "notice") continue;
+      out = std::move(*it);
+      impl_->frames.erase(it);
+      return true;
+    }
+    return false;
   });
   return out;
 }

@@ -34,8 +34,11 @@ class ws_client {
   json request(json frame, std::chrono::milliseconds timeout = 10s);
   // The next push (event) frame, or nullopt after `timeout`.
   std::optional<json> next_event(std::chrono::milliseconds timeout = 5s);
-  // The next frame of any kind, replies included (in arrival order), or nullopt.
+  // The next notice (a change in a case the user is not subscribed to), or nullopt.
+  std::optional<json> next_notice(std::chrono::milliseconds timeout = 5s);
+  // The next frame of any kind but notices, replies included (in arrival order), or nullopt.
   std::optional<json> next_frame(std::chrono::milliseconds timeout = 5s);
+  std::optional<json> next_of(const std::string& type, std::chrono::milliseconds timeout = 5s);
   // Waits until the server closes the connection; returns its close code (or 1006 when the
   // socket ended without a close frame), or nullopt after `timeout`.
   std::optional<int> wait_closed(std::chrono::milliseconds timeout = 5s);

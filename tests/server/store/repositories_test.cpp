@@ -3,6 +3,7 @@
 
 #include "server/app/seed.hpp"
 #include "server/store/case_repo.hpp"
+#include "server/store/workflow_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "tests/server/store/store_fixture.hpp"
@@ -117,9 +118,12 @@ TEST_P(repositories, cases_get_numbers_parties_threads_and_access_facts) {
   EXPECT_EQ(v->handlers[0].status, "accepted");
   EXPECT_EQ(v->handlers[0].due, "1970-01-01T00:00:00.099Z");
   // Candidates: the owner's staff see both, the lawyer the invited one.
-  EXPECT_EQ(candidate_cases(*sql_, li.id, li.org.id, true, 50).size(), 2u);
-  EXPECT_EQ(candidate_cases(*sql_, lawyer, 6, false, 50), std::vector<long long>{first.id});
-  EXPECT_EQ(candidate_cases(*sql_, 0, labour, true, 50), std::vector<long long>{first.id});
+  case_filter f;
+  EXPECT_EQ(list_case_ids(*sql_, f, case_scope{li.id, li.org.id, {}}).size(), 2u);
+  EXPECT_EQ(list_case_ids(*sql_, f, case_scope{lawyer, std::nullopt, {}}), std::vector<long long>{first.id});
+  EXPECT_EQ(list_case_ids(*sql_, f, case_scope{0, labour, {}}), std::vector<long long>{first.id});
+  // Supervisors find the cases of the organisations below them.
+  EXPECT_EQ(list_case_ids(*sql_, f, case_scope{0, std::nullopt, {labour}}), std::vector<long long>{first.id});
 }
 
 TEST_P(repositories, events_get_consecutive_seqs_per_thread_and_page_both_ways) {

@@ -1,0 +1,197 @@
+#include "server/app/scheduler.hpp"
+
+#include <atomic>
+#include <map>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <soci/soci.h>
+
+#include "protocol/frames.hpp"
+#include "server/app/escalation.hpp"
+#include "server/app/search_terms.hpp"
+#include "server/app/services.hpp"
+#include "server/app/workflow.hpp"
+#include "server/log.hpp"
+#include "server/store/case_repo.hpp"
+#include "server/store/event_repo.hpp"
+#include "server/store/identity_repo.hpp"
+#include "server/store/workflow_repo.hpp"
+#include "server/time.hpp"
+
+namespace mediation::app {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int scan_batch = 200;
+
+escalation::case_facts facts_of(const store::case_state& s) {
+  escalation::case_facts f;
+  f.open = s.open();
+  f.due = s.due_at;
+  f.overdue_handled_due = s.overdue_handled_due;
+  f.evaluation = s.evaluation;
+  f.evaluated_at = s.evaluated_at;
+  f.review_until = s.review_until;
+  f.evaluation_handled = s.evaluation_handled;
+  f.repeat_of_known = s.repeat_of.has_value();
+  f.repeat_handled = s.repeat_handled;
+  return f;
+}
+
+std::string describe_overdue(const store::case_state& s) {
+  return "deadline " + format_rfc3339(*s.due_at) + " of the " + s.clock.value_or("handling") + " clock passed";
+}
+
+}  // namespace
+
+struct scheduler::impl : std::enable_shared_from_this<impl> {
+  impl(boost::asio::io_context& ioc, services& svc) : timer(ioc), svc(svc) {}
+
+  boost::asio::steady_timer timer;
+  services& svc;
+  std::atomic<bool> stopped{false};
+
+  void arm(long long delay_ms) {
+    if (stopped) return;
+    timer.expires_after(std::chrono::milliseconds(delay_ms));
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec && !self->stopped) self->scan();
+    });
+  }
+
+  void scan() {
+    auto self = shared_from_this();
+    bool queued = svc.jobs.post([self](soci::session& sql) {
+      try {
+        self->scan_with(sql);
+      } catch (const std::exception& e) {
+        log::warn("scheduler scan failed; it runs again at the next interval", {{"error", e.what()}});
+      }
+      self->arm(self->svc.workflow.scan_interval_ms);
+    });
+    if (!queued) arm(svc.workflow.scan_interval_ms);
+  }
+
+  void scan_with(soci::session& sql) {
+    const millis now = now_millis();
+    for (long long id : store::overdue_case_candidates(sql, now, scan_batch)) fire(id, escalation::overdue, 0);
+    for (long long id : store::unsatisfied_case_candidates(sql, scan_batch)) fire(id, escalation::unsatisfied, 0);
+    for (long long id : store::repeat_case_candidates(sql, scan_batch)) fire(id, escalation::repeat, 0);
+    for (long long sid : store::overdue_supervision_candidates(sql, now, scan_batch)) {
+      if (auto sup = store::find_supervision(sql, sid)) fire(sup->case_id, escalation::supervision_overdue, sid);
+    }
+    index_messages(sql);
+  }
+
+  // One rule for one case, decided again inside the transaction.
+  void fire(long long case_id, std::string_view rule_view, long long supervision_id) {
+    const std::string rule(rule_view);
+    auto self = shared_from_this();
+    auto access_after = std::make_shared<std::optional<store::case_access>>();
+    auto apply = [self, case_id, rule, supervision_id, access_after](store::write_context& ctx) {
+      auto s = store::load_state(ctx.sql, case_id);
+      auto access = store::access_by_case(ctx.sql, case_id);
+      if (!s || !access || s->kind != "case") return;
+      const auto& cfg = self->svc.workflow;
+      auto f = facts_of(*s);
+      std::string detail;
+      if (rule == escalation::overdue) {
+        if (!escalation::overdue_fires(f, ctx.now)) return;
+        detail = describe_overdue(*s);
+        s->overdue_handled_due = s->due_at;  // acted on, whether or not a level above exists
+      } else if (rule == escalation::unsatisfied) {
+        if (!escalation::unsatisfied_fires(f)) {
+          if (!s->evaluation_handled && s->evaluation == "unsatisfied") {
+            s->evaluation_handled = true;  // outside the review window: nothing to escalate
+            store::save_state(ctx, *s);
+          }
+          return;
+        }
+        detail = "the petitioner was unsatisfied with the result (" + s->outcome.value_or("") + ")";
+        s->evaluation_handled = true;
+      } else if (rule == escalation::repeat) {
+        if (!escalation::repeat_fires(f)) return;
+        auto earlier = store::load_state(ctx.sql, *s->repeat_of);
+        detail = "the petitioner petitioned again on the same matter (earlier case " +
+                 (earlier ? earlier->number : std::to_string(*s->repeat_of)) + ")";
+        s->repeat_handled = true;
+      } else {
+        auto sup = store::find_supervision(ctx.sql, supervision_id);
+        if (!sup || sup->answered_at || sup->escalated_at || sup->due_at >= ctx.now) return;
+        store::mark_supervision_escalated(ctx, supervision_id);
+        detail = "the " + sup->kind + " issued " + format_rfc3339(sup->issued_at) + " was not answered by " +
+                 format_rfc3339(sup->due_at);
+        if (!s->open()) return;
+      }
+      const long long system = store::system_user(ctx, s->org);
+      store::author by{system, "系统"};
+      if (!workflow::escalate(ctx, *s, access->thread_id, rule, detail, by, cfg)) {
+        // No level above: the rule is recorded as handled, and the thread says why nothing moved.
+        store::save_state(ctx, *s);
+        json data{{"rule", rule}, {"detail", detail}, {"fired_at", format_rfc3339(ctx.now)},
+                  {"reason", "no level above the handling organisation"}};
+        store::append_event(ctx, access->thread_id, "escalation_blocked", by, protocol::dump(data));
+        store::audit(ctx, system, "case.escalate", case_id, rule + ": no level above");
+      }
+      *access_after = store::access_by_case(ctx.sql, case_id);
+    };
+    auto done = [self, access_after, case_id, rule](std::exception_ptr error,
+                                                     const std::vector<store::stored_event>& events) {
+      if (error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          log::warn("scheduled escalation failed; retried at the next scan",
+                    {{"case", std::to_string(case_id)}, {"rule", rule}, {"error", e.what()}});
+        }
+        return;
+      }
+      if (*access_after && !events.empty()) {
+        log::info("escalation rule fired", {{"case", std::to_string(case_id)}, {"rule", rule}});
+        notify_case(self->svc, **access_after, events);
+      }
+    };
+    svc.writer.submit(apply, done);
+  }
+
+  // Indexes the terms of messages (and case events with text) stored since the last scan.
+  void index_messages(soci::session& sql) {
+    long long after = store::search_progress(sql);
+    auto events = store::events_to_index(sql, after, 2000);
+    if (events.empty()) return;
+    std::map<long long, std::set<std::string>> terms;
+    for (const auto& e : events) {
+      if (e.kind != "message") continue;
+      auto data = json::parse(e.data, nullptr, false);
+      if (!data.is_object() || !data.contains("body") || !data["body"].is_string()) continue;
+      auto t = index_terms(data["body"].get<std::string>());
+      terms[e.case_id].insert(t.begin(), t.end());
+    }
+    const long long last = events.back().id;
+    svc.writer.submit(
+        [terms = std::move(terms), last](store::write_context& ctx) {
+          for (const auto& [case_id, t] : terms) store::index_terms(ctx, case_id, t);
+          store::set_search_progress(ctx, last);
+        },
+        [](std::exception_ptr error, const std::vector<store::stored_event>&) {
+          if (error) log::warn("search indexing failed; retried at the next scan", {});
+        });
+  }
+};
+
+scheduler::scheduler(boost::asio::io_context& ioc, services& svc) : impl_(std::make_shared<impl>(ioc, svc)) {}
+
+scheduler::~scheduler() { stop(); }
+
+void scheduler::start() { impl_->arm(0); }
+
+void scheduler::stop() {
+  impl_->stopped = true;
+  boost::asio::post(impl_->timer.get_executor(), [impl = impl_] { impl->timer.cancel(); });
+}
+
+}  // namespace mediation::app
