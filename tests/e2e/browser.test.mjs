@@ -148,3 +148,63 @@ test('register, chat live, hand over and accept, resume after a restart', async 
   await zhao.screenshot({ path: path.join(artifacts, 'e2e-case-room-en.png') });
   for (const p of [li, zhao, zhang]) assert.deepEqual(p.errors, []);
 });
+
+// Sends requests over a fresh WebSocket from inside `page` (the browser's own WebSocket), as `username`.
+async function protocolAs(page, username, requests) {
+  return page.evaluate(async ({ username, requests }) => {
+    const login = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password: 'mediate' }) });
+    const { token } = await login.json();
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+    const replies = new Map();
+    ws.onmessage = (m) => { const f = JSON.parse(m.data); if (f.rid) replies.set(f.rid, f); };
+    const call = async (frame) => {
+      const rid = String(Math.random());
+      ws.send(JSON.stringify({ ...frame, rid }));
+      for (let i = 0; i < 200 && !replies.has(rid); i++) await new Promise((r) => setTimeout(r, 25));
+      return replies.get(rid);
+    };
+    const out = [await call({ type: 'auth', token })];
+    let last = null;
+    for (const r of requests) {
+      // "$case" stands for the id of the case the previous reply carried.
+      const frame = JSON.parse(JSON.stringify(r).replaceAll('"$case"', JSON.stringify(last?.case?.id ?? null)));
+      last = await call(frame);
+      out.push(last);
+    }
+    ws.close();
+    return out;
+  }, { username, requests });
+}
+
+test('a petitioner evaluates a closed case through the one-time link', async () => {
+  const context = await browser.newContext({ viewport: { width: 420, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${port}/favicon.svg`);
+  const replies = await protocolAs(page, 'mediator.wang', [
+    { type: 'case.create', title: '邻里噪音纠纷', category: 'family_neighbour', channel: 'visit',
+      parties: [{ role: 'petitioner', name: '赵六' }] },
+    { type: 'case.close', case: '$case', outcome: 'mediated', note: '双方达成谅解' },
+    { type: 'case.evaluation_link', case: '$case' },
+  ]);
+  for (const r of replies) assert.equal(r.type, 'ok', JSON.stringify(r));
+  const link = replies[3];
+  await page.goto(`http://127.0.0.1:${port}${link.url}`);
+  await page.waitForSelector('#case-title:text("邻里噪音纠纷")');
+  await page.screenshot({ path: path.join(artifacts, 'e2e-evaluation-zh.png') });
+  await page.check('input[value=basically_satisfied]');
+  await page.fill('textarea[name=comment]', '处理及时');
+  await page.click('#form button[type=submit]');
+  await page.waitForSelector('#message:text("感谢您的评价，已记录。")');
+  // The link works once.
+  await page.reload();
+  await page.waitForSelector('#message:text("此链接已使用或已过期。")');
+  const check = await protocolAs(page, 'mediator.wang', [{ type: 'case.get', case: link.case.id }]);
+  assert.equal(check[1].case.evaluation.value, 'basically_satisfied');
+  assert.equal(check[1].case.evaluation.comment, '处理及时');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
