@@ -182,7 +182,13 @@ function renderCases() {
     title.textContent = c.title;
     const meta = document.createElement('span');
     meta.className = 'muted small';
-    meta.textContent = `${c.number} · ${t('st_' + c.status)}`;
+    meta.textContent = `${c.number} · ${t('st_' + c.status)}` + (c.due ? ` · ${t('due_on', { due: c.due.slice(0, 10) })}` : '');
+    if (c.overdue) {
+      const mark = document.createElement('strong');
+      mark.className = 'overdue';
+      mark.textContent = t('overdue');
+      meta.append(' ', mark);
+    }
     b.append(title, meta);
     b.addEventListener('click', () => openCase(c.id));
     li.append(b);
@@ -249,6 +255,23 @@ function describe(e) {
     case 'accepted': return t('ev_accepted', { org: d.org.name, first: d.first_handler ? t('first_handler') : '' });
     case 'declined': return t('ev_declined', { org: d.org.name, reason: d.reason });
     case 'invited': return t('ev_invited', { author, user: d.user.name });
+    case 'triaged': return t('ev_triaged', { author, decision: t('tr_' + d.decision, { route: d.route || '' }) });
+    case 'returned': return t('ev_returned', { org: d.org.name, to: d.to_org.name, reason: d.reason });
+    case 'paused': return t('ev_paused', { author, reason: d.reason });
+    case 'resumed': return t('ev_resumed', { author });
+    case 'extended': return t('ev_extended', { author, days: d.days });
+    case 'leader_assigned': return t('ev_leader_assigned', { author });
+    case 'escalated': return t('ev_escalated', { rule: t('rule_' + d.rule), from: d.from_org.name, to: d.to_org.name });
+    case 'escalation_blocked': return t('ev_escalation_blocked', { rule: t('rule_' + d.rule) });
+    case 'closed': return t('ev_closed', { author, outcome: t('oc_' + d.outcome) });
+    case 'evaluated': return t('ev_evaluated', { evaluation: t('evl_' + d.evaluation) });
+    case 'evaluation_link_created': return t('ev_evaluation_link_created', { author });
+    case 'supervision_issued': return t('ev_supervision_issued', { from: d.from_org.name, kind: t('sk_' + d.kind), body: d.body });
+    case 'supervision_answered': return t('ev_supervision_answered', { author, body: d.body });
+    case 'grouped': return t('ev_grouped', { group: d.group.number });
+    case 'member_added': return t('ev_member_added', { case: d.case.number });
+    case 'repeat_merged': return t('ev_repeat_merged', { case: d.case.number });
+    case 'attachment': return t('ev_attachment', { author, name: d.name });
     default: return e.kind;
   }
 }
