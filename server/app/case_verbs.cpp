@@ -32,6 +32,15 @@ protocol::org_view require_org(soci::session& sql, long long id) {
 
 }  // namespace
 
+std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field) {
+  if (!text) return std::nullopt;
+  auto due = parse_deadline(*text);
+  if (!due)
+    throw protocol::error(errc::bad_request,
+                          std::string("field '") + field + "' must be an RFC 3339 date-time or YYYY-MM-DD");
+  return due;
+}
+
 store::case_state require_state(soci::session& sql, long long case_id) {
   auto s = store::load_state(sql, case_id);
   if (!s) throw protocol::error(errc::not_found, "no such case");
@@ -54,11 +63,9 @@ client::continuation reply_case_after(std::shared_ptr<client> self, store::write
 void handle(client& c, const std::string& rid, const protocol::case_create_request& r) {
   if (!is_case_worker(c.user().role))
     throw protocol::error(errc::forbidden, "your role may not register cases");
-  auto self = c.shared_from_this();
-  const store::author by{c.user().id, c.user().name};
-  const long long org = c.user().org.id;
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, by, org, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
+    const long long org = v.org_id;
     const auto& cfg = self->svc().workflow;
     auto created = store::insert_case(ctx, org, by.id, r);
     auto s = require_state(ctx.sql, created.id);
@@ -141,16 +148,9 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
 }
 
 void handle(client& c, const std::string& rid, const protocol::case_handoff_request& r) {
-  std::optional<millis> due;
-  if (r.due) {
-    due = parse_deadline(*r.due);
-    if (!due) throw protocol::error(errc::bad_request, "field 'due' must be an RFC 3339 date-time or YYYY-MM-DD");
-  }
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, due, remote](store::write_context& ctx) -> client::continuation {
+  const std::optional<millis> due = parse_due_field(r.due);
+  write_as(c, rid, [r, due](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
@@ -188,11 +188,8 @@ namespace {
 
 // case.accept and case.decline: decide the pending hand-over to the user's organisation.
 void decide(client& c, const std::string& rid, long long case_id, bool accept, std::optional<std::string> reason) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, case_id, accept, reason, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [case_id, accept, reason](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto access = require_visible_case(ctx, v, case_id);
     if (!can_decide_handoff(v, access))
       throw protocol::error(is_case_worker(v.role) ? errc::conflict : errc::forbidden,
@@ -250,11 +247,8 @@ void handle(client& c, const std::string& rid, const protocol::case_decline_requ
 }
 
 void handle(client& c, const std::string& rid, const protocol::case_invite_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may invite people");

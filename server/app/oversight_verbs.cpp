@@ -42,16 +42,9 @@ json supervision_json(soci::session& sql, const store::supervision_row& s, milli
 }  // namespace
 
 void handle(client& c, const std::string& rid, const protocol::supervision_issue_request& r) {
-  std::optional<millis> due;
-  if (r.due) {
-    due = parse_deadline(*r.due);
-    if (!due) throw protocol::error(errc::bad_request, "field 'due' must be an RFC 3339 date-time or YYYY-MM-DD");
-  }
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, due, remote](store::write_context& ctx) -> client::continuation {
+  const std::optional<millis> due = parse_due_field(r.due);
+  write_as(c, rid, [r, due](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_supervise(v, access))
       throw protocol::error(errc::forbidden, "supervision documents are issued by a supervising organisation");
@@ -73,11 +66,8 @@ void handle(client& c, const std::string& rid, const protocol::supervision_issue
 }
 
 void handle(client& c, const std::string& rid, const protocol::supervision_answer_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto sup = store::find_supervision(ctx.sql, r.supervision);
     if (!sup) throw protocol::error(errc::not_found, "no such supervision document");
     auto access = require_visible_case(ctx, v, sup->case_id);
@@ -137,11 +127,8 @@ void join_group(store::write_context& ctx, const viewer& v, const store::author&
 
 void handle(client& c, const std::string& rid, const protocol::group_create_request& r) {
   if (!is_case_worker(c.user().role)) throw protocol::error(errc::forbidden, "your role may not group cases");
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto first = store::load_state(ctx.sql, r.cases.front());
     auto first_access = first ? store::access_by_case(ctx.sql, first->id) : std::nullopt;
     if (!first || !first_access || !can_see(v, *first_access))
@@ -169,11 +156,8 @@ void handle(client& c, const std::string& rid, const protocol::group_create_requ
 }
 
 void handle(client& c, const std::string& rid, const protocol::group_add_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.group);
     auto group = require_state(ctx.sql, r.group);
     if (group.kind != "group") throw protocol::error(errc::conflict, "that case is not a group");
@@ -205,11 +189,8 @@ void handle(client& c, const std::string& rid, const protocol::group_suggest_req
 }
 
 void handle(client& c, const std::string& rid, const protocol::group_resolve_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     const auto& cfg = self->svc().workflow;
     auto access = require_visible_case(ctx, v, r.group);
     auto group = require_state(ctx.sql, r.group);
@@ -247,11 +228,7 @@ void handle(client& c, const std::string& rid, const protocol::group_resolve_req
 }
 
 void handle(client& c, const std::string& rid, const protocol::stats_summary_request& r) {
-  std::optional<millis> from, to;
-  if (r.from && !(from = parse_deadline(*r.from)))
-    throw protocol::error(errc::bad_request, "field 'from' must be an RFC 3339 date-time or YYYY-MM-DD");
-  if (r.to && !(to = parse_deadline(*r.to)))
-    throw protocol::error(errc::bad_request, "field 'to' must be an RFC 3339 date-time or YYYY-MM-DD");
+  std::optional<millis> from = parse_due_field(r.from, "from"), to = parse_due_field(r.to, "to");
   // A plain date means the whole day: `from` starts at its beginning.
   if (from && r.from->size() == 10) *from -= 86400000LL - 1;
   auto self = c.shared_from_this();

@@ -14,6 +14,7 @@
 
 #include "protocol/messages.hpp"
 #include "server/app/client.hpp"
+#include "server/store/event_repo.hpp"
 #include "server/store/workflow_repo.hpp"
 
 namespace mediation::app {
@@ -58,6 +59,26 @@ void handle(client& c, const std::string& rid, const protocol::group_resolve_req
 void handle(client& c, const std::string& rid, const protocol::stats_summary_request& r);
 void handle(client& c, const std::string& rid, const protocol::audit_list_request& r);
 void handle(client& c, const std::string& rid, const protocol::attachment_list_request& r);
+
+// Who is writing: the connection, the request and the user, captured for a writer job.
+struct acting {
+  std::shared_ptr<client> self;
+  std::string rid;
+  viewer v;
+  store::author by;
+  std::string remote;
+};
+// Runs `apply(ctx, who)` inside the batched writer's transaction as the connection's user; the
+// continuation it returns runs after the commit (client::write).
+template <class Fn>
+void write_as(client& c, const std::string& rid, Fn apply) {
+  acting who{c.shared_from_this(), rid, c.as_viewer(), store::author{c.user().id, c.user().name}, c.remote()};
+  c.write(rid, [who = std::move(who), apply = std::move(apply)](store::write_context& ctx) -> client::continuation {
+    return apply(ctx, who);
+  });
+}
+// An optional deadline field: RFC 3339 or a date; bad_request naming `field` otherwise.
+std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field = "due");
 
 // The workflow state of a case; not_found when there is none.
 store::case_state require_state(soci::session& sql, long long case_id);

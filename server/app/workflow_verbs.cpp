@@ -26,15 +26,11 @@ namespace {
 // reply carries the case as the user sees it.
 template <class Fn>
 void case_write(client& c, const std::string& rid, long long case_id, Fn fn) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, case_id, v, by, remote, fn](store::write_context& ctx) -> client::continuation {
-    auto access = require_visible_case(ctx, v, case_id);
+  write_as(c, rid, [case_id, fn](store::write_context& ctx, const acting& who) -> client::continuation {
+    auto access = require_visible_case(ctx, who.v, case_id);
     auto s = require_state(ctx.sql, case_id);
-    json extra = fn(ctx, v, by, remote, access, s, self->svc().workflow);
-    return reply_case_after(self, ctx, rid, case_id, std::move(extra));
+    json extra = fn(ctx, who.v, who.by, who.remote, access, s, who.self->svc().workflow);
+    return reply_case_after(who.self, ctx, who.rid, case_id, std::move(extra));
   });
 }
 
@@ -100,11 +96,8 @@ void handle(client& c, const std::string& rid, const protocol::case_triage_reque
 }
 
 void handle(client& c, const std::string& rid, const protocol::case_return_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  const store::author by{c.user().id, c.user().name};
-  const std::string remote = c.remote();
-  c.write(rid, [self, rid, r, v, by, remote](store::write_context& ctx) -> client::continuation {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    const auto& [self, rid, v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!is_case_worker(v.role)) throw protocol::error(errc::forbidden, "your role may not return cases");
     auto s = require_state(ctx.sql, r.case_id);

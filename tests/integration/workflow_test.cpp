@@ -49,24 +49,23 @@ class workflow : public server_test {
     return r["case"];
   }
 
-  // Waits for the next event of `kind` on a subscribed connection.
-  std::optional<json> event_of(ws_client& c, const std::string& kind, std::chrono::milliseconds timeout = 5s) {
+  // Waits for the next push of `type` ("event" on a subscribed connection, "notice" otherwise) and `kind`.
+  std::optional<json> push_of(ws_client& c, const std::string& type, const std::string& kind,
+                              std::chrono::milliseconds timeout) {
     auto until = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < until) {
-      auto e = c.next_event(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()));
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      auto e = c.next_of(type, left);
       if (!e) return std::nullopt;
       if ((*e)["kind"] == kind) return e;
     }
     return std::nullopt;
   }
+  std::optional<json> event_of(ws_client& c, const std::string& kind, std::chrono::milliseconds timeout = 5s) {
+    return push_of(c, "event", kind, timeout);
+  }
   std::optional<json> notice_of(ws_client& c, const std::string& kind, std::chrono::milliseconds timeout = 5s) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      auto e = c.next_notice(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()));
-      if (!e) return std::nullopt;
-      if ((*e)["kind"] == kind) return e;
-    }
-    return std::nullopt;
+    return push_of(c, "notice", kind, timeout);
   }
   json get(ws_client& c, const json& id) {
     auto r = c.request({{"type", "case.get"}, {"case", id}});
