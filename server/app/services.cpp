@@ -62,12 +62,13 @@ void directory::remove(const void* key) {
   entries_.erase(key);
 }
 
-void directory::notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long thread,
-                       const frame_ptr& frame) {
+void directory::notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long except_user,
+                       long long thread, const frame_ptr& frame) {
   std::vector<notice_fn> targets;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [_, e] : entries_) {
+      if (e.user == except_user) continue;
       bool match = std::find(users.begin(), users.end(), e.user) != users.end() ||
                    std::find(orgs.begin(), orgs.end(), e.org) != orgs.end();
       if (match && !e.owner.expired()) targets.push_back(e.fn);
@@ -84,11 +85,12 @@ void notify_case(services& svc, const store::case_access& access, const std::vec
   std::vector<long long> users = access.leaders;
   users.insert(users.end(), access.invited.begin(), access.invited.end());
   for (const auto& e : events) {
-    if (e.kind == "message" || e.thread != access.thread_id) continue;
+    // Messages reach subscribers only; a new case shows in its organisation's lists.
+    if (e.kind == "message" || e.kind == "created" || e.thread != access.thread_id) continue;
     auto j = event_json(e);
     j["type"] = "notice";
     j["case"] = protocol::id_to_wire(access.case_id);
-    svc.people.notify(users, orgs, e.thread, std::make_shared<const std::string>(protocol::dump(j)));
+    svc.people.notify(users, orgs, e.author_id, e.thread, std::make_shared<const std::string>(protocol::dump(j)));
   }
 }
 

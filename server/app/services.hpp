@@ -63,9 +63,9 @@ class directory {
   void add(const void* key, long long user, long long org, const std::weak_ptr<void>& owner, notice_fn fn);
   void remove(const void* key);
   // Calls the notice function of every live connection of one of `users` or a member of one of
-  // `orgs` (each at most once), outside the lock.
-  void notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long thread,
-              const frame_ptr& frame);
+  // `orgs` (each at most once), except those of `except_user`, outside the lock.
+  void notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long except_user,
+              long long thread, const frame_ptr& frame);
 
  private:
   struct entry {
@@ -109,7 +109,8 @@ frame_ptr event_frame(const store::stored_event& e);
 nlohmann::json event_json(const store::stored_event& e);
 // After a commit: sends a notice of each case-changing event (not messages) in `events` to the
 // connected people the case concerns: members of its owning, handling and handed-to
-// organisations, its leaders and invited people. Frames: {"type": "notice", "case", ...event}.
+// organisations, its leaders and invited people, but not the author of the change. A new case
+// (`created`) gives no notice. Frames: {"type": "notice", "case", ...event}.
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events);
 // The batched writer's sink: fans committed events out through the hub.
 void publish_events(hub& h, const std::vector<store::stored_event>& events);
