@@ -340,6 +340,73 @@ void from_json(const json& j, audit_list_request& v) {
 }
 void from_json(const json& j, attachment_list_request& v) { v.case_id = reader(j).id("case"); }
 
+void from_json(const json& j, agreement_templates_request& v) {
+  reader r(j);
+  v.category = r.find("category") ? std::optional<std::string>(r.code("category")) : std::nullopt;
+}
+void from_json(const json& j, agreement_draft_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  const json* c = r.find("content");
+  if (!c || !c->is_object()) bad("content", "must be the agreement as an object");
+  v.content = *c;
+  v.agreement = r.opt_id("agreement");
+  v.supersedes = r.opt_id("supersedes");
+  if (v.agreement && v.supersedes) bad("supersedes", "is for a new agreement, not a new version");
+}
+void from_json(const json& j, agreement_get_request& v) { v.agreement = reader(j).id("agreement"); }
+void from_json(const json& j, agreement_verify_request& v) { v.agreement = reader(j).id("agreement"); }
+void from_json(const json& j, agreement_list_request& v) { v.case_id = reader(j).id("case"); }
+void from_json(const json& j, agreement_version_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  v.version = r.integer("version", 1, 100000);
+}
+void from_json(const json& j, agreement_diff_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  v.from = r.integer("from", 1, 100000);
+  v.to = r.integer("to", 1, 100000);
+}
+void from_json(const json& j, agreement_sign_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  v.version = r.integer("version", 1, 100000);
+  static constexpr std::string_view roles[] = {"party", "mediator"};
+  v.role = r.one_of("role", std::begin(roles), std::end(roles));
+  v.party = r.opt_integer("party", 0, 49);
+  if (v.role == "party" && !v.party) bad("party", "is required to sign for a party (its index)");
+  v.signature = r.opt_text("signature", 400000).value_or("");
+  v.confirmed = r.opt_bool("confirmed");
+}
+void from_json(const json& j, agreement_sign_link_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  v.version = r.integer("version", 1, 100000);
+  v.party = r.integer("party", 0, 49);
+}
+void from_json(const json& j, agreement_seal_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  v.version = r.integer("version", 1, 100000);
+}
+void from_json(const json& j, agreement_perform_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  v.term = r.integer("term", 0, 99);
+  v.note = r.opt_text("note", limits::note).value_or("");
+}
+void from_json(const json& j, agreement_confirmation_request& v) {
+  reader r(j);
+  v.agreement = r.id("agreement");
+  static constexpr std::string_view actions[] = {"apply", "decide"};
+  v.action = r.one_of("action", std::begin(actions), std::end(actions));
+  static constexpr std::string_view decisions[] = {"confirmed", "refused"};
+  if (v.action == "apply") v.court = r.text("court", limits::title);
+  if (v.action == "decide") v.decision = r.one_of("decision", std::begin(decisions), std::end(decisions));
+  v.date = r.opt_text("date", 40);
+}
+
 // ---- requests: to_json -----------------------------------------------------------------------
 
 namespace {

@@ -209,6 +209,75 @@ struct attachment_list_request {
   static constexpr std::string_view type = "attachment.list";
   id_t case_id = 0;
 };
+// Mediation agreements (see protocol/README.md, "Agreements").
+struct agreement_templates_request {
+  static constexpr std::string_view type = "agreement.templates";
+  std::optional<std::string> category;
+};
+struct agreement_draft_request {
+  static constexpr std::string_view type = "agreement.draft";
+  id_t case_id = 0;
+  json content;                    // validated by the server (app/agreement)
+  std::optional<id_t> agreement;   // a new version of this draft
+  std::optional<id_t> supersedes;  // a new agreement correcting one in force
+};
+struct agreement_ref_request {
+  id_t agreement = 0;
+};
+struct agreement_get_request : agreement_ref_request {
+  static constexpr std::string_view type = "agreement.get";
+};
+struct agreement_verify_request : agreement_ref_request {
+  static constexpr std::string_view type = "agreement.verify";
+};
+struct agreement_list_request {
+  static constexpr std::string_view type = "agreement.list";
+  id_t case_id = 0;
+};
+struct agreement_version_request {
+  static constexpr std::string_view type = "agreement.version";
+  id_t agreement = 0;
+  long long version = 0;
+};
+struct agreement_diff_request {
+  static constexpr std::string_view type = "agreement.diff";
+  id_t agreement = 0;
+  long long from = 0, to = 0;
+};
+struct agreement_sign_request {
+  static constexpr std::string_view type = "agreement.sign";
+  id_t agreement = 0;
+  long long version = 0;
+  std::string role;             // party or mediator
+  std::optional<long long> party;  // index into the content's parties
+  std::string signature;        // a drawn signature: data:image/png;base64,...
+  bool confirmed = false;       // the signer confirmed on screen
+};
+struct agreement_sign_link_request {
+  static constexpr std::string_view type = "agreement.sign_link";
+  id_t agreement = 0;
+  long long version = 0;
+  long long party = 0;
+};
+struct agreement_seal_request {
+  static constexpr std::string_view type = "agreement.seal";
+  id_t agreement = 0;
+  long long version = 0;
+};
+struct agreement_perform_request {
+  static constexpr std::string_view type = "agreement.perform";
+  id_t agreement = 0;
+  long long term = 0;
+  std::string note;
+};
+struct agreement_confirmation_request {
+  static constexpr std::string_view type = "agreement.confirmation";
+  id_t agreement = 0;
+  std::string action;  // apply or decide
+  std::string court;
+  std::optional<std::string> decision;  // confirmed or refused
+  std::optional<std::string> date;
+};
 struct subscribe_request {
   static constexpr std::string_view type = "subscribe";
   id_t thread = 0;
@@ -254,7 +323,11 @@ using request = std::variant<auth_request, orgs_list_request, users_list_request
                              case_evaluate_request, case_evaluation_link_request, supervision_issue_request,
                              supervision_answer_request, supervision_list_request, group_create_request,
                              group_add_request, group_suggest_request, group_resolve_request,
-                             stats_summary_request, audit_list_request, attachment_list_request>;
+                             stats_summary_request, audit_list_request, attachment_list_request,
+                             agreement_templates_request, agreement_draft_request, agreement_get_request,
+                             agreement_verify_request, agreement_list_request, agreement_version_request,
+                             agreement_diff_request, agreement_sign_request, agreement_sign_link_request,
+                             agreement_seal_request, agreement_perform_request, agreement_confirmation_request>;
 
 void from_json(const json& j, party& v);
 void from_json(const json& j, auth_request& v);
@@ -294,6 +367,18 @@ void from_json(const json& j, group_resolve_request& v);
 void from_json(const json& j, stats_summary_request& v);
 void from_json(const json& j, audit_list_request& v);
 void from_json(const json& j, attachment_list_request& v);
+void from_json(const json& j, agreement_templates_request& v);
+void from_json(const json& j, agreement_draft_request& v);
+void from_json(const json& j, agreement_get_request& v);
+void from_json(const json& j, agreement_verify_request& v);
+void from_json(const json& j, agreement_list_request& v);
+void from_json(const json& j, agreement_version_request& v);
+void from_json(const json& j, agreement_diff_request& v);
+void from_json(const json& j, agreement_sign_request& v);
+void from_json(const json& j, agreement_sign_link_request& v);
+void from_json(const json& j, agreement_seal_request& v);
+void from_json(const json& j, agreement_perform_request& v);
+void from_json(const json& j, agreement_confirmation_request& v);
 
 // The foundation's requests serialise too (clients, tests, the load generator); the workflow verbs
 // are sent as plain JSON.

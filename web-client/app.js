@@ -244,6 +244,7 @@ function renderCaseHead() {
   $('act-invite').hidden = !(worker && acting);
   $('act-accept').hidden = !(worker && pending);
   $('act-decline').hidden = !(worker && pending);
+  $('act-agreement').hidden = !worker;
 }
 
 function describe(e) {
@@ -272,6 +273,17 @@ function describe(e) {
     case 'member_added': return t('ev_member_added', { case: d.case.number });
     case 'repeat_merged': return t('ev_repeat_merged', { case: d.case.number });
     case 'attachment': return t('ev_attachment', { author, name: d.name });
+    case 'agreement_drafted': return t('ev_agreement_drafted', { author, number: d.agreement.number, v: d.version });
+    case 'agreement_signed': return t('ev_agreement_signed', { name: d.name, number: d.agreement.number });
+    case 'agreement_sealed': return t('ev_agreement_sealed', { author, number: d.agreement.number });
+    case 'agreement_in_force': return t('ev_agreement_in_force', { number: d.agreement.number });
+    case 'agreement_sign_link_created': return t('ev_agreement_sign_link_created', { author, name: d.name });
+    case 'term_performed': return t('ev_term_performed', { text: d.text });
+    case 'term_overdue': return t('ev_term_overdue', { text: d.text });
+    case 'confirmation_applied': return t('ev_confirmation_applied', { court: d.court });
+    case 'confirmation_decided': return t('ev_confirmation_decided', { decision: d.decision });
+    case 'confirmation_reminder': return t('ev_confirmation_reminder', { due: (d.due || '').slice(0, 10) });
+    case 'confirmation_window_closed': return t('ev_confirmation_window_closed');
     default: return e.kind;
   }
 }

@@ -49,6 +49,23 @@ bool http_api::route_case_files(net::http_request& request, std::function<void(n
     download(*id, std::move(request), std::move(respond));
     return true;
   }
+  if (auto id = id_after("/api/agreements/", "/print")) {
+    if (request.method != "GET") {
+      respond(error_reply(405, errc::bad_request, "use GET"));
+      return true;
+    }
+    print_agreement(*id, std::move(request), std::move(respond));
+    return true;
+  }
+  if (t.rfind("/api/sign/", 0) == 0) {
+    std::string token = t.substr(10);
+    if (request.method != "GET" && request.method != "POST") {
+      respond(error_reply(405, errc::bad_request, "use GET or POST"));
+      return true;
+    }
+    sign_link(token, std::move(request), std::move(respond));
+    return true;
+  }
   if (t.rfind("/api/evaluation/", 0) == 0) {
     std::string token = t.substr(16);
     if (request.method != "GET" && request.method != "POST") {

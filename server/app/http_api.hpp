@@ -2,7 +2,8 @@
 // The HTTP endpoints: POST /api/login, POST /api/logout, GET /healthz (PROTOCOL-CORE.md), and for
 // operators GET /readyz and GET /metrics (Prometheus text); the case file endpoints
 // (case_files_http.cpp): POST /api/cases/{id}/attachments, GET /api/attachments/{id},
-// GET and POST /api/evaluation/{token}. Bodies and answers are JSON except
+// GET and POST /api/evaluation/{token}; agreement_http.cpp: GET /api/agreements/{id}/print,
+// GET and POST /api/sign/{token}. Bodies and answers are JSON except
 // /metrics; errors are {"error": {"code", "message"}}.
 
 #include "server/app/services.hpp"
@@ -25,6 +26,8 @@ class http_api final : public net::http_api {
   bool route_case_files(net::http_request& request, std::function<void(net::http_reply)>& respond);
   void upload(long long case_id, net::http_request request, std::function<void(net::http_reply)> respond);
   void download(long long attachment_id, net::http_request request, std::function<void(net::http_reply)> respond);
+  void print_agreement(long long agreement_id, net::http_request request, std::function<void(net::http_reply)> respond);
+  void sign_link(const std::string& token, net::http_request request, std::function<void(net::http_reply)> respond);
   void evaluation(const std::string& token, net::http_request request, std::function<void(net::http_reply)> respond);
 
   services& svc_;

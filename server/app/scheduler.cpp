@@ -14,6 +14,7 @@
 #include "server/app/services.hpp"
 #include "server/app/workflow.hpp"
 #include "server/log.hpp"
+#include "server/store/agreement_repo.hpp"
 #include "server/store/case_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
@@ -84,7 +85,71 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
     for (long long sid : store::overdue_supervision_candidates(sql, now, scan_batch)) {
       if (auto sup = store::find_supervision(sql, sid)) fire(sup->case_id, escalation::supervision_overdue, sid);
     }
+    for (long long aid : store::overdue_term_agreements(sql, now, scan_batch)) mark_overdue_terms(aid);
+    for (long long aid : store::confirmation_candidates(sql, now + 7 * 86400000LL, scan_batch)) remind_confirmation(aid);
     index_messages(sql);
+  }
+
+  // Runs `apply` in the writer; it returns the case it changed (if any), whose people hear of it.
+  void submit(const std::string& what, std::function<std::optional<store::case_access>(store::write_context&)> apply) {
+    auto self = shared_from_this();
+    auto after = std::make_shared<std::optional<store::case_access>>();
+    svc.writer.submit([apply, after](store::write_context& ctx) { *after = apply(ctx); },
+                      [self, after, what](std::exception_ptr error, const std::vector<store::stored_event>& events) {
+                        if (error) {
+                          log::warn("scheduled work failed; retried at the next scan", {{"work", what}});
+                          return;
+                        }
+                        if (*after && !events.empty()) notify_case(self->svc, **after, events);
+                      });
+  }
+
+  // Terms of agreements in force past their deadline: overdue, with an event in the case thread.
+  void mark_overdue_terms(long long agreement_id) {
+    submit("overdue terms", [agreement_id](store::write_context& ctx) -> std::optional<store::case_access> {
+      auto a = store::find_agreement(ctx.sql, agreement_id);
+      if (!a || a->status != "in_force") return std::nullopt;
+      auto access = store::access_by_case(ctx.sql, a->case_id);
+      if (!access) return std::nullopt;
+      const long long system = store::system_user(ctx, access->owner_org);
+      for (auto t : store::terms(ctx.sql, agreement_id)) {
+        if (t.status != "pending" || t.due_at >= ctx.now) continue;
+        t.status = "overdue";
+        store::save_term(ctx, t);
+        json data{{"agreement", {{"id", protocol::id_to_wire(a->id)}, {"number", a->number}}},
+                  {"term", t.position}, {"text", t.text}, {"due", format_rfc3339(t.due_at)}};
+        store::append_event(ctx, access->thread_id, "term_overdue", {system, "系统"}, protocol::dump(data));
+        store::audit(ctx, system, "agreement.term_overdue", a->case_id, a->number + " term " + std::to_string(t.position));
+      }
+      return store::access_by_case(ctx.sql, a->case_id);
+    });
+  }
+
+  // The 30-day window for judicial confirmation: a reminder a week before it closes, and a note
+  // when it has closed without an application.
+  void remind_confirmation(long long agreement_id) {
+    submit("confirmation reminder", [agreement_id](store::write_context& ctx) -> std::optional<store::case_access> {
+      auto a = store::find_agreement(ctx.sql, agreement_id);
+      if (!a || a->status != "in_force" || a->confirmation_applied_at || !a->confirmation_due_at) return std::nullopt;
+      auto access = store::access_by_case(ctx.sql, a->case_id);
+      if (!access) return std::nullopt;
+      std::string kind;
+      if (ctx.now > *a->confirmation_due_at && a->confirmation_reminded < 2) {
+        kind = "confirmation_window_closed";
+        a->confirmation_reminded = 2;
+      } else if (ctx.now > *a->confirmation_due_at - 7 * 86400000LL && a->confirmation_reminded < 1) {
+        kind = "confirmation_reminder";
+        a->confirmation_reminded = 1;
+      } else {
+        return std::nullopt;
+      }
+      store::save_agreement(ctx, *a);
+      const long long system = store::system_user(ctx, access->owner_org);
+      json data{{"agreement", {{"id", protocol::id_to_wire(a->id)}, {"number", a->number}}},
+                {"due", format_rfc3339(*a->confirmation_due_at)}};
+      store::append_event(ctx, access->thread_id, kind, {system, "系统"}, protocol::dump(data));
+      return store::access_by_case(ctx.sql, a->case_id);
+    });
   }
 
   // One rule for one case, decided again inside the transaction.

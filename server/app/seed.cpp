@@ -4,6 +4,7 @@
 
 #include "server/app/credentials.hpp"
 #include "server/log.hpp"
+#include "server/store/agreement_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/time.hpp"
 
@@ -39,7 +40,11 @@ bool seed_demo(soci::session& sql) {
       {"committee.liu", "刘芳", "committee_mediator", property},
       {"lawyer.chen", "陈静", "lawyer", firm},
   };
-  for (const auto& a : accounts) store::insert_user(sql, a.org, a.username, a.name, a.role, hash, now);
+  for (const auto& a : accounts) {
+    long long id = store::insert_user(sql, a.org, a.username, a.name, a.role, hash, now);
+    // The mediators keep their room's and committees' seals (调解专用章).
+    if (a.role == std::string("mediator") || a.role == std::string("committee_mediator")) store::set_can_seal(sql, id, true);
+  }
   tr.commit();
   log::info("demo network loaded", {{"orgs", "6"}, {"users", "8"}});
   return true;

@@ -9,6 +9,8 @@
 //                      case.own, case.close, case.evaluate, case.evaluation_link
 //   oversight_verbs.cpp: supervision.issue/answer/list, group.create/add/suggest/resolve,
 //                      stats.summary, audit.list, attachment.list
+//   agreement_verbs.cpp: agreement.templates/draft/get/list/version/diff/sign/sign_link/seal/verify/
+//                      perform/confirmation
 
 #include <string>
 
@@ -59,6 +61,18 @@ void handle(client& c, const std::string& rid, const protocol::group_resolve_req
 void handle(client& c, const std::string& rid, const protocol::stats_summary_request& r);
 void handle(client& c, const std::string& rid, const protocol::audit_list_request& r);
 void handle(client& c, const std::string& rid, const protocol::attachment_list_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_templates_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_draft_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_get_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_verify_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_list_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_version_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_diff_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_sign_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_sign_link_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_seal_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_perform_request& r);
+void handle(client& c, const std::string& rid, const protocol::agreement_confirmation_request& r);
 
 // Who is writing: the connection, the request and the user, captured for a writer job.
 struct acting {

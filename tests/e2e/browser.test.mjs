@@ -208,3 +208,79 @@ test('a petitioner evaluates a closed case through the one-time link', async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+async function drawSignature(page, selector) {
+  const box = await page.locator(selector).boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 15, box.y + box.height / 2 + (i % 2 ? -15 : 15));
+  await page.mouse.up();
+}
+
+test('an agreement is drafted, signed on the device and by link, sealed, verified and printed', async () => {
+  const wang = await loginAs('mediator.wang');
+  const made = await protocolAs(wang, 'mediator.wang', [
+    { type: 'case.create', title: '农民工工资协议', category: 'labour_wages', channel: 'visit',
+      parties: [{ role: 'petitioner', name: '钱七' }, { role: 'respondent', name: '某劳务公司' }] },
+  ]);
+  const kase = made[1].case;
+  await wang.reload();
+  await wang.waitForSelector('#conn-state[data-state=online]');
+  await wang.click(`.case-item[data-case-id="${kase.id}"]`);
+  await wang.click('#act-agreement');
+  await wang.click('#ag-new');
+  // The labour template prefills the text; the parties come from the case.
+  await wang.waitForSelector('#dlg-agreement-edit[open]');
+  assert.equal(await wang.inputValue('#ag-parties .party-row:nth-child(1) [name=name]'), '钱七');
+  const dates = wang.locator('#ag-term-rows [name=deadline]');
+  for (let i = 0; i < await dates.count(); i++) await dates.nth(i).fill('2027-03-31');
+  await wang.click('#dlg-agreement-edit button[value=ok]');
+  await wang.waitForSelector('#ag-status:has-text("草稿")');
+  await wang.waitForSelector('#ag-text:has-text("被申请人向申请人支付拖欠工资")');
+  // The petitioner signs on this device.
+  await wang.click('#ag-actions button:has-text("钱七 签名")');
+  await drawSignature(wang, '#ag-pad');
+  await wang.check('#ag-confirm');
+  await wang.click('#ag-sign-ok');
+  await wang.waitForSelector('#ag-missing:has-text("某劳务公司")');
+  // The respondent signs through a one-time link in another browser.
+  await wang.click('#ag-actions button:has-text("签署链接 · 某劳务公司")');
+  await wang.waitForSelector('#ag-output:has-text("http")');
+  const link = (await wang.textContent('#ag-output')).match(/http\S+/)[0];
+  const party = await browser.newPage({ viewport: { width: 420, height: 900 } });
+  await party.goto(link);
+  await party.waitForSelector('#party:text("某劳务公司")');
+  await drawSignature(party, '#pad');
+  await party.check('input[name=confirmed]');
+  await party.click('#form button[type=submit]');
+  await party.waitForSelector('#message:text("签署成功，谢谢。")');
+  await party.close();
+  // The mediator signs, then seals: the agreement takes effect.
+  await wang.click(`#ag-list button:has-text("${kase.number}")`);
+  await wang.waitForSelector('#ag-missing:has-text("the mediator")');
+  await wang.click('#ag-actions button:has-text("调解员签名")');
+  await wang.click('#ag-actions button:has-text("盖章生效")');
+  await wang.waitForSelector('#ag-status:has-text("已生效")');
+  await wang.waitForSelector('#ag-terms li:has-text("待履行")');
+  await wang.click('#ag-actions button:has-text("校验")');
+  await wang.waitForSelector('#ag-output:has-text("校验通过")');
+  await wang.screenshot({ path: path.join(artifacts, 'e2e-agreement-zh.png') });
+  // The thread tells the story, and the printable page carries the text and the hash.
+  await wang.click('#dlg-agreement button[value=cancel]');
+  await wang.waitForSelector('#timeline li.sys:has-text("已生效")');
+  const list = await protocolAs(wang, 'mediator.wang', [{ type: 'agreement.list', case: kase.id }]);
+  const agreement = list[1].agreements[0];
+  assert.equal(agreement.status, 'in_force');
+  assert.equal(agreement.signatures.length, 4);
+  const html = await wang.evaluate(async (id) => {
+    const r = await fetch(`/api/agreements/${id}/print`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('token') } });
+    return r.text();
+  }, agreement.id);
+  assert.match(html, /人民调解协议书/);
+  assert.ok(html.includes(agreement.hash));
+  const printPage = await browser.newPage();
+  await printPage.setContent(html);
+  await printPage.screenshot({ path: path.join(artifacts, 'e2e-agreement-print-zh.png'), fullPage: true });
+  await printPage.close();
+  assert.deepEqual(wang.errors, []);
+});
