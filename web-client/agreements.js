@@ -82,6 +82,10 @@ function showAgreement(a) {
       const court = prompt(t('ag_court'));
       if (court) await agreementRequest({ type: 'agreement.confirmation', agreement: a.id, action: 'apply', court });
     }));
+    if (a.confirmation.applied_at && !a.confirmation.decision)
+      for (const decision of ['confirmed', 'refused'])
+        acts.append(agButton(t('ag_decision_' + decision), () =>
+          agreementRequest({ type: 'agreement.confirmation', agreement: a.id, action: 'decide', decision })));
   }
   acts.append(agButton(t('ag_print'), () => printAgreement(a.id)));
   acts.append(agButton(t('ag_verify'), async () => {
