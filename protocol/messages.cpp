@@ -407,6 +407,139 @@ void from_json(const json& j, agreement_confirmation_request& v) {
   v.date = r.opt_text("date", 40);
 }
 
+namespace {
+constexpr std::string_view sides[] = {"petitioner", "respondent", "neutral"};
+}  // namespace
+
+void from_json(const json& j, meeting_schedule_request& v) {
+  reader r(j);
+  v.case_id = r.id("case");
+  v.title = r.text("title", limits::title);
+  v.purpose = r.opt_text("purpose", limits::note).value_or("");
+  v.start = r.text("start", 40);
+  v.end = r.text("end", 40);
+  v.tz = r.opt_text("tz", 64).value_or("Asia/Shanghai");
+  v.place = r.opt_text("place", limits::title).value_or("");
+  v.remote = r.opt_bool("remote");
+  v.buffer_minutes = static_cast<int>(r.opt_integer("buffer_minutes", 0, 240).value_or(15));
+  const json* ps = r.find("participants");
+  if (!ps || !ps->is_array() || ps->empty()) bad("participants", "must be a non-empty list");
+  if (ps->size() > 100) throw error(errc::too_large, "field 'participants' has more than 100 entries");
+  v.participants.clear();
+  for (std::size_t i = 0; i < ps->size(); ++i) {
+    const std::string at = "participants[" + std::to_string(i) + "]";
+    try {
+      reader pr((*ps)[i]);
+      meeting_participant p;
+      p.user = pr.opt_id("user");
+      p.name = p.user ? pr.opt_text("name", limits::name).value_or("") : pr.text("name", limits::name);
+      p.phone = pr.opt_text("phone", 40).value_or("");
+      p.side = pr.find("side") ? pr.one_of("side", std::begin(sides), std::end(sides)) : "neutral";
+      p.required = pr.find("required") ? pr.opt_bool("required") : true;
+      v.participants.push_back(std::move(p));
+    } catch (const error& e) {
+      throw error(e.code(), at + ": " + e.what());
+    }
+  }
+  v.reminders = {1440, 15};
+  if (const json* rs = r.find("reminders")) {
+    if (!rs->is_array() || rs->size() > 5) bad("reminders", "must be a list of at most 5 minute counts");
+    v.reminders.clear();
+    for (const auto& m : *rs) {
+      if (!m.is_number_integer() || m.get<long long>() < 1 || m.get<long long>() > 10080)
+        bad("reminders", "must hold minutes from 1 to 10080");
+      int minutes = m.get<int>();
+      if (std::find(v.reminders.begin(), v.reminders.end(), minutes) == v.reminders.end()) v.reminders.push_back(minutes);
+    }
+  }
+}
+void from_json(const json& j, meeting_reschedule_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.start = r.text("start", 40);
+  v.end = r.text("end", 40);
+  v.place = r.opt_text("place", limits::title);
+  if (r.find("remote")) v.remote = r.opt_bool("remote");
+  v.buffer_minutes = static_cast<int>(r.opt_integer("buffer_minutes", 0, 240).value_or(15));
+}
+void from_json(const json& j, meeting_cancel_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.reason = r.text("reason", limits::note);
+}
+void from_json(const json& j, meeting_get_request& v) { v.meeting = reader(j).id("meeting"); }
+void from_json(const json& j, meeting_join_request& v) { v.meeting = reader(j).id("meeting"); }
+void from_json(const json& j, meeting_leave_request& v) { v.meeting = reader(j).id("meeting"); }
+void from_json(const json& j, meeting_list_request& v) {
+  reader r(j);
+  v.from = r.opt_text("from", 40);
+  v.to = r.opt_text("to", 40);
+  v.case_id = r.opt_id("case");
+}
+void from_json(const json& j, meeting_suggest_request& v) {
+  reader r(j);
+  const json* ps = r.find("participants");
+  if (!ps || !ps->is_array() || ps->empty() || ps->size() > 50) bad("participants", "must be a list of 1 to 50 user ids");
+  v.participants.clear();
+  for (const auto& e : *ps) {
+    json one{{"user", e}};
+    v.participants.push_back(reader(one).id("user"));
+  }
+  v.duration_minutes = static_cast<int>(r.integer("duration_minutes", 15, 480));
+  v.from = r.opt_text("from", 40);
+  v.tz = r.opt_text("tz", 64).value_or("Asia/Shanghai");
+  v.buffer_minutes = static_cast<int>(r.opt_integer("buffer_minutes", 0, 240).value_or(15));
+}
+void from_json(const json& j, meeting_respond_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  static constexpr std::string_view answers[] = {"accepted", "declined", "tentative"};
+  v.answer = r.one_of("answer", std::begin(answers), std::end(answers));
+  v.comment = r.opt_text("comment", limits::note).value_or("");
+  v.propose_start = r.opt_text("propose_start", 40);
+  v.propose_end = r.opt_text("propose_end", 40);
+  if (v.propose_start.has_value() != v.propose_end.has_value())
+    bad("propose_end", "and 'propose_start' go together");
+}
+void from_json(const json& j, meeting_invite_guest_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.name = r.text("name", limits::name);
+  v.phone = r.opt_text("phone", 40).value_or("");
+  v.side = r.find("side") ? r.one_of("side", std::begin(sides), std::end(sides)) : "neutral";
+}
+void from_json(const json& j, meeting_revoke_guest_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.user = r.id("user");
+}
+void from_json(const json& j, calendar_feed_request& v) { v.revoke = reader(j).opt_bool("revoke"); }
+void from_json(const json& j, meeting_caucus_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  static constexpr std::string_view modes[] = {"joint", "petitioner", "respondent"};
+  v.mode = r.one_of("mode", std::begin(modes), std::end(modes));
+}
+void from_json(const json& j, meeting_say_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.body = r.text("body", limits::body, false, errc::too_large);
+}
+void from_json(const json& j, meeting_signal_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.to = r.id("to");
+  const json* s = r.find("signal");
+  if (!s || !s->is_object()) bad("signal", "must be an object");
+  const json* kind = s->contains("kind") ? &(*s)["kind"] : nullptr;
+  static constexpr std::string_view kinds[] = {"offer", "answer", "candidate", "hangup"};
+  if (!kind || !kind->is_string() ||
+      std::find(std::begin(kinds), std::end(kinds), kind->get<std::string>()) == std::end(kinds))
+    bad("signal.kind", "must be offer, answer, candidate or hangup");
+  if (s->dump().size() > 64 * 1024) throw error(errc::too_large, "field 'signal' is larger than 64 KiB");
+  v.signal = *s;
+}
+
 // ---- requests: to_json -----------------------------------------------------------------------
 
 namespace {

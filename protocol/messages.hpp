@@ -278,6 +278,97 @@ struct agreement_confirmation_request {
   std::optional<std::string> decision;  // confirmed or refused
   std::optional<std::string> date;
 };
+// Joint sessions (see protocol/README.md, "Joint sessions").
+struct meeting_participant {
+  std::optional<id_t> user;       // a user of the network, or
+  std::string name, phone;        // an external person
+  std::string side = "neutral";   // petitioner, respondent, neutral (mediators, officers, experts)
+  bool required = true;
+};
+struct meeting_schedule_request {
+  static constexpr std::string_view type = "meeting.schedule";
+  id_t case_id = 0;
+  std::string title, purpose, start, end, tz, place;
+  bool remote = false;
+  std::vector<meeting_participant> participants;
+  std::vector<int> reminders;  // minutes before; default 1440 and 15
+  int buffer_minutes = 15;
+};
+struct meeting_reschedule_request {
+  static constexpr std::string_view type = "meeting.reschedule";
+  id_t meeting = 0;
+  std::string start, end;
+  std::optional<std::string> place;
+  std::optional<bool> remote;
+  int buffer_minutes = 15;
+};
+struct meeting_cancel_request {
+  static constexpr std::string_view type = "meeting.cancel";
+  id_t meeting = 0;
+  std::string reason;
+};
+struct meeting_ref {
+  id_t meeting = 0;
+};
+struct meeting_get_request : meeting_ref {
+  static constexpr std::string_view type = "meeting.get";
+};
+struct meeting_join_request : meeting_ref {
+  static constexpr std::string_view type = "meeting.join";
+};
+struct meeting_leave_request : meeting_ref {
+  static constexpr std::string_view type = "meeting.leave";
+};
+struct meeting_list_request {
+  static constexpr std::string_view type = "meeting.list";
+  std::optional<std::string> from, to;
+  std::optional<id_t> case_id;
+};
+struct meeting_suggest_request {
+  static constexpr std::string_view type = "meeting.suggest";
+  std::vector<id_t> participants;
+  int duration_minutes = 60;
+  std::optional<std::string> from;
+  std::string tz;
+  int buffer_minutes = 15;
+};
+struct meeting_respond_request {
+  static constexpr std::string_view type = "meeting.respond";
+  id_t meeting = 0;
+  std::string answer;  // accepted, declined, tentative
+  std::string comment;
+  std::optional<std::string> propose_start, propose_end;  // a counter-proposal (iTIP COUNTER)
+};
+struct meeting_invite_guest_request {
+  static constexpr std::string_view type = "meeting.invite_guest";
+  id_t meeting = 0;
+  std::string name, phone, side = "neutral";
+};
+struct meeting_revoke_guest_request {
+  static constexpr std::string_view type = "meeting.revoke_guest";
+  id_t meeting = 0;
+  id_t user = 0;
+};
+struct calendar_feed_request {
+  static constexpr std::string_view type = "calendar.feed";
+  bool revoke = false;  // revoke every feed URL of the user (and mint none)
+};
+struct meeting_caucus_request {
+  static constexpr std::string_view type = "meeting.caucus";
+  id_t meeting = 0;
+  std::string mode;  // joint, petitioner, respondent
+};
+struct meeting_say_request {
+  static constexpr std::string_view type = "meeting.say";
+  id_t meeting = 0;
+  std::string body;
+};
+struct meeting_signal_request {
+  static constexpr std::string_view type = "meeting.signal";
+  id_t meeting = 0;
+  id_t to = 0;
+  json signal;  // {"kind": "offer"|"answer"|"candidate"|"hangup", ...}
+};
 struct subscribe_request {
   static constexpr std::string_view type = "subscribe";
   id_t thread = 0;
@@ -327,7 +418,12 @@ using request = std::variant<auth_request, orgs_list_request, users_list_request
                              agreement_templates_request, agreement_draft_request, agreement_get_request,
                              agreement_verify_request, agreement_list_request, agreement_version_request,
                              agreement_diff_request, agreement_sign_request, agreement_sign_link_request,
-                             agreement_seal_request, agreement_perform_request, agreement_confirmation_request>;
+                             agreement_seal_request, agreement_perform_request, agreement_confirmation_request,
+                             meeting_schedule_request, meeting_reschedule_request, meeting_cancel_request,
+                             meeting_get_request, meeting_join_request, meeting_leave_request, meeting_list_request,
+                             meeting_suggest_request, meeting_respond_request, meeting_invite_guest_request,
+                             meeting_revoke_guest_request, calendar_feed_request, meeting_caucus_request,
+                             meeting_say_request, meeting_signal_request>;
 
 void from_json(const json& j, party& v);
 void from_json(const json& j, auth_request& v);
@@ -379,6 +475,21 @@ void from_json(const json& j, agreement_sign_link_request& v);
 void from_json(const json& j, agreement_seal_request& v);
 void from_json(const json& j, agreement_perform_request& v);
 void from_json(const json& j, agreement_confirmation_request& v);
+void from_json(const json& j, meeting_schedule_request& v);
+void from_json(const json& j, meeting_reschedule_request& v);
+void from_json(const json& j, meeting_cancel_request& v);
+void from_json(const json& j, meeting_get_request& v);
+void from_json(const json& j, meeting_join_request& v);
+void from_json(const json& j, meeting_leave_request& v);
+void from_json(const json& j, meeting_list_request& v);
+void from_json(const json& j, meeting_suggest_request& v);
+void from_json(const json& j, meeting_respond_request& v);
+void from_json(const json& j, meeting_invite_guest_request& v);
+void from_json(const json& j, meeting_revoke_guest_request& v);
+void from_json(const json& j, calendar_feed_request& v);
+void from_json(const json& j, meeting_caucus_request& v);
+void from_json(const json& j, meeting_say_request& v);
+void from_json(const json& j, meeting_signal_request& v);
 
 // The foundation's requests serialise too (clients, tests, the load generator); the workflow verbs
 // are sent as plain JSON.

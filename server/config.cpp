@@ -70,6 +70,9 @@ std::string usage() {
                          (see docs/operations.md; default: the legal time limits, weekends off)
   --attachments-dir DIR  where attachment files are kept (default var/attachments)
   --max-attachment BYTES largest attachment accepted (default 20971520)
+  --ice-server URL       a STUN or TURN server for audio and video (repeatable), e.g. stun:turn.example.cn:3478
+  --turn-user NAME       user name for the TURN servers
+  --turn-password PASS   password for the TURN servers
   --config FILE          a JSON file of settings, keys as these flags without dashes
                          (environment variables MEDIATION_<FLAG> and then flags override it)
   --print-config         print the effective configuration (password masked) and exit
@@ -84,7 +87,7 @@ const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
     "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
-    "attachments-dir", "max-attachment"};
+    "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password"};
 const std::vector<std::string> switch_flags{"seed-demo"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -114,7 +117,7 @@ std::string file_args(const std::string& path, std::vector<std::string>& out) {
     if (!known(value_flags, key)) return "--config: unknown setting '" + key + "' in '" + path + "'";
     std::vector<nlohmann::json> values = v.is_array() ? std::vector<nlohmann::json>(v.begin(), v.end())
                                                       : std::vector<nlohmann::json>{v};
-    if (v.is_array() && key != "trusted-proxy") return "--config: '" + key + "' takes one value";
+    if (v.is_array() && key != "trusted-proxy" && key != "ice-server") return "--config: '" + key + "' takes one value";
     for (const auto& x : values) {
       if (x.is_string()) out.push_back("--" + key + "=" + x.get<std::string>());
       else if (x.is_number_integer()) out.push_back("--" + key + "=" + std::to_string(x.get<long long>()));
@@ -158,7 +161,14 @@ std::string describe(const config& c) {
       {"workflow", c.workflow_file},
       {"attachments-dir", c.app.attachments_dir},
       {"max-attachment", c.app.max_attachment_bytes},
-      {"workflow-settings", c.workflow.source}};
+      {"workflow-settings", c.workflow.source},
+      {"ice-server", [&] {
+         std::vector<std::string> urls;
+         for (const auto& s : c.app.ice_servers) urls.push_back(s["urls"]);
+         return urls;
+       }()},
+      {"turn-user", c.turn_user},
+      {"turn-password", c.turn_password.empty() ? "" : "****"}};
   return j.dump(2);
 }
 
@@ -269,6 +279,14 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (j.is_discarded()) return bad("not valid JSON");
       if (auto err = app::deadlines::parse_workflow(j, c.workflow); !err.empty()) return bad(err);
       c.workflow_file = value;
+    } else if (flag == "--ice-server") {
+      if (value.rfind("stun:", 0) != 0 && value.rfind("turn:", 0) != 0 && value.rfind("turns:", 0) != 0)
+        return bad("expected a stun:, turn: or turns: URL");
+      c.app.ice_servers.push_back({{"urls", value}});
+    } else if (flag == "--turn-user") {
+      c.turn_user = value;
+    } else if (flag == "--turn-password") {
+      c.turn_password = value;
     } else if (flag == "--attachments-dir") {
       if (value.empty()) return bad("expected a folder");
       c.app.attachments_dir = value;
@@ -278,6 +296,11 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       return fail("unknown option '" + flag + "' (see --help)");
     }
   }
+  for (auto& server : c.app.ice_servers)
+    if (server["urls"].get<std::string>().rfind("turn", 0) == 0 && !c.turn_user.empty()) {
+      server["username"] = c.turn_user;
+      server["credential"] = c.turn_password;
+    }
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
   out.cfg = c;
   return out;

@@ -35,6 +35,7 @@ class Connection {
       let f;
       try { f = JSON.parse(m.data); } catch { return; }
       if (f.type === 'event') { this.handlers.onEvent(f); return; }
+      if ((f.type === 'room' || f.type === 'signal') && this.handlers.onRoom) { this.handlers.onRoom(f); return; }
       const p = this.pending.get(f.rid);
       if (!p) return;
       this.pending.delete(f.rid);
@@ -134,7 +135,24 @@ function start() {
       if (state.current) await resubscribe();
     },
     onEvent,
+    onRoom: (f) => { if (window.onRoomFrame) window.onRoomFrame(f); },
   });
+  $('open-calendar').hidden = false;
+}
+
+// An invited outsider arrives with /#guest=<token>: the invitation is exchanged for a session.
+async function guestEntry() {
+  const m = location.hash.match(/^#guest=(.+)$/);
+  if (!m) return false;
+  history.replaceState(null, '', location.pathname);
+  const r = await fetch('/api/guest-login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: decodeURIComponent(m[1]) }) });
+  const body = await r.json();
+  if (!r.ok) { showLogin(); $('login-error').textContent = body.error.message; return true; }
+  state.token = body.token;
+  sessionStorage.setItem('token', body.token);
+  start();
+  return true;
 }
 
 function renderHeader() {
@@ -159,8 +177,10 @@ function rerender() {
 // ---- case list ---------------------------------------------------------------------------------
 
 async function refreshCases() {
+  // Guests (invited outsiders) have no directory: only their case.
+  const guest = state.user && state.user.role === 'guest';
   const [orgs, list] = await Promise.all([
-    state.conn.request({ type: 'orgs.list' }),
+    guest ? Promise.resolve({ orgs: [] }) : state.conn.request({ type: 'orgs.list' }),
     state.conn.request({ type: 'case.list' }),
   ]);
   state.orgs = orgs.orgs;
@@ -245,6 +265,7 @@ function renderCaseHead() {
   $('act-accept').hidden = !(worker && pending);
   $('act-decline').hidden = !(worker && pending);
   $('act-agreement').hidden = !worker;
+  $('act-meeting').hidden = !(worker && acting);
 }
 
 function describe(e) {
@@ -284,6 +305,10 @@ function describe(e) {
     case 'confirmation_decided': return t('ev_confirmation_decided', { decision: d.decision });
     case 'confirmation_reminder': return t('ev_confirmation_reminder', { due: (d.due || '').slice(0, 10) });
     case 'confirmation_window_closed': return t('ev_confirmation_window_closed');
+    case 'meeting_scheduled': case 'meeting_rescheduled': case 'meeting_cancelled': case 'meeting_reminder':
+      return t('ev_' + e.kind, { author, title: d.meeting.title, when: d.meeting.local_start.slice(0, 16).replace('T', ' ') });
+    case 'meeting_answered': return t('ev_meeting_answered', { author, title: d.meeting.title, answer: t('ans_' + d.answer) });
+    case 'guest_invited': case 'guest_revoked': return t('ev_' + e.kind, { author, name: d.guest.name });
     default: return e.kind;
   }
 }
@@ -532,4 +557,4 @@ $('act-invite').addEventListener('click', invite);
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') markRead(); });
 
 applyLanguage();
-start();
+guestEntry().then((handled) => { if (!handled) start(); });

@@ -98,6 +98,7 @@ void client::on_close() {
   closed_ = true;
   if (!token_hash_.empty()) svc_.sessions.remove(token_hash_, this);
   svc_.people.remove(this);
+  svc_.live_rooms.leave_all(this);
   for (auto& [thread, _] : subs_) svc_.live.remove(thread, this);
   subs_.clear();
 }

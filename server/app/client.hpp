@@ -59,6 +59,8 @@ class client final : public subscriber,
   const std::string& remote() const { return remote_; }
 
   void reply_ok(const std::string& rid, const nlohmann::json& result = nullptr);
+  // Queues a push frame (live rooms, signaling). Any thread.
+  void push(const frame_ptr& f) { send(f); }
   void reply_error(const std::optional<std::string>& rid, protocol::errc code, std::string_view message);
   // Replies with the error carried by `e`: protocol::error keeps its code, anything else is internal.
   void reply_exception(const std::string& rid, std::exception_ptr e);

@@ -49,6 +49,30 @@ bool http_api::route_case_files(net::http_request& request, std::function<void(n
     download(*id, std::move(request), std::move(respond));
     return true;
   }
+  if (auto id = id_after("/api/meetings/", ".ics")) {
+    if (request.method != "GET") {
+      respond(error_reply(405, errc::bad_request, "use GET"));
+      return true;
+    }
+    meeting_ics(*id, std::move(request), std::move(respond));
+    return true;
+  }
+  if (t.rfind("/api/calendar/", 0) == 0 && t.size() > 18 && t.compare(t.size() - 4, 4, ".ics") == 0) {
+    if (request.method != "GET") {
+      respond(error_reply(405, errc::bad_request, "use GET"));
+      return true;
+    }
+    calendar_feed(t.substr(14, t.size() - 18), std::move(respond));
+    return true;
+  }
+  if (t == "/api/guest-login") {
+    if (request.method != "POST") {
+      respond(error_reply(405, errc::bad_request, "use POST"));
+      return true;
+    }
+    guest_login(std::move(request), std::move(respond));
+    return true;
+  }
   if (auto id = id_after("/api/agreements/", "/print")) {
     if (request.method != "GET") {
       respond(error_reply(405, errc::bad_request, "use GET"));

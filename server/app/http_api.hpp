@@ -3,7 +3,8 @@
 // operators GET /readyz and GET /metrics (Prometheus text); the case file endpoints
 // (case_files_http.cpp): POST /api/cases/{id}/attachments, GET /api/attachments/{id},
 // GET and POST /api/evaluation/{token}; agreement_http.cpp: GET /api/agreements/{id}/print,
-// GET and POST /api/sign/{token}. Bodies and answers are JSON except
+// GET and POST /api/sign/{token}; meeting_http.cpp: GET /api/meetings/{id}.ics, GET
+// /api/calendar/{token}.ics, POST /api/guest-login. Bodies and answers are JSON except
 // /metrics; errors are {"error": {"code", "message"}}.
 
 #include "server/app/services.hpp"
@@ -28,6 +29,9 @@ class http_api final : public net::http_api {
   void download(long long attachment_id, net::http_request request, std::function<void(net::http_reply)> respond);
   void print_agreement(long long agreement_id, net::http_request request, std::function<void(net::http_reply)> respond);
   void sign_link(const std::string& token, net::http_request request, std::function<void(net::http_reply)> respond);
+  void meeting_ics(long long meeting_id, net::http_request request, std::function<void(net::http_reply)> respond);
+  void calendar_feed(const std::string& token, std::function<void(net::http_reply)> respond);
+  void guest_login(net::http_request request, std::function<void(net::http_reply)> respond);
   void evaluation(const std::string& token, net::http_request request, std::function<void(net::http_reply)> respond);
 
   services& svc_;

@@ -16,6 +16,8 @@
 #include "server/log.hpp"
 #include "server/store/agreement_repo.hpp"
 #include "server/store/case_repo.hpp"
+#include "server/store/meeting_repo.hpp"
+#include "server/app/meeting_service.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/store/workflow_repo.hpp"
@@ -87,7 +89,29 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
     }
     for (long long aid : store::overdue_term_agreements(sql, now, scan_batch)) mark_overdue_terms(aid);
     for (long long aid : store::confirmation_candidates(sql, now + 7 * 86400000LL, scan_batch)) remind_confirmation(aid);
+    for (const auto& r : store::due_reminders(sql, now, scan_batch)) remind_meeting(r.id, r.meeting_id);
     index_messages(sql);
+  }
+
+  // A meeting reminder: an event in the case thread (a notice to its people). A reminder missed
+  // while the server was down fires once at the first scan after the start, if the meeting is not over.
+  void remind_meeting(long long reminder_id, long long meeting_id) {
+    submit("meeting reminder", [reminder_id, meeting_id](store::write_context& ctx) -> std::optional<store::case_access> {
+      auto m = store::find_meeting(ctx.sql, meeting_id);
+      if (!m || m->status != "scheduled" || m->ends_at <= ctx.now) return std::nullopt;
+      std::optional<store::reminder_row> due;
+      for (const auto& r : store::reminders(ctx.sql, meeting_id))
+        if (r.id == reminder_id && !r.fired_at && m->starts_at - r.minutes_before * 60000LL <= ctx.now) due = r;
+      if (!due) return std::nullopt;
+      store::mark_reminder_fired(ctx, reminder_id);
+      auto access = store::access_by_case(ctx.sql, m->case_id);
+      if (!access) return std::nullopt;
+      const long long system = store::system_user(ctx, access->owner_org);
+      json data{{"meeting", meetings::summary(*m)}, {"minutes_before", due->minutes_before},
+                {"late", ctx.now - (m->starts_at - due->minutes_before * 60000LL) > 5 * 60000LL}};
+      store::append_event(ctx, access->thread_id, "meeting_reminder", {system, "系统"}, protocol::dump(data));
+      return store::access_by_case(ctx.sql, m->case_id);
+    });
   }
 
   // Runs `apply` in the writer; it returns the case it changed (if any), whose people hear of it.

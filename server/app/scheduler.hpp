@@ -6,6 +6,7 @@
 //     so it happens once even if scans overlap or the server restarts mid-way;
 //   - agreements: terms past their deadline become overdue; the judicial confirmation window gets a
 //     reminder a week before it closes and a note when it closed;
+//   - meeting reminders (default 24 hours and 15 minutes before), once each, also after a restart;
 //   - the search index: terms of messages stored since the last indexed event.
 // Restart-safe: it keeps nothing in memory; whatever came due while the server was down fires at
 // the first scan after start. Thread-safe; the timer runs on the io_context.

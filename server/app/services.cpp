@@ -4,6 +4,7 @@
 
 #include "protocol/frames.hpp"
 #include "server/time.hpp"
+#include "protocol/messages.hpp"
 
 namespace mediation::app {
 
@@ -92,6 +93,123 @@ void notify_case(services& svc, const store::case_access& access, const std::vec
     j["case"] = protocol::id_to_wire(access.case_id);
     svc.people.notify(users, orgs, e.author_id, e.thread, std::make_shared<const std::string>(protocol::dump(j)));
   }
+}
+
+void rooms::push_presence(long long meeting, room& r, std::vector<std::pair<send_fn, frame_ptr>>& out) {
+  nlohmann::json joined = nlohmann::json::array();
+  std::vector<long long> seen;
+  for (const auto& [_, m] : r.members) {
+    if (std::find(seen.begin(), seen.end(), m.user) != seen.end()) continue;
+    seen.push_back(m.user);
+    joined.push_back({{"id", protocol::id_to_wire(m.user)}, {"name", m.name}, {"side", m.side}});
+  }
+  auto frame = std::make_shared<const std::string>(protocol::dump(
+      {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "presence"}, {"mode", r.mode}, {"joined", joined}}));
+  for (const auto& [_, m] : r.members) out.emplace_back(m.send, frame);
+}
+
+void rooms::join(long long meeting, const void* key, member m) {
+  std::vector<std::pair<send_fn, frame_ptr>> out;
+  {
+    std::lock_guard lock(mutex_);
+    auto& r = rooms_[meeting];
+    r.members[key] = std::move(m);
+    push_presence(meeting, r, out);
+  }
+  for (auto& [send, frame] : out) send(frame);
+}
+
+void rooms::leave(long long meeting, const void* key) {
+  std::vector<std::pair<send_fn, frame_ptr>> out;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting);
+    if (it == rooms_.end() || !it->second.members.erase(key)) return;
+    if (it->second.members.empty()) rooms_.erase(it);
+    else push_presence(meeting, it->second, out);
+  }
+  for (auto& [send, frame] : out) send(frame);
+}
+
+void rooms::leave_all(const void* key) {
+  std::vector<long long> in;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, r] : rooms_)
+      if (r.members.count(key)) in.push_back(id);
+  }
+  for (long long id : in) leave(id, key);
+}
+
+bool rooms::joined(long long meeting, const void* key) const {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(meeting);
+  return it != rooms_.end() && it->second.members.count(key) != 0;
+}
+
+std::string rooms::mode(long long meeting) const {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(meeting);
+  return it == rooms_.end() ? "joint" : it->second.mode;
+}
+
+bool rooms::hears(const std::string& mode, const std::string& side) noexcept {
+  return mode == "joint" || side == "neutral" || side == mode;
+}
+
+void rooms::set_mode(long long meeting, const std::string& mode, long long by_user, const std::string& by_name) {
+  std::vector<std::pair<send_fn, frame_ptr>> out;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting);
+    if (it == rooms_.end()) return;
+    it->second.mode = mode;
+    auto frame = std::make_shared<const std::string>(protocol::dump(
+        {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "caucus"}, {"mode", mode},
+         {"by", {{"id", protocol::id_to_wire(by_user)}, {"name", by_name}}}}));
+    for (const auto& [_, m] : it->second.members) out.emplace_back(m.send, frame);
+  }
+  for (auto& [send, frame] : out) send(frame);
+}
+
+bool rooms::say(long long meeting, const void* key, const std::string& body, long long at) {
+  std::vector<send_fn> out;
+  frame_ptr frame;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting);
+    if (it == rooms_.end()) return false;
+    auto self = it->second.members.find(key);
+    if (self == it->second.members.end() || !hears(it->second.mode, self->second.side)) return false;
+    frame = std::make_shared<const std::string>(protocol::dump(
+        {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "message"},
+         {"from", {{"id", protocol::id_to_wire(self->second.user)}, {"name", self->second.name}}},
+         {"body", body}, {"mode", it->second.mode}, {"at", format_rfc3339(at)}}));
+    for (const auto& [_, m] : it->second.members)
+      if (hears(it->second.mode, m.side)) out.push_back(m.send);
+  }
+  for (auto& send : out) send(frame);
+  return true;
+}
+
+bool rooms::signal(long long meeting, const void* key, long long to, const nlohmann::json& signal) {
+  std::vector<send_fn> out;
+  frame_ptr frame;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting);
+    if (it == rooms_.end()) return false;
+    auto self = it->second.members.find(key);
+    if (self == it->second.members.end() || !hears(it->second.mode, self->second.side)) return false;
+    frame = std::make_shared<const std::string>(protocol::dump(
+        {{"type", "signal"}, {"meeting", protocol::id_to_wire(meeting)},
+         {"from", {{"id", protocol::id_to_wire(self->second.user)}, {"name", self->second.name}}}, {"signal", signal}}));
+    for (const auto& [k, m] : it->second.members)
+      if (m.user == to && k != key && hears(it->second.mode, m.side)) out.push_back(m.send);
+  }
+  if (out.empty()) return false;
+  for (auto& send : out) send(frame);
+  return true;
 }
 
 void publish_events(hub& h, const std::vector<store::stored_event>& events) {

@@ -34,6 +34,7 @@ struct settings {
   long long login_lockout_ms = 15 * 60000; // how long the lock-out lasts
   std::string attachments_dir = "var/attachments";  // attachment files, named by their SHA-256
   std::size_t max_attachment_bytes = 20 << 20;      // largest attachment accepted
+  nlohmann::json ice_servers = nlohmann::json::array();  // STUN/TURN for the browser (RTCIceServer list)
 };
 
 // Live connections by the login session (token hash) they authenticated with, so that a logout
@@ -77,6 +78,48 @@ class directory {
   std::unordered_map<const void*, entry> entries_;
 };
 
+// The live rooms of meetings in progress: who has joined (presence), whether the mediator holds a
+// joint session or a private caucus with one side (背对背), room messages and WebRTC signaling, all
+// relayed only among joined participants. In memory (a room is live only while people are in it).
+// Thread-safe; frames are sent outside the lock.
+class rooms {
+ public:
+  using send_fn = std::function<void(const frame_ptr& frame)>;
+  struct member {
+    long long user = 0;
+    std::string name, side;  // petitioner, respondent, neutral
+    std::weak_ptr<void> owner;
+    send_fn send;
+  };
+  // Adds the connection `key` to the room and tells everyone who is there.
+  void join(long long meeting, const void* key, member m);
+  // Removes the connection from one room, or from every room (connection closed).
+  void leave(long long meeting, const void* key);
+  void leave_all(const void* key);
+  bool joined(long long meeting, const void* key) const;
+  // joint, petitioner or respondent; joint when nobody set it.
+  std::string mode(long long meeting) const;
+  void set_mode(long long meeting, const std::string& mode, long long by_user, const std::string& by_name);
+  // Whether a member of `side` hears the room now: everyone in a joint session, the neutral side and
+  // the side in caucus otherwise.
+  static bool hears(const std::string& mode, const std::string& side) noexcept;
+  // Relays a message from the connection `key` to those who hear the room now. False when `key` has
+  // not joined or does not hear the room itself.
+  bool say(long long meeting, const void* key, const std::string& body, long long at);
+  // Relays a signal from `key` to the connections of user `to`; false unless both have joined and
+  // both hear the room now.
+  bool signal(long long meeting, const void* key, long long to, const nlohmann::json& signal);
+
+ private:
+  struct room {
+    std::string mode = "joint";
+    std::unordered_map<const void*, member> members;
+  };
+  void push_presence(long long meeting, room& r, std::vector<std::pair<send_fn, frame_ptr>>& out);
+  mutable std::mutex mutex_;
+  std::unordered_map<long long, room> rooms_;
+};
+
 // Application counters, read by GET /metrics.
 struct app_counters {
   std::atomic<long long> requests{0};
@@ -98,6 +141,7 @@ class services {
   const deadlines::workflow_config workflow;
   session_registry sessions;
   directory people;
+  rooms live_rooms;
   app_counters counters;
   std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
   login_throttle logins;

@@ -31,6 +31,8 @@ void handle(client& c, const std::string& rid, const protocol::auth_request& r) 
 }
 
 void handle(client& c, const std::string& rid, const protocol::orgs_list_request&) {
+  // A guest (an invited outsider) sees the case and meeting they are invited to, and nothing else.
+  if (c.user().role == "guest") throw protocol::error(errc::forbidden, "guests may not browse the directory");
   auto self = c.shared_from_this();
   c.query(rid, [self, rid](soci::session& sql) -> client::continuation {
     auto orgs = store::list_orgs(sql);

@@ -11,6 +11,8 @@
 //                      stats.summary, audit.list, attachment.list
 //   agreement_verbs.cpp: agreement.templates/draft/get/list/version/diff/sign/sign_link/seal/verify/
 //                      perform/confirmation
+//   meeting_verbs.cpp: meeting.schedule/reschedule/cancel/get/list/suggest/respond/invite_guest/
+//                      revoke_guest/join/leave/caucus/say/signal, calendar.feed
 
 #include <string>
 
@@ -93,6 +95,22 @@ void write_as(client& c, const std::string& rid, Fn apply) {
 }
 // An optional deadline field: RFC 3339 or a date; bad_request naming `field` otherwise.
 std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field = "due");
+
+void handle(client& c, const std::string& rid, const protocol::meeting_schedule_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_reschedule_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_cancel_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_get_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_join_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_leave_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_list_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_suggest_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_respond_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_invite_guest_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_revoke_guest_request& r);
+void handle(client& c, const std::string& rid, const protocol::calendar_feed_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_caucus_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_say_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_signal_request& r);
 
 // The workflow state of a case; not_found when there is none.
 store::case_state require_state(soci::session& sql, long long case_id);

@@ -48,7 +48,9 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-sync', '--no-first-run', '--disable-quic',
+      // Camera and microphone: Chromium's fake devices, allowed without a prompt.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
 });
 
@@ -283,4 +285,91 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   await printPage.screenshot({ path: path.join(artifacts, 'e2e-agreement-print-zh.png'), fullPage: true });
   await printPage.close();
   assert.deepEqual(wang.errors, []);
+});
+
+test('a session is scheduled, answered, exported and joined with video by an officer and a guest lawyer', async () => {
+  const li = await loginAs('officer.li');
+  const zhao = await loginAs('leader.zhao');
+  const inFive = new Date(Date.now() + 5 * 60000);
+  const made = await protocolAs(li, 'officer.li', [
+    { type: 'case.create', title: '远程联合调解', category: 'labour_wages', channel: 'visit', parties: [] },
+    { type: 'meeting.schedule', case: '$case', title: '远程联合调解会', start: inFive.toISOString(),
+      end: new Date(inFive.getTime() + 3600000).toISOString(), place: '市信访局三楼', remote: true,
+      participants: [{ name: '当事人张三', phone: '13812345678', side: 'respondent' }] },
+  ]);
+  // Schedule through the form as well: the leader is a participant.
+  const kase = made[1].case;
+  await li.reload();
+  await li.waitForSelector('#conn-state[data-state=online]');
+  await li.click(`.case-item[data-case-id="${kase.id}"]`);
+  await li.click('#act-meeting');
+  await li.selectOption('#dlg-meeting select[name=people]', { label: '赵国强 · 包案领导 · 市信访局' });
+  await li.fill('#dlg-meeting input[name=title]', '案情会商');
+  const later = new Date(Date.now() + 2 * 86400000);
+  later.setHours(10, 0, 0, 0);
+  const pad = (n) => String(n).padStart(2, '0');
+  await li.fill('#dlg-meeting input[name=start]',
+    `${later.getFullYear()}-${pad(later.getMonth() + 1)}-${pad(later.getDate())}T10:00`);
+  await li.click('#dlg-meeting button[value=ok]');
+  await li.waitForSelector('#timeline li.sys:has-text("案情会商")');
+  // The leader answers in the calendar; the organiser's calendar shows it.
+  await zhao.click('#open-calendar');
+  await zhao.waitForSelector('.meeting-item:has-text("案情会商")');
+  await zhao.click('.meeting-item:has-text("案情会商") button:has-text("接受")');
+  await zhao.waitForSelector('.meeting-item:has-text("案情会商"):has-text("赵国强（已接受）")');
+  await zhao.screenshot({ path: path.join(artifacts, 'e2e-calendar-zh.png') });
+  // The .ics file parses with a real iCalendar parser.
+  const ics = await li.evaluate(async (url) => (await fetch(url, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('token') } })).text(),
+    made[2].meeting.ics);
+  const ICAL = (await import('ical.js')).default;
+  const vcal = new ICAL.Component(ICAL.parse(ics));
+  const vevent = vcal.getFirstSubcomponent('vevent');
+  assert.equal(vcal.getFirstPropertyValue('method'), 'REQUEST');
+  assert.equal(vevent.getFirstPropertyValue('summary'), '远程联合调解会');
+  assert.equal(vevent.getFirstPropertyValue('uid'), `meeting-${made[2].meeting.id}@mediation.network`);
+  assert.equal(vevent.getFirstPropertyValue('sequence'), 0);
+  assert.ok(vcal.getFirstSubcomponent('vtimezone'));
+  assert.equal(vevent.getFirstProperty('dtstart').getParameter('tzid'), 'Asia/Shanghai');
+  // With the file's own VTIMEZONE, the local start converts back to the stored UTC instant.
+  ICAL.TimezoneService.register(vcal.getFirstSubcomponent('vtimezone'));
+  const parsed = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent').getFirstPropertyValue('dtstart');
+  assert.equal(parsed.toJSDate().getTime(), Math.floor(Date.parse(made[2].meeting.start) / 1000) * 1000);
+  assert.equal(vevent.getAllSubcomponents('valarm').length, 2);
+  assert.ok(vevent.getAllProperties('attendee').some((a) => a.getParameter('partstat') === 'ACCEPTED'));
+
+  // A lawyer joins as a guest through the invitation link; both have video from the other.
+  const invite = await protocolAs(li, 'officer.li', [{ type: 'meeting.invite_guest', meeting: made[2].meeting.id,
+    name: '陈律师', side: 'petitioner' }]);
+  const guestContext = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: 'zh-CN' });
+  const guest = await guestContext.newPage();
+  await guest.goto(`http://127.0.0.1:${port}${invite[1].url}`);
+  await guest.waitForSelector('#conn-state[data-state=online]');
+  await guest.waitForSelector(`.case-item[data-case-id="${kase.id}"]`);
+  assert.equal(await guest.locator('.case-item').count(), 1, 'the guest sees the invited case only');
+  await li.keyboard.press('Escape');
+  await li.click('#open-calendar');
+  await li.click('.meeting-item:has-text("远程联合调解会") button:has-text("进入会议")');
+  await guest.click('#open-calendar');
+  await guest.click('.meeting-item:has-text("远程联合调解会") button:has-text("进入会议")');
+  await li.waitForSelector('#room-presence:has-text("陈律师")');
+  const playing = (page) => page.waitForFunction(() => {
+    const v = document.querySelector('#remote-videos video');
+    return v && v.readyState >= 2 && v.videoWidth > 0;
+  }, null, { timeout: 20000 });
+  await Promise.all([playing(li), playing(guest)]);
+  await li.screenshot({ path: path.join(artifacts, 'e2e-video-room-zh.png') });
+  // The mediator holds a caucus with the respondent side: the petitioner's lawyer is cut off and hears nothing.
+  await li.click('#room-caucus button[data-mode=respondent]');
+  await guest.waitForSelector('#room-mode:has-text("与被申请方单独沟通")');
+  await guest.waitForFunction(() => document.querySelectorAll('#remote-videos video').length === 0);
+  await li.fill('#room-say', '仅对被申请方说');
+  await li.click('#room-send');
+  await li.waitForSelector('#room-chat li:has-text("仅对被申请方说")');
+  await guest.waitForTimeout(500);
+  assert.equal(await guest.locator('#room-chat li').count(), 0);
+  // Back to the joint session: video again.
+  await li.click('#room-caucus button[data-mode=joint]');
+  await Promise.all([playing(li), playing(guest)]);
+  assert.deepEqual(li.errors, []);
+  await guestContext.close();
 });

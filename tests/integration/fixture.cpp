@@ -1,5 +1,9 @@
 #include "tests/integration/fixture.hpp"
 
+#include <soci/mysql/soci-mysql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <iostream>
 
 namespace mediation::test {
@@ -16,6 +20,23 @@ void server_test::start_server() {
   auto extra = extra_args();
   args.insert(args.end(), extra.begin(), extra.end());
   server_ = std::make_unique<server_process>(db_->url(), args, db_->dir() + "/server.log");
+}
+
+void server_test::sql_exec(const std::string& statement) {
+  soci::register_factory_sqlite3();
+  soci::register_factory_mysql();
+  soci::session sql(db_->url());
+  if (db_->backend() == "sqlite") sql << "PRAGMA busy_timeout = 10000";
+  sql << statement;
+}
+
+std::string server_test::sql_error(const std::string& statement) {
+  try {
+    sql_exec(statement);
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
 }
 
 void server_test::TearDown() {

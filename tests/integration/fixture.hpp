@@ -33,6 +33,11 @@ class server_test : public ::testing::TestWithParam<std::string> {
   // An org id by its English name.
   std::string org_id(ws_client& c, const std::string& name_en);
   std::string user_id(const std::string& username);
+  // Runs SQL on the test's database behind the server's back (how a test moves a deadline into
+  // the past or tampers with a row); waits for the server's locks. Throws on failure.
+  void sql_exec(const std::string& statement);
+  // The same, returning the database's error message ("" when the statement succeeded).
+  std::string sql_error(const std::string& statement);
 
   std::unique_ptr<test_db> db_;
   std::unique_ptr<server_process> server_;
