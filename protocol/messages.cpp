@@ -199,6 +199,7 @@ void from_json(const json& j, case_list_request& v) {
   if (auto d = r.opt_integer("due_within_days", 0, 366)) v.due_within_days = static_cast<int>(*d);
   v.mine = r.opt_bool("mine");
   v.leader_owned = r.opt_bool("leader_owned");
+  v.inbox = r.opt_bool("inbox");
   v.before = r.opt_id("before");
   v.limit = static_cast<int>(r.opt_integer("limit", 1, 200).value_or(50));
 }

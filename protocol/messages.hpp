@@ -88,6 +88,7 @@ struct case_list_request {
   std::optional<int> due_within_days;  // open with a deadline within this many days
   bool mine = false;                   // handled now by the user's organisation
   bool leader_owned = false;           // owned by a leader (包案)
+  bool inbox = false;                  // with a hand-over to the user's organisation awaiting its decision
   std::optional<id_t> before;          // paging: cases with a smaller id
   int limit = 50;
 };

@@ -19,6 +19,12 @@ ensure_node() {
   install_missing nodejs npm
 }
 
+# The browser client's npm packages (a chart library), exactly as locked; served from web-client/node_modules.
+build_client() {
+  ensure_node
+  (cd "$1/web-client" && npm ci --no-audit --no-fund --loglevel=error >&2)
+}
+
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }

@@ -138,6 +138,7 @@ function start() {
     onRoom: (f) => { if (window.onRoomFrame) window.onRoomFrame(f); },
   });
   $('open-calendar').hidden = false;
+  $('open-stats').hidden = false;
 }
 
 // An invited outsider arrives with /#guest=<token>: the invitation is exchanged for a session.
@@ -181,10 +182,11 @@ async function refreshCases() {
   const guest = state.user && state.user.role === 'guest';
   const [orgs, list] = await Promise.all([
     guest ? Promise.resolve({ orgs: [] }) : state.conn.request({ type: 'orgs.list' }),
-    state.conn.request({ type: 'case.list' }),
+    state.conn.request({ type: 'case.list', ...(window.caseFilter ? window.caseFilter() : {}) }),
   ]);
   state.orgs = orgs.orgs;
   state.cases = list.cases;
+  state.nextCases = list.next;
   renderCases();
 }
 

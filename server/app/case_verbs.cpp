@@ -119,6 +119,7 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
     if (r.due_within_days) f.due_before = now + static_cast<long long>(*r.due_within_days) * 86400000LL;
     if (r.mine) f.handling_org = v.org_id;
     f.leader_owned = r.leader_owned;
+    if (r.inbox) f.inbox_org = v.org_id;
     if (r.q) {
       f.terms = query_terms(*r.q);
       if (f.terms.empty()) throw protocol::error(errc::bad_request, "field 'q' has nothing to search for");

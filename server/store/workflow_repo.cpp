@@ -463,6 +463,9 @@ std::vector<long long> list_case_ids(soci::session& sql, const case_filter& f, c
   if (f.overdue) q += " AND c.closed_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < " + num(f.now);
   if (f.due_before) q += " AND c.closed_at IS NULL AND c.due_at IS NOT NULL AND c.due_at <= " + num(*f.due_before);
   if (f.leader_owned) q += " AND EXISTS (SELECT 1 FROM case_leaders cl WHERE cl.case_id = c.id)";
+  if (f.inbox_org)
+    q += " AND EXISTS (SELECT 1 FROM case_orgs ib WHERE ib.case_id = c.id AND ib.status = 'pending' AND ib.org_id = " +
+         num(*f.inbox_org) + ")";
   if (f.before) q += " AND c.id < " + num(*f.before);
   if (!f.terms.empty()) {
     std::string in;

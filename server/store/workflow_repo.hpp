@@ -131,6 +131,7 @@ struct case_filter {
   long long now = 0;
   std::optional<long long> handling_org;  // "mine"
   bool leader_owned = false;
+  std::optional<long long> inbox_org;   // a pending hand-over to this organisation
   std::vector<std::string> terms;       // search: every term
   int limit = 50;
 };

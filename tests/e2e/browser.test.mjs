@@ -373,3 +373,63 @@ test('a session is scheduled, answered, exported and joined with video by an off
   assert.deepEqual(li.errors, []);
   await guestContext.close();
 });
+
+test('the workspace: inbox, search and filters, workflow actions, attachments and the statistics dashboard', async () => {
+  const li = await loginAs('officer.li');
+  const zhang = await loginAs('committee.zhang');
+  const made = await protocolAs(li, 'officer.li', [
+    { type: 'case.create', title: '建筑工地欠薪集体信访', category: 'labour_wages', channel: 'visit',
+      description: '四十名农民工反映工资被拖欠', parties: [{ role: 'petitioner', name: '孙八' }] },
+  ]);
+  const kase = made[1].case;
+  const orgs = await protocolAs(li, 'officer.li', [{ type: 'orgs.list' }]);
+  const labour = orgs[1].orgs.find((o) => o.name_en === 'Labour dispute mediation committee').id;
+  const handed = await protocolAs(li, 'officer.li', [{ type: 'case.handoff', case: kase.id, to_org: labour, note: '请调处' }]);
+  assert.equal(handed[1].type, 'ok', JSON.stringify(handed[1]));
+  // The committee's hand-over inbox shows it; search finds it by Chinese words.
+  await zhang.reload();
+  await zhang.waitForSelector('#conn-state[data-state=online]');
+  await zhang.check('#case-filter input[name=inbox]');
+  await zhang.waitForSelector(`.case-item[data-case-id="${kase.id}"]`);
+  await zhang.uncheck('#case-filter input[name=inbox]');
+  await zhang.fill('#f-q', '工地欠薪');
+  await zhang.waitForFunction((id) => {
+    const items = [...document.querySelectorAll('.case-item')];
+    return items.length === 1 && items[0].dataset.caseId === id;
+  }, kase.id);
+  await zhang.fill('#f-q', '');
+  // Accept, then act through the actions dialog: close with an outcome and record the evaluation.
+  await zhang.click(`.case-item[data-case-id="${kase.id}"]`);
+  await zhang.click('#act-accept');
+  await zhang.waitForSelector('#room-workflow:has-text("劳动争议调解委员会")');
+  await zhang.click('#act-more');
+  await zhang.selectOption('#dlg-workflow select[name=action]', 'attach');
+  await zhang.setInputFiles('#dlg-workflow input[name=file]', { name: '工资表.txt', mimeType: 'text/plain',
+    buffer: Buffer.from('张三 3000元\n李四 2800元\n') });
+  await zhang.click('#dlg-workflow button[value=ok]');
+  await zhang.waitForSelector('#timeline li.sys:has-text("工资表.txt")');
+  await zhang.click('#act-more');
+  await zhang.selectOption('#dlg-workflow select[name=action]', 'close');
+  await zhang.selectOption('#dlg-workflow select[name=outcome]', 'mediated');
+  await zhang.fill('#dlg-workflow textarea[name=text]', '用人单位当场支付');
+  await zhang.click('#dlg-workflow button[value=ok]');
+  await zhang.waitForSelector('#room-meta:has-text("已办结")');
+  await zhang.click('#act-more');
+  await zhang.selectOption('#dlg-workflow select[name=action]', 'evaluate');
+  await zhang.selectOption('#dlg-workflow select[name=evaluation]', 'satisfied');
+  await zhang.click('#dlg-workflow button[value=ok]');
+  await zhang.waitForSelector('#room-workflow:has-text("满意")');
+  // The city bureau's dashboard counts it, with charts by category and level.
+  await li.click('#open-stats');
+  await li.waitForSelector('#stats-totals td[data-figure=s_resolved]');
+  const resolved = Number(await li.textContent('#stats-totals td[data-figure=s_resolved]'));
+  assert.ok(resolved >= 1, `resolved ${resolved}`);
+  assert.ok(await li.evaluate(() => !!Chart.getChart(document.getElementById('chart-category'))));
+  await li.screenshot({ path: path.join(artifacts, 'e2e-statistics-zh.png') });
+  // On a phone screen the workspace stacks.
+  await zhang.setViewportSize({ width: 390, height: 844 });
+  await zhang.keyboard.press('Escape');
+  await zhang.screenshot({ path: path.join(artifacts, 'e2e-phone-zh.png') });
+  assert.deepEqual(li.errors, []);
+  assert.deepEqual(zhang.errors, []);
+});

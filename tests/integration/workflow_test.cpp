@@ -166,7 +166,11 @@ TEST_P(workflow, a_committee_gets_its_own_clock_and_can_return_the_case) {
   auto h = li->request({{"type", "case.handoff"}, {"case", k["id"]}, {"to_org", labour}, {"note", "请调处"}});
   ASSERT_OK(h);
   EXPECT_TRUE(h["case"]["handlers"][0]["due"].is_string());  // the committee's 15-day policy
-  // The committee hears of it without being subscribed.
+  // It is in the committee's hand-over inbox, and the committee hears of it without being subscribed.
+  auto inbox = zhang->request({{"type", "case.list"}, {"inbox", true}});
+  ASSERT_EQ(inbox["cases"].size(), 1u);
+  EXPECT_EQ(inbox["cases"][0]["id"], k["id"]);
+  EXPECT_TRUE(li->request({{"type", "case.list"}, {"inbox", true}})["cases"].empty());
   auto n = notice_of(*zhang, "handed_over");
   ASSERT_TRUE(n);
   EXPECT_EQ((*n)["case"], k["id"]);

@@ -1,0 +1,225 @@
+// The workspace around the case room: list filters and search with paging, the case's workflow
+// actions (triage, escalation, clocks, closure and evaluation, supervision, attachments), and the
+// statistics dashboard with charts.
+'use strict';
+
+// ---- filters, search and paging ------------------------------------------------------------------
+
+window.caseFilter = () => {
+  const f = $('case-filter');
+  const out = {};
+  if (f.q.value.trim()) out.q = f.q.value.trim();
+  if (f.status.value) out.status = f.status.value;
+  for (const k of ['inbox', 'overdue', 'mine', 'leader_owned']) if (f[k].checked) out[k] = true;
+  if (f.week.checked) out.due_within_days = 7;
+  return out;
+};
+
+let filterTimer = null;
+function filterChanged() {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => refreshCases().catch((e) => { $('no-cases').hidden = false; $('no-cases').textContent = e.message; }), 250);
+}
+$('case-filter').addEventListener('input', filterChanged);
+$('case-filter').addEventListener('submit', (e) => { e.preventDefault(); filterChanged(); });
+
+async function moreCases() {
+  if (!state.nextCases) return;
+  const r = await state.conn.request({ type: 'case.list', ...window.caseFilter(), before: state.nextCases });
+  state.cases = state.cases.concat(r.cases);
+  state.nextCases = r.next;
+  renderCases();
+}
+$('more-cases').addEventListener('click', () => moreCases().catch((e) => alert(e.message)));
+const baseRenderCases = renderCases;
+// eslint-disable-next-line no-global-assign
+renderCases = function () {
+  baseRenderCases();
+  $('more-cases').hidden = !state.nextCases;
+};
+
+// ---- the case's workflow --------------------------------------------------------------------------
+
+function renderWorkflow() {
+  const c = state.current;
+  if (!c) return;
+  const due = c.due ? c.due.slice(0, 10) : '—';
+  $('room-workflow').textContent = t('wf_info', {
+    level: t('lv_' + c.level), org: c.handling_org ? c.handling_org.name : '', stage: t('stage_' + c.stage), due,
+    overdue: c.overdue ? ` · ${t('overdue')}` : '', eval: c.evaluation ? ` · ${t('evl_' + c.evaluation.value)}` : '',
+  });
+}
+const baseRenderCaseHead = renderCaseHead;
+// eslint-disable-next-line no-global-assign
+renderCaseHead = function () {
+  baseRenderCaseHead();
+  renderWorkflow();
+  const worker = ['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker'].includes(state.user.role);
+  $('act-more').hidden = !worker && state.user.role !== 'lawyer' && state.user.role !== 'guest';
+};
+
+// Which actions make sense for this case and user; the server decides in the end.
+function availableActions(c) {
+  const open = c.status !== 'closed';
+  const leader = state.user.role === 'leader';
+  const list = [];
+  if (open && !c.accepted_at) list.push('triage_accept', 'triage_divert');
+  if (open) list.push('escalate', c.paused ? 'resume' : 'pause', 'return');
+  if (open && leader) list.push('extend');
+  if (leader) list.push('own');
+  if (open) list.push('close', 'supervise');
+  if (!open && !c.evaluation) list.push('evaluate', 'evaluation_link');
+  list.push('attach');
+  return list;
+}
+
+const actionFields = {
+  triage_divert: ['route', 'text'], escalate: ['text'], return: ['text'], pause: ['text'], extend: ['text'],
+  close: ['outcome', 'text'], evaluate: ['evaluation', 'text'], supervise: ['kind', 'text'], attach: ['file'],
+};
+
+function showFields(form) {
+  const need = actionFields[form.action.value] || [];
+  for (const l of form.querySelectorAll('label[data-for]')) l.hidden = !need.includes(l.dataset.for);
+}
+
+async function runAction(form) {
+  const c = state.current, a = form.action.value, text = form.text.value.trim();
+  const base = { case: c.id };
+  const requests = {
+    triage_accept: { type: 'case.triage', decision: 'accept' },
+    triage_divert: { type: 'case.triage', decision: 'divert', reason: text, route: form.route.value.trim() },
+    escalate: { type: 'case.escalate', reason: text }, return: { type: 'case.return', reason: text },
+    pause: { type: 'case.pause', reason: text }, resume: { type: 'case.resume' }, extend: { type: 'case.extend', reason: text },
+    own: { type: 'case.own' }, close: { type: 'case.close', outcome: form.outcome.value, note: text },
+    evaluate: { type: 'case.evaluate', evaluation: form.evaluation.value, comment: text },
+    evaluation_link: { type: 'case.evaluation_link' }, supervise: { type: 'supervision.issue', kind: form.kind.value, body: text },
+  };
+  if (a === 'attach') {
+    const file = form.file.files[0];
+    if (!file) throw new Error(t('wf_file'));
+    const r = await fetch(`/api/cases/${c.id}/attachments`, { method: 'POST', body: file, headers: {
+      Authorization: 'Bearer ' + state.token, 'Content-Type': file.type || 'application/octet-stream',
+      'X-File-Name': encodeURIComponent(file.name) } });
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error.message);
+    return;
+  }
+  const r = await state.conn.request({ ...base, ...requests[a] });
+  if (r.case) { state.current = r.case; renderCaseHead(); }
+  if (r.url) {
+    $('wf-output').textContent = location.origin + r.url;
+    throw Object.assign(new Error(''), { keepOpen: true });
+  }
+  await refreshCases();
+}
+
+function openActions() {
+  runDialog('dlg-workflow', (f) => {
+    f.action.replaceChildren();
+    for (const a of availableActions(state.current)) {
+      const o = document.createElement('option');
+      o.value = a;
+      o.textContent = t('a_' + a);
+      f.action.append(o);
+    }
+    f.action.onchange = () => showFields(f);
+    $('wf-output').textContent = '';
+    showFields(f);
+  }, async (f) => {
+    try {
+      await runAction(f);
+    } catch (e) {
+      if (e.keepOpen) { $('dlg-workflow').querySelector('.error').textContent = ''; throw Object.assign(new Error(t('wf_done'))); }
+      throw e;
+    }
+  });
+}
+$('act-more').addEventListener('click', openActions);
+
+// ---- statistics ---------------------------------------------------------------------------------
+
+const charts = {};
+
+async function openStats() {
+  const dlg = $('dlg-stats');
+  const f = dlg.querySelector('form');
+  // Own organisation and those below it.
+  const mine = state.user.org.id;
+  const below = new Set([mine]);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const o of state.orgs) if (o.parent && below.has(o.parent) && !below.has(o.id)) { below.add(o.id); changed = true; }
+  }
+  if (!f.org.options.length) {
+    for (const o of state.orgs) {
+      if (!below.has(o.id) && state.user.role !== 'administrator') continue;
+      const opt = document.createElement('option');
+      opt.value = o.id;
+      opt.textContent = lang === 'en' && o.name_en ? o.name_en : o.name;
+      f.org.append(opt);
+    }
+    f.org.value = mine;
+    f.org.onchange = f.from.onchange = f.to.onchange = () => loadStats().catch((e) => { dlg.querySelector('.error').textContent = e.message; });
+  }
+  await loadStats();
+  if (!dlg.open) dlg.showModal();
+}
+
+function percent(v) { return v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`; }
+
+async function loadStats() {
+  const f = $('dlg-stats').querySelector('form');
+  const req = { type: 'stats.summary', org: f.org.value };
+  if (f.from.value) req.from = f.from.value;
+  if (f.to.value) req.to = f.to.value;
+  const r = await state.conn.request(req);
+  const tot = r.totals;
+  const rows = [
+    ['s_received', tot.received], ['s_accepted', tot.accepted], ['s_closed', tot.closed], ['s_resolved', tot.resolved],
+    ['s_resolution_rate', percent(tot.resolution_rate)], ['s_on_time_rate', percent(tot.on_time_rate)],
+    ['s_average_handling_days', tot.average_handling_days === null ? '—' : tot.average_handling_days.toFixed(1)],
+    ['s_satisfaction_rate', percent(tot.satisfaction_rate)], ['s_grassroots_share', percent(tot.grassroots_share)],
+    ['s_escalations', tot.escalations], ['s_overdue_open', r.overdue_open],
+  ];
+  const table = $('stats-totals');
+  table.replaceChildren();
+  for (const [k, v] of rows) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.textContent = t(k);
+    const td = document.createElement('td');
+    td.textContent = v;
+    td.dataset.figure = k;
+    tr.append(th, td);
+    table.append(tr);
+  }
+  drawChart('chart-category', r.by_category, (k) => t('cat_' + k));
+  drawChart('chart-level', r.by_level, (k) => t('lv_' + k));
+}
+
+function drawChart(id, groups, label) {
+  const keys = Object.keys(groups);
+  const data = {
+    labels: keys.map(label),
+    datasets: [
+      { label: t('s_received'), data: keys.map((k) => groups[k].received), backgroundColor: '#b3261e' },
+      { label: t('s_resolved'), data: keys.map((k) => groups[k].resolved), backgroundColor: '#2e7d32' },
+    ],
+  };
+  if (charts[id]) charts[id].destroy();
+  charts[id] = new Chart($(id), { type: 'bar', data, options: { animation: false, responsive: true,
+    scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
+}
+
+$('open-stats').addEventListener('click', () => openStats().catch((e) => alert(e.message)));
+
+const baseRenderHeader = renderHeader;
+// eslint-disable-next-line no-global-assign
+renderHeader = function () {
+  baseRenderHeader();
+  const u = state.user;
+  const staff = u && (['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker', 'administrator'].includes(u.role));
+  $('open-stats').hidden = !staff;
+  $('case-filter').hidden = !u;
+};
