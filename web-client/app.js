@@ -36,6 +36,7 @@ class Connection {
       try { f = JSON.parse(m.data); } catch { return; }
       if (f.type === 'event') { this.handlers.onEvent(f); return; }
       if ((f.type === 'room' || f.type === 'signal') && this.handlers.onRoom) { this.handlers.onRoom(f); return; }
+      if (f.type === 'notice' && this.handlers.onNotice) { this.handlers.onNotice(f); return; }
       const p = this.pending.get(f.rid);
       if (!p) return;
       this.pending.delete(f.rid);
@@ -136,6 +137,7 @@ function start() {
     },
     onEvent,
     onRoom: (f) => { if (window.onRoomFrame) window.onRoomFrame(f); },
+    onNotice,
   });
   $('open-calendar').hidden = false;
   $('open-stats').hidden = false;
@@ -334,8 +336,24 @@ function eventElement(e) {
     const text = document.createElement('span');
     text.textContent = describe(e);
     li.append(text, when);
+    if (e.kind === 'attachment') {
+      const a = document.createElement('button');
+      a.type = 'button';
+      a.className = 'link';
+      a.textContent = e.data.name;
+      a.addEventListener('click', () => downloadAttachment(e.data));
+      li.append(' ', a);
+    }
   }
   return li;
+}
+
+// A change in a case the user is not looking at: a line in the header, and the list refreshed.
+let noticeTimer = null;
+function onNotice(n) {
+  $('notice').textContent = describe(n);
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => refreshCases().catch(() => {}), 300);
 }
 
 // Shows a stored event once, in seq order (history pages may arrive before or after live events).
@@ -459,6 +477,15 @@ function onComposerKey(ev) {
   }
 }
 
+async function downloadAttachment(att) {
+  const r = await fetch(att.url, { headers: { Authorization: 'Bearer ' + state.token } });
+  if (!r.ok) { alert((await r.json()).error.message); return; }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await r.blob());
+  a.download = att.name;
+  a.click();
+}
+
 // ---- dialogs: new case, hand-over, decline, invite ---------------------------------------------
 
 function runDialog(id, prepare, submit) {
@@ -484,11 +511,13 @@ function runDialog(id, prepare, submit) {
 function newCase() {
   runDialog('dlg-case', null, async (f) => {
     const parties = [];
-    if (f.petitioner.value.trim()) parties.push({ role: 'petitioner', name: f.petitioner.value.trim() });
+    if (f.petitioner.value.trim())
+      parties.push({ role: 'petitioner', name: f.petitioner.value.trim(), phone: f.petitioner_phone.value.trim(),
+        id_number: f.petitioner_id.value.trim() });
     if (f.respondent.value.trim()) parties.push({ role: 'respondent', name: f.respondent.value.trim() });
     const r = await state.conn.request({
       type: 'case.create', title: f.title.value.trim(), category: f.category.value, channel: f.channel.value,
-      description: f.description.value, parties,
+      description: f.description.value, parties, location: f.location.value.trim(), urgency: f.urgency.value,
     });
     await refreshCases();
     await openCase(r.case.id);

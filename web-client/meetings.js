@@ -124,6 +124,20 @@ function meetingItem(m) {
     a.click();
   });
   if (m.remote && m.status === 'scheduled') button(t('join'), () => joinMeeting(m));
+  if (m.organiser.id === state.user.id && m.status === 'scheduled') {
+    button(t('mt_invite'), async () => {
+      const name = prompt(t('mt_invite_name'));
+      if (!name) return;
+      const r = await state.conn.request({ type: 'meeting.invite_guest', meeting: m.id, name });
+      $('dlg-calendar').querySelector('.error').textContent = t('mt_invite_link', { url: location.origin + r.url });
+    });
+    button(t('mt_cancel'), async () => {
+      const reason = prompt(t('reason'));
+      if (!reason) return;
+      await state.conn.request({ type: 'meeting.cancel', meeting: m.id, reason });
+      await openCalendar();
+    });
+  }
   div.append(acts);
   return div;
 }

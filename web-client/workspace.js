@@ -67,7 +67,8 @@ function availableActions(c) {
   if (open) list.push('escalate', c.paused ? 'resume' : 'pause', 'return');
   if (open && leader) list.push('extend');
   if (leader) list.push('own');
-  if (open) list.push('close', 'supervise');
+  if (open) list.push('close', 'supervise', 'answer_supervision', 'group');
+  if (['petition_officer', 'leader'].includes(state.user.role)) list.push('audit');
   if (!open && !c.evaluation) list.push('evaluate', 'evaluation_link');
   list.push('attach');
   return list;
@@ -76,6 +77,7 @@ function availableActions(c) {
 const actionFields = {
   triage_divert: ['route', 'text'], escalate: ['text'], return: ['text'], pause: ['text'], extend: ['text'],
   close: ['outcome', 'text'], evaluate: ['evaluation', 'text'], supervise: ['kind', 'text'], attach: ['file'],
+  answer_supervision: ['text'],
 };
 
 function showFields(form) {
@@ -95,6 +97,27 @@ async function runAction(form) {
     evaluate: { type: 'case.evaluate', evaluation: form.evaluation.value, comment: text },
     evaluation_link: { type: 'case.evaluation_link' }, supervise: { type: 'supervision.issue', kind: form.kind.value, body: text },
   };
+  if (a === 'answer_supervision') {
+    const list = await state.conn.request({ type: 'supervision.list', case: c.id });
+    const open = list.supervisions.find((x) => !x.answered_at);
+    if (!open) throw new Error(t('no_supervision'));
+    await state.conn.request({ type: 'supervision.answer', supervision: open.id, body: text });
+    return;
+  }
+  if (a === 'group') {
+    const similar = await state.conn.request({ type: 'group.suggest', case: c.id });
+    if (!similar.cases.length) throw new Error(t('no_similar'));
+    const g = await state.conn.request({ type: 'group.create', title: `${c.title}（类案）`,
+      cases: [c.id, ...similar.cases.map((x) => x.id)] });
+    $('wf-output').textContent = t('group_made', { number: g.case.number, n: g.members });
+    await refreshCases();
+    throw Object.assign(new Error(''), { keepOpen: true });
+  }
+  if (a === 'audit') {
+    const log = await state.conn.request({ type: 'audit.list', case: c.id, limit: 50 });
+    $('wf-output').textContent = log.entries.map((x) => `${x.at.slice(0, 19).replace('T', ' ')} ${x.user ? x.user.name : ''} ${x.action} ${x.detail} ${x.remote}`).join('\n');
+    throw Object.assign(new Error(''), { keepOpen: true });
+  }
   if (a === 'attach') {
     const file = form.file.files[0];
     if (!file) throw new Error(t('wf_file'));

@@ -389,6 +389,10 @@ test('the workspace: inbox, search and filters, workflow actions, attachments an
   // The committee's hand-over inbox shows it; search finds it by Chinese words.
   await zhang.reload();
   await zhang.waitForSelector('#conn-state[data-state=online]');
+  // Handed over while the committee is looking elsewhere: a notice in its header.
+  await protocolAs(li, 'officer.li', [{ type: 'case.create', title: '另一起欠薪', category: 'labour_wages', channel: 'phone' },
+    { type: 'case.handoff', case: '$case', to_org: labour, note: '一并处理' }]);
+  await zhang.waitForSelector('#notice:has-text("交办")');
   await zhang.check('#case-filter input[name=inbox]');
   await zhang.waitForSelector(`.case-item[data-case-id="${kase.id}"]`);
   await zhang.uncheck('#case-filter input[name=inbox]');
@@ -408,6 +412,15 @@ test('the workspace: inbox, search and filters, workflow actions, attachments an
     buffer: Buffer.from('张三 3000元\n李四 2800元\n') });
   await zhang.click('#dlg-workflow button[value=ok]');
   await zhang.waitForSelector('#timeline li.sys:has-text("工资表.txt")');
+  // The city bureau supervises; the committee answers in place.
+  await protocolAs(li, 'officer.li', [{ type: 'supervision.issue', case: kase.id, kind: 'supervision_letter',
+    body: '请于一周内办结' }]);
+  await zhang.waitForSelector('#timeline li.sys:has-text("请于一周内办结")');
+  await zhang.click('#act-more');
+  await zhang.selectOption('#dlg-workflow select[name=action]', 'answer_supervision');
+  await zhang.fill('#dlg-workflow textarea[name=text]', '已组织双方调解');
+  await zhang.click('#dlg-workflow button[value=ok]');
+  await zhang.waitForSelector('#timeline li.sys:has-text("已组织双方调解")');
   await zhang.click('#act-more');
   await zhang.selectOption('#dlg-workflow select[name=action]', 'close');
   await zhang.selectOption('#dlg-workflow select[name=outcome]', 'mediated');

@@ -1,6 +1,8 @@
 // HTTP endpoints, login and logout, auth on a socket, malformed frames, orgs.list, users.list.
 #include <sstream>
 
+#include <thread>
+
 #include "tests/integration/fixture.hpp"
 
 namespace mediation::test {
@@ -34,7 +36,12 @@ TEST_P(session, readyz_and_metrics_report_the_live_server) {
     ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "m" + std::to_string(i)}, {"body", "x"}}));
   ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
   EXPECT_ERROR(outsider->request({{"type", "history"}, {"thread", kase["thread"]}}), "forbidden");
+  // Frames are counted when their write completes, which may be just after the client read them.
   auto m = http_request(port(), "GET", "/metrics");
+  for (int i = 0; i < 40 && m.status == 200 && metric(m.body, "mediation_frames_out_total") < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    m = http_request(port(), "GET", "/metrics");
+  }
   ASSERT_EQ(m.status, 200);
   const std::string& t = m.body;
   EXPECT_NE(t.find("# TYPE mediation_commit_seconds histogram"), std::string::npos);
