@@ -57,18 +57,18 @@ function showAgreement(a) {
   const acts = $('ag-actions');
   acts.replaceChildren();
   const v = a.current.version;
-  const signed = a.signatures.filter((s) => s.version === v);
+  const unsigned = ClientLogic.unsignedParties(a, v);
   if (a.status === 'draft') {
     acts.append(agButton(t('ag_new_version'), () => openEditor(a.current.content, { agreement: a.id })));
     a.current.content.parties.forEach((p, i) => {
-      if (signed.some((s) => s.role === 'party' && s.party === i)) return;
+      if (!unsigned.parties.includes(i)) return;
       acts.append(agButton(t('ag_sign_party', { name: p.name }), () => startSigning(i, p.name)));
       acts.append(agButton(`${t('ag_link')} · ${p.name}`, async () => {
         const r = await state.conn.request({ type: 'agreement.sign_link', agreement: a.id, version: v, party: i });
         $('ag-output').textContent = t('ag_link_made', { url: location.origin + r.url });
       }));
     });
-    if (['mediator', 'committee_mediator'].includes(state.user.role) && !signed.some((s) => s.role === 'mediator'))
+    if (['mediator', 'committee_mediator'].includes(state.user.role) && unsigned.mediator)
       acts.append(agButton(t('ag_sign_mediator'), () => agreementRequest({ type: 'agreement.sign', agreement: a.id, version: v, role: 'mediator' })));
     if (!a.missing) acts.append(agButton(t('ag_seal'), () => agreementRequest({ type: 'agreement.seal', agreement: a.id, version: v })));
     if (v > 1) acts.append(agButton(t('ag_diff'), async () => {

@@ -354,6 +354,7 @@ function onNotice(n) {
   $('notice').textContent = describe(n);
   clearTimeout(noticeTimer);
   noticeTimer = setTimeout(() => refreshCases().catch(() => {}), 300);
+  if (window.afterNotice) window.afterNotice(n);
 }
 
 // Shows a stored event once, in seq order (history pages may arrive before or after live events).

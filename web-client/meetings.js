@@ -144,7 +144,7 @@ function meetingItem(m) {
 
 // ---- the live room ----------------------------------------------------------------------------------
 
-function hears(mode, side) { return mode === 'joint' || side === 'neutral' || side === mode; }
+const hears = ClientLogic.hears;
 
 async function joinMeeting(m) {
   $('dlg-calendar').close();
@@ -226,7 +226,7 @@ async function connectPeers() {
     if (j.id === state.user.id) continue;
     const audible = hears(mt.mode, j.side) && hears(mt.mode, mt.side);
     if (!audible) { hangup(j.id); continue; }
-    if (mt.peers.has(j.id) || Number(state.user.id) < Number(j.id)) continue;
+    if (mt.peers.has(j.id) || !ClientLogic.offersTo(state.user.id, j.id)) continue;
     const pc = peerFor(j.id);
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);

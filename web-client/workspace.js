@@ -7,12 +7,8 @@
 
 window.caseFilter = () => {
   const f = $('case-filter');
-  const out = {};
-  if (f.q.value.trim()) out.q = f.q.value.trim();
-  if (f.status.value) out.status = f.status.value;
-  for (const k of ['inbox', 'overdue', 'mine', 'leader_owned']) if (f[k].checked) out[k] = true;
-  if (f.week.checked) out.due_within_days = 7;
-  return out;
+  return ClientLogic.caseFilter({ q: f.q.value, status: f.status.value, inbox: f.inbox.checked, overdue: f.overdue.checked,
+    mine: f.mine.checked, leader_owned: f.leader_owned.checked, week: f.week.checked });
 };
 
 let filterTimer = null;
@@ -58,21 +54,7 @@ renderCaseHead = function () {
   $('act-more').hidden = !worker && state.user.role !== 'lawyer' && state.user.role !== 'guest';
 };
 
-// Which actions make sense for this case and user; the server decides in the end.
-function availableActions(c) {
-  const open = c.status !== 'closed';
-  const leader = state.user.role === 'leader';
-  const list = [];
-  if (open && !c.accepted_at) list.push('triage_accept', 'triage_divert');
-  if (open) list.push('escalate', c.paused ? 'resume' : 'pause', 'return');
-  if (open && leader) list.push('extend');
-  if (leader) list.push('own');
-  if (open) list.push('close', 'supervise', 'answer_supervision', 'group');
-  if (['petition_officer', 'leader'].includes(state.user.role)) list.push('audit');
-  if (!open && !c.evaluation) list.push('evaluate', 'evaluation_link');
-  list.push('attach');
-  return list;
-}
+function availableActions(c) { return ClientLogic.availableActions(c, state.user.role); }
 
 const actionFields = {
   triage_divert: ['route', 'text'], escalate: ['text'], return: ['text'], pause: ['text'], extend: ['text'],
@@ -189,7 +171,7 @@ async function openStats() {
   if (!dlg.open) dlg.showModal();
 }
 
-function percent(v) { return v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`; }
+const percent = ClientLogic.percent;
 
 async function loadStats() {
   const f = $('dlg-stats').querySelector('form');
@@ -236,6 +218,9 @@ function drawChart(id, groups, label) {
 }
 
 $('open-stats').addEventListener('click', () => openStats().catch((e) => alert(e.message)));
+// The dashboard stays current while it is open: on every notice, and every 30 seconds.
+window.afterNotice = () => { if ($('dlg-stats').open) loadStats().catch(() => {}); };
+setInterval(() => { if ($('dlg-stats').open) loadStats().catch(() => {}); }, 30000);
 
 const baseRenderHeader = renderHeader;
 // eslint-disable-next-line no-global-assign

@@ -1,0 +1,49 @@
+// Unit tests of the browser client's pure logic (web-client/logic.js), under Node.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const L = require('../../web-client/logic.js');
+
+test('who hears the live room in a joint session and in a caucus', () => {
+  for (const side of ['petitioner', 'respondent', 'neutral']) assert.equal(L.hears('joint', side), true);
+  assert.equal(L.hears('petitioner', 'petitioner'), true);
+  assert.equal(L.hears('petitioner', 'neutral'), true);
+  assert.equal(L.hears('petitioner', 'respondent'), false);
+  assert.equal(L.hears('respondent', 'petitioner'), false);
+});
+
+test('each pair of participants connects once', () => {
+  assert.equal(L.offersTo('12', '9'), true);
+  assert.equal(L.offersTo('9', '12'), false);  // numeric, not string, comparison
+  assert.equal(L.offersTo('7', '7'), false);
+});
+
+test('rates and filters', () => {
+  assert.equal(L.percent(0.98821), '98.8%');
+  assert.equal(L.percent(null), '—');
+  assert.equal(L.percent(0), '0.0%');
+  assert.deepEqual(L.caseFilter(), {});
+  assert.deepEqual(L.caseFilter({ q: '  工资 ', status: 'closed', inbox: true, week: true }),
+    { q: '工资', status: 'closed', inbox: true, due_within_days: 7 });
+});
+
+test('the actions offered follow the case and the role', () => {
+  const registered = { status: 'registered', accepted_at: null, paused: false, evaluation: null };
+  assert.ok(L.availableActions(registered, 'mediator').includes('triage_accept'));
+  assert.ok(!L.availableActions(registered, 'mediator').includes('extend'));
+  assert.ok(L.availableActions(registered, 'leader').includes('extend'));
+  assert.ok(L.availableActions({ ...registered, paused: true }, 'mediator').includes('resume'));
+  const closed = { status: 'closed', accepted_at: 'x', evaluation: null };
+  const acts = L.availableActions(closed, 'petition_officer');
+  assert.ok(acts.includes('evaluate') && acts.includes('audit') && !acts.includes('close'));
+  assert.ok(!L.availableActions({ ...closed, evaluation: { value: 'satisfied' } }, 'mediator').includes('evaluate'));
+});
+
+test('who still has to sign the current version', () => {
+  const a = { current: { content: { parties: [{}, {}, {}] } },
+    signatures: [{ version: 2, role: 'party', party: 1 }, { version: 1, role: 'party', party: 0 }, { version: 2, role: 'mediator' }] };
+  assert.deepEqual(L.unsignedParties(a, 2), { parties: [0, 2], mediator: false });
+  assert.deepEqual(L.unsignedParties(a, 1), { parties: [1, 2], mediator: true });
+});
