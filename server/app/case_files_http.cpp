@@ -301,15 +301,7 @@ void http_api::evaluation(const std::string& token, net::http_request request,
             *after = store::access_by_case(ctx.sql, l->case_id);
           },
           [&svc, respond, after](std::exception_ptr e, const std::vector<store::stored_event>& events) {
-            if (e) {
-              try {
-                std::rethrow_exception(e);
-              } catch (const protocol::error& pe) {
-                return respond(error_reply(pe.code() == errc::not_found ? 404 : 409, pe.code(), pe.what()));
-              } catch (...) {
-                return respond(internal_reply());
-              }
-            }
+            if (e) return respond(writer_error_reply(e));
             if (*after) notify_case(svc, **after, events);
             respond(json_reply(200, {{"status", "recorded"}}));
           });

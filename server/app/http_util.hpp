@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers of the HTTP endpoints: JSON answers, error answers, the bearer token.
 
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,18 @@ inline net::http_reply error_reply(unsigned status, protocol::errc code, std::st
 
 inline net::http_reply internal_reply() {
   return error_reply(500, protocol::errc::internal, "the server could not complete the request; nothing was changed");
+}
+
+// The answer to a write that failed in the batched writer: the protocol error it threw (not_found
+// 404, anything else 409), or 500.
+inline net::http_reply writer_error_reply(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const protocol::error& pe) {
+    return error_reply(pe.code() == protocol::errc::not_found ? 404 : 409, pe.code(), pe.what());
+  } catch (...) {
+    return internal_reply();
+  }
 }
 
 // The bearer token of an "Authorization: Bearer ..." header, or "".

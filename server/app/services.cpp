@@ -172,21 +172,27 @@ void rooms::set_mode(long long meeting, const std::string& mode, long long by_us
   for (auto& [send, frame] : out) send(frame);
 }
 
+rooms::speaker rooms::find_speaker(long long meeting, const void* key) {
+  auto it = rooms_.find(meeting);
+  if (it == rooms_.end()) return {};
+  auto self = it->second.members.find(key);
+  if (self == it->second.members.end() || !hears(it->second.mode, self->second.side)) return {};
+  nlohmann::json from{{"id", protocol::id_to_wire(self->second.user)}, {"name", self->second.name}};
+  return {&it->second, &self->second, std::move(from)};
+}
+
 bool rooms::say(long long meeting, const void* key, const std::string& body, long long at) {
   std::vector<send_fn> out;
   frame_ptr frame;
   {
     std::lock_guard lock(mutex_);
-    auto it = rooms_.find(meeting);
-    if (it == rooms_.end()) return false;
-    auto self = it->second.members.find(key);
-    if (self == it->second.members.end() || !hears(it->second.mode, self->second.side)) return false;
+    auto s = find_speaker(meeting, key);
+    if (!s.in) return false;
     frame = std::make_shared<const std::string>(protocol::dump(
-        {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "message"},
-         {"from", {{"id", protocol::id_to_wire(self->second.user)}, {"name", self->second.name}}},
-         {"body", body}, {"mode", it->second.mode}, {"at", format_rfc3339(at)}}));
-    for (const auto& [_, m] : it->second.members)
-      if (hears(it->second.mode, m.side)) out.push_back(m.send);
+        {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "message"}, {"from", s.from},
+         {"body", body}, {"mode", s.in->mode}, {"at", format_rfc3339(at)}}));
+    for (const auto& [_, m] : s.in->members)
+      if (hears(s.in->mode, m.side)) out.push_back(m.send);
   }
   for (auto& send : out) send(frame);
   return true;
@@ -197,15 +203,12 @@ bool rooms::signal(long long meeting, const void* key, long long to, const nlohm
   frame_ptr frame;
   {
     std::lock_guard lock(mutex_);
-    auto it = rooms_.find(meeting);
-    if (it == rooms_.end()) return false;
-    auto self = it->second.members.find(key);
-    if (self == it->second.members.end() || !hears(it->second.mode, self->second.side)) return false;
+    auto s = find_speaker(meeting, key);
+    if (!s.in) return false;
     frame = std::make_shared<const std::string>(protocol::dump(
-        {{"type", "signal"}, {"meeting", protocol::id_to_wire(meeting)},
-         {"from", {{"id", protocol::id_to_wire(self->second.user)}, {"name", self->second.name}}}, {"signal", signal}}));
-    for (const auto& [k, m] : it->second.members)
-      if (m.user == to && k != key && hears(it->second.mode, m.side)) out.push_back(m.send);
+        {{"type", "signal"}, {"meeting", protocol::id_to_wire(meeting)}, {"from", s.from}, {"signal", signal}}));
+    for (const auto& [k, m] : s.in->members)
+      if (m.user == to && k != key && hears(s.in->mode, m.side)) out.push_back(m.send);
   }
   if (out.empty()) return false;
   for (auto& send : out) send(frame);

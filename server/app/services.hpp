@@ -116,6 +116,13 @@ class rooms {
     std::unordered_map<const void*, member> members;
   };
   void push_presence(long long meeting, room& r, std::vector<std::pair<send_fn, frame_ptr>>& out);
+  // The room and member of connection `key` if it has joined and hears the room now (lock held).
+  struct speaker {
+    room* in = nullptr;
+    member* self = nullptr;
+    nlohmann::json from;
+  };
+  speaker find_speaker(long long meeting, const void* key);
   mutable std::mutex mutex_;
   std::unordered_map<long long, room> rooms_;
 };
