@@ -41,7 +41,7 @@ async function loadAgreements(selectId) {
     p.textContent = t('ag_none');
     box.append(p);
   }
-  for (const a of ag.list) box.append(agButton(agStatus(a), () => showAgreement(a)));
+  for (const a of ag.list) box.append(agButton(agStatus(a), () => loadAgreements(a.id)));
   const pick = ag.list.find((a) => a.id === selectId) || ag.list[ag.list.length - 1];
   if (pick) showAgreement(pick);
 }

@@ -86,6 +86,9 @@ void handle(client& c, const std::string& rid, const protocol::supervision_answe
 }
 
 void handle(client& c, const std::string& rid, const protocol::supervision_list_request& r) {
+  // Supervision is between the network's offices: invited outsiders (lawyers, guests) do not read it.
+  if (!is_case_worker(c.user().role) && c.user().role != roles::administrator)
+    throw protocol::error(errc::forbidden, "supervision documents are read by the network's staff");
   auto self = c.shared_from_this();
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {

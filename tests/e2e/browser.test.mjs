@@ -244,7 +244,11 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   await drawSignature(wang, '#ag-pad');
   await wang.check('#ag-confirm');
   await wang.click('#ag-sign-ok');
-  await wang.waitForSelector('#ag-missing:has-text("某劳务公司")');
+  // The panel re-renders once the signature is stored: 钱七 is no longer missing.
+  await wang.waitForFunction(() => {
+    const m = document.querySelector('#ag-missing').textContent;
+    return m.includes('某劳务公司') && !m.includes('钱七');
+  });
   // The respondent signs through a one-time link in another browser.
   await wang.click('#ag-actions button:has-text("签署链接 · 某劳务公司")');
   await wang.waitForSelector('#ag-output:has-text("http")');

@@ -360,6 +360,7 @@ TEST_P(workflow, a_repeat_petition_escalates_and_supervision_overdue_too) {
   sql_exec("UPDATE supervisions SET due_at = 1000 WHERE id = " + s2["supervision"]["id"].get<std::string>());
   json after = wait_case(*wang, first["id"], [](const json& c) { return c["escalations"] == 1; });
   EXPECT_EQ(after["level"], "street");
+  EXPECT_ERROR(lawyer->request({{"type", "supervision.list"}, {"case", first["id"]}}), "forbidden");
   auto list = li->request({{"type", "supervision.list"}, {"case", first["id"]}});
   ASSERT_EQ(list["supervisions"].size(), 2u);
   EXPECT_TRUE(list["supervisions"][1]["escalated_at"].is_string());
