@@ -60,6 +60,8 @@ std::string usage() {
   --rate-limit N         requests per second per connection, sustained (default 1000)
   --rate-burst N         requests per connection in a burst (default 5000)
   --max-subscriptions N  thread subscriptions per connection (default 256)
+  --user-rate-limit N    requests per second per user across all their connections, sustained (default 2000)
+  --user-rate-burst N    requests per user in a burst (default 10000)
   --max-connections-per-address N
                          WebSockets from one IP address (default 1000; 0: no limit)
   --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
@@ -87,7 +89,8 @@ const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
     "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
-    "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password"};
+    "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password", "user-rate-limit",
+    "user-rate-burst"};
 const std::vector<std::string> switch_flags{"seed-demo"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -154,6 +157,8 @@ std::string describe(const config& c) {
       {"rate-limit", c.app.rate_per_second},
       {"rate-burst", c.app.rate_burst},
       {"max-subscriptions", c.app.max_subscriptions},
+      {"user-rate-limit", c.app.user_rate_per_second},
+      {"user-rate-burst", c.app.user_rate_burst},
       {"max-connections-per-address", c.max_connections_per_address},
       {"login-max-failures", c.app.login_max_failures},
       {"login-lockout", c.app.login_lockout_ms / 1000},
@@ -279,6 +284,12 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (j.is_discarded()) return bad("not valid JSON");
       if (auto err = app::deadlines::parse_workflow(j, c.workflow); !err.empty()) return bad(err);
       c.workflow_file = value;
+    } else if (flag == "--user-rate-limit") {
+      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
+      c.app.user_rate_per_second = static_cast<double>(n);
+    } else if (flag == "--user-rate-burst") {
+      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
+      c.app.user_rate_burst = static_cast<double>(n);
     } else if (flag == "--ice-server") {
       if (value.rfind("stun:", 0) != 0 && value.rfind("turn:", 0) != 0 && value.rfind("turns:", 0) != 0)
         return bad("expected a stun:, turn: or turns: URL");

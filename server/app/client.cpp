@@ -73,6 +73,11 @@ void client::on_frame(std::string text) {
     reply_error(parsed.rid, errc::rate_limited, "too many requests on this connection; slow down");
     return;
   }
+  if (user_ && !svc_.per_user.take(user_->id, std::chrono::duration<double>(
+                                                  std::chrono::steady_clock::now().time_since_epoch()).count())) {
+    reply_error(parsed.rid, errc::rate_limited, "too many requests for this user across connections; slow down");
+    return;
+  }
   if (auto* f = std::get_if<protocol::parse_failure>(&parsed.result)) {
     reply_error(parsed.rid, f->code, f->message);
     return;

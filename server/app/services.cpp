@@ -215,6 +215,21 @@ bool rooms::signal(long long meeting, const void* key, long long to, const nlohm
   return true;
 }
 
+bool user_limits::take(long long user, double now_s) {
+  std::lock_guard lock(mutex_);
+  auto [it, fresh] = buckets_.try_emplace(user, bucket{burst_, now_s});
+  auto& b = it->second;
+  if (!fresh) b.tokens = std::min(burst_, b.tokens + (now_s - b.at) * rate_);
+  b.at = now_s;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  // Keep the map small: forget full buckets now and then (a forgotten bucket starts full anyway).
+  if (buckets_.size() > 100000)
+    for (auto i = buckets_.begin(); i != buckets_.end();)
+      i = i->second.tokens + (now_s - i->second.at) * rate_ >= burst_ ? buckets_.erase(i) : std::next(i);
+  return true;
+}
+
 void publish_events(hub& h, const std::vector<store::stored_event>& events) {
   for (const auto& e : events) h.publish(e.thread, e.seq, event_frame(e));
 }

@@ -35,6 +35,25 @@ struct settings {
   std::string attachments_dir = "var/attachments";  // attachment files, named by their SHA-256
   std::size_t max_attachment_bytes = 20 << 20;      // largest attachment accepted
   nlohmann::json ice_servers = nlohmann::json::array();  // STUN/TURN for the browser (RTCIceServer list)
+  double user_rate_per_second = 2000;  // requests per user across all their connections, sustained
+  double user_rate_burst = 10000;      // ...in a burst
+};
+
+// Per-user token buckets shared by all of a user's connections, so that opening more sockets does
+// not buy more requests. Thread-safe; a bucket is dropped once it is full again and idle.
+class user_limits {
+ public:
+  user_limits(double rate, double burst) : rate_(rate), burst_(burst) {}
+  // Takes one request from `user`'s bucket at `now_s` (seconds); false when it is empty.
+  bool take(long long user, double now_s);
+
+ private:
+  struct bucket {
+    double tokens = 0, at = 0;
+  };
+  double rate_, burst_;
+  std::mutex mutex_;
+  std::unordered_map<long long, bucket> buckets_;
 };
 
 // Live connections by the login session (token hash) they authenticated with, so that a logout
@@ -138,7 +157,8 @@ class services {
   services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
            settings cfg, deadlines::workflow_config workflow = {})
       : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg), workflow(std::move(workflow)),
-        logins(cfg.login_max_failures, cfg.login_window_ms, cfg.login_lockout_ms) {}
+        logins(cfg.login_max_failures, cfg.login_window_ms, cfg.login_lockout_ms),
+        per_user(cfg.user_rate_per_second, cfg.user_rate_burst) {}
 
   store::database& db;
   store::job_pool& jobs;
@@ -152,6 +172,7 @@ class services {
   app_counters counters;
   std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
   login_throttle logins;
+  user_limits per_user;
 };
 
 // The push frame of a stored event, serialised once.

@@ -88,6 +88,33 @@ TEST_P(slow_consumer, a_client_that_stops_reading_is_closed_while_others_keep_re
   }
 }
 
+class user_rate_limit : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override {
+    return {"--rate-limit", "1000", "--rate-burst", "1000", "--user-rate-limit", "1", "--user-rate-burst", "10"};
+  }
+};
+
+TEST_P(user_rate_limit, more_connections_buy_a_user_no_more_requests) {
+  std::vector<std::unique_ptr<ws_client>> li;
+  for (int i = 0; i < 3; ++i) li.push_back(connect_as("officer.li"));  // auth is counted per connection only
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = li[i % 3]->request({{"type", "orgs.list"}});
+    if (r.value("code", "") == "rate_limited") ++limited;
+    if (r.value("type", "") == "ok") ++ok;
+  }
+  EXPECT_EQ(ok + limited, 30);
+  EXPECT_LE(ok, 10 + 2);  // the burst, and a second or two of refill at most
+  EXPECT_GE(limited, 15);
+  // Another user is not affected, and the limited connections stay open.
+  auto wang = connect_as("mediator.wang");
+  EXPECT_OK(wang->request({{"type", "orgs.list"}}));
+  for (auto& c : li) EXPECT_TRUE(c->is_open());
+}
+
+BACKEND_SUITE(user_rate_limit);
+
 class rate_limit : public server_test {
  protected:
   std::vector<std::string> extra_args() const override { return {"--rate-limit", "1", "--rate-burst", "5"}; }
