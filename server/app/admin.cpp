@@ -267,6 +267,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       one_of("--role", role, roles_known);
       if (username.size() > 64 || username.find_first_of(" \t\r\n") != std::string::npos)
         throw usage_error("--username must be at most 64 characters without spaces");
+      if (username == "system" || username.rfind("guest-", 0) == 0)
+        throw usage_error("--username 'system' and names starting with 'guest-' are reserved");
       if (!store::find_org(sql, org)) throw std::runtime_error("no such organisation: " + std::to_string(org));
       if (user_by_name(sql, username)) throw std::runtime_error("the username is taken: " + username);
       const std::string hash = hash_password(read_password(in));

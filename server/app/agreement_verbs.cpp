@@ -48,13 +48,11 @@ void require_act(const viewer& v, const store::case_access& access, const char* 
 // The reply after a write: the agreement as the user sees it; notices to the case's people.
 client::continuation reply_agreement(const acting& who, store::write_context& ctx, long long agreement_id,
                                      const store::case_access& access, json extra = json::object()) {
-  extra["agreement"] = agreements::agreement_json(ctx.sql, agreement_id, &who.v, ctx.now);
-  auto fresh = store::access_by_case(ctx.sql, access.case_id);
-  auto events = ctx.events;
-  return [self = who.self, rid = who.rid, extra = std::move(extra), fresh, events = std::move(events)] {
-    self->reply_ok(rid, extra);
-    if (fresh) notify_case(self->svc(), *fresh, events);
-  };
+  const viewer v = who.v;
+  return reply_after_commit(
+      who.self, ctx, who.rid, access.case_id, "agreement",
+      [agreement_id, v](soci::session& sql) { return agreements::agreement_json(sql, agreement_id, &v, now_millis()); },
+      std::move(extra));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "server/store/case_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
+#include "server/log.hpp"
 #include "server/time.hpp"
 
 namespace mediation::app {
@@ -47,17 +48,38 @@ store::case_state require_state(soci::session& sql, long long case_id) {
   return *s;
 }
 
+client::continuation reply_after_commit(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
+                                        long long case_id, std::string key,
+                                        std::function<nlohmann::json(soci::session&)> build, nlohmann::json extra) {
+  auto events = ctx.events;
+  return [self, rid, case_id, key = std::move(key), build = std::move(build), extra = std::move(extra),
+          events = std::move(events)] {
+    // The change is committed: whatever happens now, the reply must not read as a failure to save it.
+    auto done = [self, rid](errc code, const std::string& why) {
+      self->reply_error(rid, code, "the change was saved, but " + why + "; fetch it again");
+    };
+    bool queued = self->svc().jobs.post([self, rid, case_id, key, build, extra, events, done](soci::session& sql) mutable {
+      std::optional<store::case_access> access;
+      try {
+        extra[key] = build(sql);
+        access = store::access_by_case(sql, case_id);
+      } catch (const std::exception& e) {
+        log::warn("reading back a committed change failed", {{"error", e.what()}});
+        return done(errc::internal, "reading it back failed");
+      }
+      self->reply_ok(rid, extra);  // thread-safe: frames are queued on the connection's strand
+      if (access) notify_case(self->svc(), *access, events);
+    });
+    if (!queued) done(errc::rate_limited, "the server is too busy to read it back");
+  };
+}
+
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra) {
   const viewer v = self->as_viewer();
-  json kase = workflow::case_json(ctx.sql, case_id, &v, ctx.now);
-  auto access = store::access_by_case(ctx.sql, case_id);
-  auto events = ctx.events;
-  extra["case"] = std::move(kase);
-  return [self, rid, extra = std::move(extra), access, events = std::move(events)] {
-    self->reply_ok(rid, extra);
-    if (access) notify_case(self->svc(), *access, events);
-  };
+  return reply_after_commit(std::move(self), ctx, rid, case_id, "case",
+                            [v, case_id](soci::session& sql) { return workflow::case_json(sql, case_id, &v, now_millis()); },
+                            std::move(extra));
 }
 
 void handle(client& c, const std::string& rid, const protocol::case_create_request& r) {
@@ -142,7 +164,7 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
       }
       auto access = store::access_by_case(sql, ids[i]);
       if (!access || !can_see(v, *access)) continue;
-      list.push_back(workflow::case_json(sql, ids[i], &v, now));
+      list.push_back(workflow::case_json(sql, ids[i], &v, now, &*access));
     }
     return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"cases", list}, {"next", next}}); };
   });

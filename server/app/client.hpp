@@ -58,6 +58,7 @@ class client final : public subscriber,
   viewer as_viewer() const;
   const std::string& remote() const { return remote_; }
 
+  // reply_ok, reply_error and push only queue a frame on the connection: they may run on any thread.
   void reply_ok(const std::string& rid, const nlohmann::json& result = nullptr);
   // Queues a push frame (live rooms, signaling). Any thread.
   void push(const frame_ptr& f) { send(f); }

@@ -63,14 +63,10 @@ void require_organise(const viewer& v, const visible_meeting& vm) {
 
 client::continuation reply_meeting(const acting& who, store::write_context& ctx, long long meeting_id,
                                    json extra = json::object()) {
-  extra["meeting"] = meetings::meeting_json(ctx.sql, meeting_id);
   auto m = store::find_meeting(ctx.sql, meeting_id);
-  auto fresh = m ? store::access_by_case(ctx.sql, m->case_id) : std::nullopt;
-  auto events = ctx.events;
-  return [self = who.self, rid = who.rid, extra = std::move(extra), fresh, events = std::move(events)] {
-    self->reply_ok(rid, extra);
-    if (fresh) notify_case(self->svc(), *fresh, events);
-  };
+  return reply_after_commit(who.self, ctx, who.rid, m ? m->case_id : 0, "meeting",
+                            [meeting_id](soci::session& sql) { return meetings::meeting_json(sql, meeting_id); },
+                            std::move(extra));
 }
 
 }  // namespace
@@ -301,7 +297,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_join_requ
     return [self, rid, r, v, name, side, ice] {
       std::weak_ptr<client> weak = self;
       self->svc().live_rooms.join(r.meeting, self.get(),
-                                  rooms::member{v.user_id, name, side, weak, [weak](const frame_ptr& f) {
+                                  rooms::member{v.user_id, name, side, [weak](const frame_ptr& f) {
                                                   if (auto c = weak.lock()) c->push(f);
                                                 }});
       self->reply_ok(rid, {{"meeting", id_to_wire(r.meeting)}, {"side", side},

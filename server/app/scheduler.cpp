@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <soci/soci.h>
 
 #include "protocol/frames.hpp"
@@ -52,17 +53,21 @@ std::string describe_overdue(const store::case_state& s) {
 }  // namespace
 
 struct scheduler::impl : std::enable_shared_from_this<impl> {
-  impl(boost::asio::io_context& ioc, services& svc) : timer(ioc), svc(svc) {}
+  impl(boost::asio::io_context& ioc, services& svc) : timer(boost::asio::make_strand(ioc)), svc(svc) {}
 
   boost::asio::steady_timer timer;
   services& svc;
   std::atomic<bool> stopped{false};
 
+  // Sets the timer on its own executor: the scan that re-arms it finishes on a database worker, and
+  // stop() cancels it there too, so the timer is only ever touched from one place.
   void arm(long long delay_ms) {
-    if (stopped) return;
-    timer.expires_after(std::chrono::milliseconds(delay_ms));
-    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-      if (!ec && !self->stopped) self->scan();
+    boost::asio::post(timer.get_executor(), [self = shared_from_this(), delay_ms] {
+      if (self->stopped) return;
+      self->timer.expires_after(std::chrono::milliseconds(delay_ms));
+      self->timer.async_wait([self](const boost::system::error_code& ec) {
+        if (!ec && !self->stopped) self->scan();
+      });
     });
   }
 

@@ -107,8 +107,7 @@ class rooms {
   struct member {
     long long user = 0;
     std::string name, side;  // petitioner, respondent, neutral
-    std::weak_ptr<void> owner;
-    send_fn send;
+    send_fn send;            // holds the connection weakly; a closed one leaves through leave_all
   };
   // Adds the connection `key` to the room and tells everyone who is there.
   void join(long long meeting, const void* key, member m);

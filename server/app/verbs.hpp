@@ -114,8 +114,13 @@ void handle(client& c, const std::string& rid, const protocol::meeting_signal_re
 
 // The workflow state of a case; not_found when there is none.
 store::case_state require_state(soci::session& sql, long long case_id);
-// After a write: replies `extra` plus {"case": the case as the user sees it} and sends notices of
-// the job's events to the people the case concerns.
+// After the commit of a write: on a database worker (so that the writer's transaction does no
+// read-only work), builds the reply's object with `build`, replies `extra` plus {key: object}, and
+// sends notices of the job's events to the people of `case_id` as they are after the change.
+client::continuation reply_after_commit(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
+                                        long long case_id, std::string key,
+                                        std::function<nlohmann::json(soci::session&)> build, nlohmann::json extra);
+// reply_after_commit with {"case": the case as the user sees it}.
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra);
 

@@ -79,7 +79,7 @@ bool escalate(store::write_context& ctx, store::case_state& s, long long thread,
   s.handling_org = to->id;
   s.level = to->level;
   s.escalations += 1;
-  if (rule == "unsatisfied") s.stage = escalation::next_stage(s.stage);
+  if (rule == escalation::unsatisfied) s.stage = escalation::next_stage(s.stage);
   if (was_closed) {
     s.closed_at.reset();
     s.outcome.reset();
@@ -154,14 +154,16 @@ void evaluate(store::write_context& ctx, store::case_state& s, long long thread,
   store::audit(ctx, by.id, "case.evaluate", s.id, value + " via " + via, remote);
 }
 
-json case_json(soci::session& sql, long long case_id, const viewer* v, millis now) {
+json case_json(soci::session& sql, long long case_id, const viewer* v, millis now, const store::case_access* access) {
   auto view = store::find_case(sql, case_id);
   auto st = store::load_state(sql, case_id);
   if (!view || !st) return nullptr;
   bool unmasked = true;
   if (v) {
-    auto access = store::access_by_case(sql, case_id);
-    unmasked = access && sees_personal_data(*v, *access);
+    std::optional<store::case_access> loaded;
+    if (!access) loaded = store::access_by_case(sql, case_id);
+    const store::case_access* facts = access ? access : (loaded ? &*loaded : nullptr);
+    unmasked = facts && sees_personal_data(*v, *facts);
   }
   if (!unmasked)
     for (auto& p : view->parties) {

@@ -48,8 +48,10 @@ void evaluate(store::write_context& ctx, store::case_state& s, long long thread,
               const std::string& remote = "");
 
 // The case object (protocol/README.md) as `v` may see it: personal data masked unless `v` may
-// act on the case. With no viewer, unmasked.
-nlohmann::json case_json(soci::session& sql, long long case_id, const viewer* v, millis now);
+// act on the case. With no viewer, unmasked. `access`: the case's access facts when the caller has
+// them already.
+nlohmann::json case_json(soci::session& sql, long long case_id, const viewer* v, millis now,
+                         const store::case_access* access = nullptr);
 
 // {"id", "name"} of an organisation.
 nlohmann::json org_ref(soci::session& sql, long long org);

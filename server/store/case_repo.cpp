@@ -26,6 +26,23 @@ std::vector<long long> involved_orgs(const case_access& a) {
   return out;
 }
 
+// Organisation -> its ancestors, nearest first, looked up once per access load or batch.
+using ancestor_cache = std::map<long long, std::vector<long long>>;
+
+// The organisations above the case's organisations that are not among them: its supervisors.
+void fill_supervisors(soci::session& sql, case_access& a, ancestor_cache& cache) {
+  const auto involved = involved_orgs(a);
+  std::set<long long> above;
+  for (long long o : involved) {
+    auto it = cache.find(o);
+    if (it == cache.end()) it = cache.emplace(o, ancestors(sql, o)).first;
+    above.insert(it->second.begin(), it->second.end());
+  }
+  a.supervisors.clear();
+  for (long long o : above)
+    if (std::find(involved.begin(), involved.end(), o) == involved.end()) a.supervisors.push_back(o);
+}
+
 void load_access(soci::session& sql, case_access& a) {
   case_access::handler h;
   soci::statement hs = (sql.prepare << "SELECT org_id, status FROM case_orgs WHERE case_id = :c ORDER BY id",
@@ -41,7 +58,8 @@ void load_access(soci::session& sql, case_access& a) {
                         soci::into(user), soci::use(a.case_id, "c"));
   ls.execute();
   while (ls.fetch()) a.leaders.push_back(user);
-  a.supervisors = ancestors_of(sql, involved_orgs(a));
+  ancestor_cache cache;
+  fill_supervisors(sql, a, cache);
 }
 
 int china_year(long long now_ms) {
@@ -160,19 +178,9 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
         });
     ls.execute();
     while (ls.fetch()) by_case[case_id].leaders.push_back(user);
-    // Supervising organisations, computed once per distinct organisation of the batch.
-    std::map<long long, std::vector<long long>> above;
-    for (auto& [_, a] : by_case) {
-      std::set<long long> sup;
-      for (long long o : involved_orgs(a)) {
-        auto it = above.find(o);
-        if (it == above.end()) it = above.emplace(o, ancestors(sql, o)).first;
-        sup.insert(it->second.begin(), it->second.end());
-      }
-      auto involved = involved_orgs(a);
-      for (long long o : sup)
-        if (std::find(involved.begin(), involved.end(), o) == involved.end()) a.supervisors.push_back(o);
-    }
+    // Supervising organisations: each distinct organisation of the batch looked up once.
+    ancestor_cache cache;
+    for (auto& [_, a] : by_case) fill_supervisors(sql, a, cache);
     for (auto& [_, a] : by_case) memo.access[a.thread_id] = std::move(a);
   }
 }

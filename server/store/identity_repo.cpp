@@ -80,8 +80,11 @@ std::optional<protocol::user_view> find_user(soci::session& sql, long long id) {
 }
 
 std::vector<protocol::user_view> list_users(soci::session& sql, std::optional<long long> org) {
-  return org ? query_users(sql, "WHERE u.org_id = :a AND u.disabled = 0 ORDER BY u.org_id, u.id", org)
-             : query_users(sql, "WHERE u.disabled = 0 ORDER BY u.org_id, u.id", std::nullopt);
+  // Guest accounts (invited outsiders) and the system account are not part of the directory.
+  return org ? query_users(sql, "WHERE u.org_id = :a AND u.disabled = 0 AND u.role NOT IN ('guest', 'system') "
+                                "ORDER BY u.org_id, u.id", org)
+             : query_users(sql, "WHERE u.disabled = 0 AND u.role NOT IN ('guest', 'system') ORDER BY u.org_id, u.id",
+                           std::nullopt);
 }
 
 std::vector<protocol::org_view> list_orgs(soci::session& sql) {

@@ -18,7 +18,7 @@ struct login_row {
 
 std::optional<login_row> find_login(soci::session& sql, const std::string& username);
 std::optional<protocol::user_view> find_user(soci::session& sql, long long id);
-// Users of `org` (or all), ordered by organisation and name.
+// Active staff of `org` (or all), without guest and system accounts, ordered by organisation.
 std::vector<protocol::user_view> list_users(soci::session& sql, std::optional<long long> org);
 std::vector<protocol::org_view> list_orgs(soci::session& sql);
 std::optional<protocol::org_view> find_org(soci::session& sql, long long id);

@@ -622,31 +622,6 @@ std::vector<long long> ancestors(soci::session& sql, long long org) {
   return out;
 }
 
-std::vector<long long> ancestors_of(soci::session& sql, const std::vector<long long>& orgs) {
-  std::vector<long long> out;
-  std::vector<long long> frontier = orgs;
-  std::set<long long> seen(orgs.begin(), orgs.end());
-  for (int depth = 0; depth < 16 && !frontier.empty(); ++depth) {
-    long long parent = 0;
-    soci::indicator ind = soci::i_null;
-    std::vector<long long> next;
-    soci::statement st = sql_util::prepare_dynamic(
-        sql, "SELECT parent_id FROM orgs WHERE id IN (" + sql_util::placeholders("o", frontier.size()) + ")",
-        [&](soci::statement& s) {
-          s.exchange(soci::into(parent, ind));
-          for (std::size_t i = 0; i < frontier.size(); ++i) s.exchange(soci::use(frontier[i], "o" + std::to_string(i)));
-        });
-    st.execute();
-    while (st.fetch())
-      if (ind == soci::i_ok && seen.insert(parent).second) {
-        next.push_back(parent);
-        out.push_back(parent);
-      }
-    frontier = std::move(next);
-  }
-  return out;
-}
-
 std::vector<long long> subtree(soci::session& sql, long long org) {
   std::vector<long long> out{org};
   std::vector<long long> frontier{org};

@@ -177,8 +177,5 @@ long long system_user(write_context& ctx, long long org);
 // The organisation tree: `org`'s ancestors, nearest first; `org` and all below it.
 std::vector<long long> ancestors(soci::session& sql, long long org);
 std::vector<long long> subtree(soci::session& sql, long long org);
-// The ancestors of several organisations at once (union, without the organisations themselves
-// unless one is above another).
-std::vector<long long> ancestors_of(soci::session& sql, const std::vector<long long>& orgs);
 
 }  // namespace mediation::store

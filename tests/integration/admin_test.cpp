@@ -70,6 +70,8 @@ TEST_P(admin, creates_organisations_and_users_and_manages_their_sessions) {
   EXPECT_EQ(run({"reset-password", "--username", "officer.zhou"}, "short").status, 2);
   EXPECT_EQ(run({"create-org", "--name", "x", "--short", "x", "--kind", "spaceship", "--level", "street"}).status, 2);
   EXPECT_EQ(run({"frobnicate"}).status, 2);
+  EXPECT_EQ(run({"create-user", "--org", org_id_text, "--username", "system", "--name", "y", "--role", "mediator"},
+                "longenough").status, 2);
   EXPECT_EQ(run({"revoke-sessions", "--username", "nobody"}).status, 1);
   EXPECT_NO_THROW(login(port(), "officer.zhou", "second-password"));
   // Every change is in the audit trail.

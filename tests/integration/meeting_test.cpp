@@ -74,7 +74,9 @@ TEST_P(meetings, scheduling_warns_of_double_bookings_and_collects_answers) {
   EXPECT_TRUE(first["conflicts"].empty());
   // The committee, not otherwise involved, was invited to the case and hears of the meeting.
   EXPECT_OK(zhang->request({{"type", "case.get"}, {"case", kase["id"]}}));
-  auto n = zhang->next_of("notice", 5s);
+  auto n = kind_of(*zhang, "notice", "meeting_scheduled");
+  ASSERT_TRUE(n) << "the invited committee was not told of the meeting";
+  EXPECT_EQ((*n)["data"]["meeting"]["id"], m1["id"]);
   // A second meeting overlapping the first (with the 15-minute buffer) warns, naming who and when.
   auto second = schedule(*li, kase, 130, 30, {{{"user", z}}});
   ASSERT_GE(second["conflicts"].size(), 1u);
@@ -188,6 +190,8 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   ASSERT_OK(inv);
   const std::string token = inv["token"];
   EXPECT_EQ(inv["url"], "/#guest=" + token);
+  // Guest accounts are not in the staff directory.
+  for (const auto& u : li->request({{"type", "users.list"}})["users"]) EXPECT_NE(u["id"], inv["guest"]["id"]);
   auto g = guest(token);
   auto list = g->request({{"type", "case.list"}});
   ASSERT_EQ(list["cases"].size(), 1u);
