@@ -25,81 +25,47 @@ bool http_api::handles(const std::string& target) const {
 // /api/cases/{id}/attachments, /api/attachments/{id}, /api/evaluation/{token}.
 bool http_api::route_case_files(net::http_request& request, std::function<void(net::http_reply)>& respond) {
   const auto& t = request.target;
-  auto id_after = [&](const std::string& prefix, const std::string& suffix) -> std::optional<long long> {
+  // The part of the target between `prefix` and `suffix`, if it has both.
+  auto between = [&](const std::string& prefix, const std::string& suffix) -> std::optional<std::string> {
     if (t.rfind(prefix, 0) != 0 || t.size() <= prefix.size() + suffix.size()) return std::nullopt;
     if (t.compare(t.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
-    std::string digits = t.substr(prefix.size(), t.size() - prefix.size() - suffix.size());
-    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return t.substr(prefix.size(), t.size() - prefix.size() - suffix.size());
+  };
+  auto id_after = [&](const std::string& prefix, const std::string& suffix) -> std::optional<long long> {
+    auto digits = between(prefix, suffix);
+    if (!digits || digits->size() > 18 || digits->find_first_not_of("0123456789") != std::string::npos)
       return std::nullopt;
-    return std::stoll(digits);
+    return std::stoll(*digits);
+  };
+  // Answers 405 unless the method is one of `allowed` ("GET", "POST", "GET or POST").
+  auto method_is = [&](const std::string& allowed) {
+    const auto& m = request.method;
+    if (m == allowed || allowed.rfind(m + " or ", 0) == 0 ||
+        (allowed.size() > m.size() + 4 && allowed.compare(allowed.size() - m.size() - 4, std::string::npos, " or " + m) == 0))
+      return true;
+    respond(error_reply(405, errc::bad_request, "use " + allowed));
+    return false;
   };
   if (auto id = id_after("/api/cases/", "/attachments")) {
-    if (request.method != "POST") {
-      respond(error_reply(405, errc::bad_request, "use POST"));
-      return true;
-    }
-    upload(*id, std::move(request), std::move(respond));
-    return true;
+    if (method_is("POST")) upload(*id, std::move(request), std::move(respond));
+  } else if (auto id = id_after("/api/attachments/", "")) {
+    if (method_is("GET")) download(*id, std::move(request), std::move(respond));
+  } else if (auto id = id_after("/api/meetings/", ".ics")) {
+    if (method_is("GET")) meeting_ics(*id, std::move(request), std::move(respond));
+  } else if (auto token = between("/api/calendar/", ".ics")) {
+    if (method_is("GET")) calendar_feed(*token, std::move(respond));
+  } else if (t == "/api/guest-login") {
+    if (method_is("POST")) guest_login(std::move(request), std::move(respond));
+  } else if (auto id = id_after("/api/agreements/", "/print")) {
+    if (method_is("GET")) print_agreement(*id, std::move(request), std::move(respond));
+  } else if (auto token = between("/api/sign/", "")) {
+    if (method_is("GET or POST")) sign_link(*token, std::move(request), std::move(respond));
+  } else if (auto token = between("/api/evaluation/", "")) {
+    if (method_is("GET or POST")) evaluation(*token, std::move(request), std::move(respond));
+  } else {
+    return false;
   }
-  if (auto id = id_after("/api/attachments/", "")) {
-    if (request.method != "GET") {
-      respond(error_reply(405, errc::bad_request, "use GET"));
-      return true;
-    }
-    download(*id, std::move(request), std::move(respond));
-    return true;
-  }
-  if (auto id = id_after("/api/meetings/", ".ics")) {
-    if (request.method != "GET") {
-      respond(error_reply(405, errc::bad_request, "use GET"));
-      return true;
-    }
-    meeting_ics(*id, std::move(request), std::move(respond));
-    return true;
-  }
-  if (t.rfind("/api/calendar/", 0) == 0 && t.size() > 18 && t.compare(t.size() - 4, 4, ".ics") == 0) {
-    if (request.method != "GET") {
-      respond(error_reply(405, errc::bad_request, "use GET"));
-      return true;
-    }
-    calendar_feed(t.substr(14, t.size() - 18), std::move(respond));
-    return true;
-  }
-  if (t == "/api/guest-login") {
-    if (request.method != "POST") {
-      respond(error_reply(405, errc::bad_request, "use POST"));
-      return true;
-    }
-    guest_login(std::move(request), std::move(respond));
-    return true;
-  }
-  if (auto id = id_after("/api/agreements/", "/print")) {
-    if (request.method != "GET") {
-      respond(error_reply(405, errc::bad_request, "use GET"));
-      return true;
-    }
-    print_agreement(*id, std::move(request), std::move(respond));
-    return true;
-  }
-  if (t.rfind("/api/sign/", 0) == 0) {
-    std::string token = t.substr(10);
-    if (request.method != "GET" && request.method != "POST") {
-      respond(error_reply(405, errc::bad_request, "use GET or POST"));
-      return true;
-    }
-    sign_link(token, std::move(request), std::move(respond));
-    return true;
-  }
-  if (t.rfind("/api/evaluation/", 0) == 0) {
-    std::string token = t.substr(16);
-    if (request.method != "GET" && request.method != "POST") {
-      respond(error_reply(405, errc::bad_request, "use GET or POST"));
-      return true;
-    }
-    evaluation(token, std::move(request), std::move(respond));
-    return true;
-  }
-  return false;
+  return true;
 }
 
 std::size_t http_api::body_limit(const std::string& method, const std::string& target) const {

@@ -569,6 +569,11 @@ TEST_P(workflow, attachments_are_uploaded_listed_and_downloaded_by_those_who_see
   EXPECT_EQ(http_request(port(), "POST", path, pdf, outsider, pdf_headers).status, 403);
   EXPECT_EQ(http_request(port(), "GET", "/api/attachments/" + att["id"].get<std::string>(), "", outsider).status, 403);
   EXPECT_EQ(http_request(port(), "POST", "/api/cases/999999/attachments", pdf, token, pdf_headers).status, 404);
+  // Each route answers only its methods.
+  EXPECT_EQ(http_request(port(), "GET", path, "", token).status, 405);
+  EXPECT_EQ(http_request(port(), "POST", "/api/attachments/" + att["id"].get<std::string>(), "", token).status, 405);
+  EXPECT_EQ(http_request(port(), "PUT", "/api/evaluation/x").status, 405);
+  EXPECT_EQ(http_request(port(), "DELETE", "/api/sign/x").status, 405);
   EXPECT_EQ(li->request({{"type", "attachment.list"}, {"case", k["id"]}})["attachments"].size(), 1u);
 }
 
