@@ -11,7 +11,7 @@ build_packages=(
 )
 # Extra packages the test suite needs: a throwaway MariaDB, and headless Chromium with a CJK
 # font for the browser tests (without one every Chinese character renders as an empty box).
-test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei)
+test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei openssl)
 
 # Node.js and npm for the browser tests: Debian's unless a newer one is already installed.
 ensure_node() {

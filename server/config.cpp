@@ -65,6 +65,8 @@ std::string usage() {
   --max-connections-per-address N
                          WebSockets from one IP address (default 1000; 0: no limit)
   --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
+  --tls-cert FILE        PEM certificate chain: serve HTTPS and WSS (TLS 1.2 or later) on --listen
+  --tls-key FILE         PEM private key of that certificate (both or neither)
   --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
                          an address is locked after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
@@ -90,7 +92,7 @@ const std::vector<std::string> value_flags{
     "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password", "user-rate-limit",
-    "user-rate-burst"};
+    "user-rate-burst", "tls-cert", "tls-key"};
 const std::vector<std::string> switch_flags{"seed-demo"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -163,6 +165,8 @@ std::string describe(const config& c) {
       {"login-max-failures", c.app.login_max_failures},
       {"login-lockout", c.app.login_lockout_ms / 1000},
       {"trusted-proxy", c.trusted_proxies},
+      {"tls-cert", c.tls_cert_file},
+      {"tls-key", c.tls_key_file},
       {"workflow", c.workflow_file},
       {"attachments-dir", c.app.attachments_dir},
       {"max-attachment", c.app.max_attachment_bytes},
@@ -298,6 +302,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       c.turn_user = value;
     } else if (flag == "--turn-password") {
       c.turn_password = value;
+    } else if (flag == "--tls-cert" || flag == "--tls-key") {
+      if (!std::ifstream(value)) return bad("cannot read the file");
+      (flag == "--tls-cert" ? c.tls_cert_file : c.tls_key_file) = value;
     } else if (flag == "--attachments-dir") {
       if (value.empty()) return bad("expected a folder");
       c.app.attachments_dir = value;
@@ -312,6 +319,8 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       server["username"] = c.turn_user;
       server["credential"] = c.turn_password;
     }
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+    return fail(c.tls_cert_file.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
   out.cfg = c;
   return out;

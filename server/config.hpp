@@ -29,6 +29,7 @@ struct config {
   unsigned idle_timeout_s = 60;           // no frame nor pong for this long closes the connection
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
   std::vector<std::string> trusted_proxies;         // --trusted-proxy, repeatable
+  std::string tls_cert_file, tls_key_file;          // --tls-cert, --tls-key: terminate TLS here
   std::size_t db_workers = 4;             // database reader threads (and pooled connections)
   std::size_t write_batch = 512;          // jobs per group commit at most
   app::settings app;

@@ -22,8 +22,9 @@ constexpr std::uint16_t close_internal = 1011;
 
 client::client(services& svc, std::weak_ptr<net::connection> conn)
     : svc_(svc), conn_(std::move(conn)), tokens_(svc.cfg.rate_burst),
-      last_refill_(std::chrono::steady_clock::now()) {
+      last_refill_(std::chrono::steady_clock::now()), connection_id_("ws-" + log::new_request_id().substr(0, 8)) {
   if (auto c = conn_.lock()) remote_ = c->remote();
+  log::debug("websocket opened", {{"connection", connection_id_}, {"remote", remote_}});
 }
 
 void client::set_user(protocol::user_view u, const std::string& token_hash) {
@@ -69,6 +70,8 @@ void client::on_frame(std::string text) {
   // Every frame counts against the rate, malformed ones too: each would cost an error reply.
   const bool allowed = take_token();
   auto parsed = protocol::parse_frame(text);
+  // Log lines about this frame, here and on the database threads, carry "ws-<connection>/<rid>".
+  log::request_scope scope(connection_id_ + "/" + parsed.rid.value_or("-"));
   if (!allowed) {
     reply_error(parsed.rid, errc::rate_limited, "too many requests on this connection; slow down");
     return;
@@ -101,6 +104,7 @@ void client::on_frame(std::string text) {
 
 void client::on_close() {
   closed_ = true;
+  log::debug("websocket closed", {{"connection", connection_id_}, {"remote", remote_}});
   if (!token_hash_.empty()) svc_.sessions.remove(token_hash_, this);
   svc_.people.remove(this);
   svc_.live_rooms.leave_all(this);

@@ -106,6 +106,7 @@ class client final : public subscriber,
   services& svc_;
   std::weak_ptr<net::connection> conn_;
   std::string remote_;
+  std::string connection_id_;  // in the request_id of every log line about this connection
   std::optional<protocol::user_view> user_;
   std::string token_hash_;
   std::unordered_map<long long, subscription> subs_;

@@ -76,6 +76,7 @@ std::size_t http_api::body_limit(const std::string& method, const std::string& t
 }
 
 void http_api::handle(net::http_request request, std::function<void(net::http_reply)> respond) {
+  log::request_scope scope(request.request_id);
   const auto& t = request.target;
   if (t == "/healthz" || t == "/readyz" || t == "/metrics") {
     if (request.method != "GET" && request.method != "HEAD")

@@ -39,6 +39,8 @@ std::string render_metrics(services& svc, const net::counters& net) {
   w.simple("mediation_http_requests_total", "counter", "HTTP requests read.", load(net.http_requests));
   w.simple("mediation_connections_refused_total", "counter", "WebSocket upgrades refused over the per-address limit.",
            load(net.connections_refused));
+  w.simple("mediation_tls_handshake_failures_total", "counter", "TLS handshakes that failed (plain HTTP, old versions).",
+           load(net.tls_handshake_failures));
   w.simple("mediation_frames_in_total", "counter", "WebSocket frames received.", load(net.frames_in));
   w.simple("mediation_frames_out_total", "counter", "WebSocket frames sent.", load(net.frames_out));
   w.simple("mediation_bytes_out_total", "counter", "WebSocket payload bytes sent.", load(net.bytes_out));

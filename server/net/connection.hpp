@@ -53,6 +53,7 @@ struct http_request {
   std::string file_name;  // the X-File-Name header (percent-encoded UTF-8), for uploads
   std::string body;
   std::string remote;
+  std::string request_id;  // for log lines; echoed in the X-Request-Id header of the answer
 };
 
 struct http_reply {

@@ -17,6 +17,7 @@ struct counters {
   std::atomic<long long> frame_too_large_closes{0};
   std::atomic<long long> http_requests{0};
   std::atomic<long long> connections_refused{0};     // over the per-address limit
+  std::atomic<long long> tls_handshake_failures{0};
 };
 
 inline void bump(std::atomic<long long>& c, long long n = 1) { c.fetch_add(n, std::memory_order_relaxed); }

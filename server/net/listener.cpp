@@ -19,7 +19,8 @@ struct listener::impl : std::enable_shared_from_this<listener::impl> {
         if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
         log::warn("accept failed", {{"error", ec.message()}});
       } else {
-        std::make_shared<http_session>(std::move(socket), self->state)->run();
+        if (self->state->tls) std::make_shared<http_session<tls_stream>>(std::move(socket), self->state)->run();
+        else std::make_shared<http_session<plain_stream>>(std::move(socket), self->state)->run();
       }
       self->do_accept();
     });
@@ -30,6 +31,29 @@ struct listener::impl : std::enable_shared_from_this<listener::impl> {
   std::shared_ptr<shared_state> state;
 };
 
+namespace {
+
+// A server context that speaks TLS 1.2 and 1.3 only, with OpenSSL's default (system) cipher policy.
+std::shared_ptr<asio::ssl::context> make_tls_context(const std::string& cert, const std::string& key) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                   asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert, ec);
+  if (ec) throw std::runtime_error("--tls-cert: cannot use '" + cert + "': " + ec.message());
+  ctx->use_private_key_file(key, asio::ssl::context::pem, ec);
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH)
+    throw std::runtime_error("--tls-key: '" + key + "' does not match the certificate in '" + cert + "'");
+  if (ec) throw std::runtime_error("--tls-key: cannot use '" + key + "': " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    throw std::runtime_error("--tls-key: '" + key + "' does not match the certificate in '" + cert + "'");
+  return ctx;
+}
+
+}  // namespace
+
 listener::listener(asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
                    std::shared_ptr<http_api> api, handler_factory factory, counters& stats) {
   auto state = std::make_shared<shared_state>();
@@ -37,6 +61,8 @@ listener::listener(asio::io_context& ioc, const std::string& host, unsigned shor
   state->settings = std::move(settings);
   state->api = std::move(api);
   state->factory = std::move(factory);
+  if (!state->settings.tls_cert_file.empty())
+    state->tls = make_tls_context(state->settings.tls_cert_file, state->settings.tls_key_file);
   impl_ = std::make_shared<impl>(ioc, state);
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);
@@ -72,7 +98,7 @@ void listener::stop_accepting() {
 }
 
 void listener::close_all() {
-  std::vector<std::shared_ptr<ws_session>> open;
+  std::vector<std::shared_ptr<connection>> open;
   {
     std::lock_guard lock(impl_->state->mutex);
     impl_->state->closing = true;

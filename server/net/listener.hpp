@@ -25,11 +25,14 @@ struct net_settings {
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
   std::string web_root;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
+  std::string tls_cert_file;  // PEM certificate chain; with tls_key_file: TLS 1.2+ terminated here
+  std::string tls_key_file;   // PEM private key
 };
 
 class listener {
  public:
-  // Binds and listens at once; throws std::runtime_error when the address cannot be bound.
+  // Binds and listens at once; throws std::runtime_error when the address cannot be bound or the
+  // TLS certificate or key cannot be loaded.
   // `stats` outlives the listener and every session.
   listener(boost::asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
            std::shared_ptr<http_api> api, handler_factory factory, counters& stats);

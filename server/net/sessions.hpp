@@ -14,7 +14,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "server/net/connection.hpp"
 #include "server/net/listener.hpp"
@@ -27,7 +29,10 @@ namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-class ws_session;
+// The two kinds of connection: plain TCP (behind a TLS-terminating proxy, or on loopback) and
+// TLS terminated here (--tls-cert, --tls-key). Each session class is compiled once for each.
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 // What every session of one listener shares. Thread-safe.
 struct shared_state {
@@ -35,13 +40,14 @@ struct shared_state {
   counters* stats = nullptr;
   std::shared_ptr<http_api> api;
   handler_factory factory;
+  std::shared_ptr<asio::ssl::context> tls;  // null: plain connections
 
   std::mutex mutex;
-  std::set<std::weak_ptr<ws_session>, std::owner_less<std::weak_ptr<ws_session>>> sockets;
+  std::set<std::weak_ptr<connection>, std::owner_less<std::weak_ptr<connection>>> sockets;
   bool closing = false;
 
-  void add(const std::shared_ptr<ws_session>& s);
-  void remove(const std::weak_ptr<ws_session>& s);
+  void add(const std::shared_ptr<connection>& s);
+  void remove(const std::weak_ptr<connection>& s);
 
   // WebSockets per client address: reserve() before upgrading (false: over the limit),
   // release() once the session is gone.
@@ -51,12 +57,15 @@ struct shared_state {
 };
 
 // One HTTP/1.1 connection: API calls, static files, and the /ws upgrade.
-class http_session : public std::enable_shared_from_this<http_session> {
+// Over TLS the handshake comes first, with the same timeout as a request.
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
  public:
   http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state);
   void run();
 
  private:
+  void on_handshake(beast::error_code ec);
   void do_read();
   void on_header(beast::error_code ec, std::size_t);
   void on_read(beast::error_code ec, std::size_t);
@@ -64,20 +73,24 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_write(bool keep_alive, beast::error_code ec, std::size_t);
   void do_close();
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<shared_state> state_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
   std::string peer_ip_, peer_port_;
   std::string remote_;  // "address:port" of the client (its proxy-reported address when trusted)
+  // The request being answered, for the access log line and the X-Request-Id header.
+  std::string request_id_, method_, target_;
+  std::chrono::steady_clock::time_point started_;
 };
 
 // One WebSocket connection: a strand, a read loop, and a bounded outbound queue of shared frames.
-class ws_session : public std::enable_shared_from_this<ws_session>, public connection {
+template <class Stream>
+class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, public connection {
  public:
   // `address` was reserved in state->per_address; the session releases it when destroyed.
-  ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote, std::string address);
+  ws_session(Stream&& stream, std::shared_ptr<shared_state> state, std::string remote, std::string address);
   ~ws_session() override;
   void run(http::request<http::string_body> req);
 
@@ -98,7 +111,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   void start_close();
   void finish();
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<shared_state> state_;
   std::string remote_;
@@ -115,5 +128,10 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public conne
   websocket::close_reason close_reason_;
   asio::steady_timer close_timer_;
 };
+
+extern template class http_session<plain_stream>;
+extern template class http_session<tls_stream>;
+extern template class ws_session<plain_stream>;
+extern template class ws_session<tls_stream>;
 
 }  // namespace mediation::net

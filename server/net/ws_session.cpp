@@ -12,14 +12,17 @@ namespace {
 constexpr auto close_grace = std::chrono::seconds(2);
 }  // namespace
 
-ws_session::ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> state, std::string remote,
-                       std::string address)
-    : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)), address_(std::move(address)),
+template <class Stream>
+ws_session<Stream>::ws_session(Stream&& stream, std::shared_ptr<shared_state> state, std::string remote,
+                               std::string address)
+    : ws_(std::move(stream)), state_(std::move(state)), remote_(std::move(remote)), address_(std::move(address)),
       close_timer_(ws_.get_executor()) {}
 
-ws_session::~ws_session() { state_->release(address_); }
+template <class Stream>
+ws_session<Stream>::~ws_session() { state_->release(address_); }
 
-void ws_session::run(http::request<http::string_body> req) {
+template <class Stream>
+void ws_session<Stream>::run(http::request<http::string_body> req) {
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout opt{};
   opt.handshake_timeout = std::chrono::seconds(30);
@@ -30,27 +33,30 @@ void ws_session::run(http::request<http::string_body> req) {
       [](websocket::response_type& res) { res.set(http::field::server, "mediation-server"); }));
   ws_.read_message_max(state_->settings.max_frame_bytes);
   ws_.text(true);
-  ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+  ws_.async_accept(req, beast::bind_front_handler(&ws_session<Stream>::on_accept, this->shared_from_this()));
 }
 
-void ws_session::on_accept(beast::error_code ec) {
+template <class Stream>
+void ws_session<Stream>::on_accept(beast::error_code ec) {
   if (ec) {
     log::debug("websocket handshake failed", {{"remote", remote_}, {"error", ec.message()}});
     return;
   }
-  state_->add(shared_from_this());
+  state_->add(this->shared_from_this());
   bump(state_->stats->connections_open);
   bump(state_->stats->connections_total);
   counted_ = true;
-  handler_ = state_->factory(shared_from_this());
+  handler_ = state_->factory(this->shared_from_this());
   do_read();
 }
 
-void ws_session::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+template <class Stream>
+void ws_session<Stream>::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session<Stream>::on_read, this->shared_from_this()));
 }
 
-void ws_session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void ws_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec == websocket::error::message_too_big) {
       bump(state_->stats->frame_too_large_closes);
@@ -73,8 +79,9 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
-void ws_session::send(frame_ptr frame) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+template <class Stream>
+void ws_session<Stream>::send(frame_ptr frame) {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
     if (self->closing_ || self->finished_) return;
     const auto& s = self->state_->settings;
     if (self->queue_.size() >= s.queue_frames || self->queued_bytes_ + frame->size() > s.queue_bytes) {
@@ -92,12 +99,14 @@ void ws_session::send(frame_ptr frame) {
   });
 }
 
-bool ws_session::can_queue(std::size_t bytes) const {
+template <class Stream>
+bool ws_session<Stream>::can_queue(std::size_t bytes) const {
   const auto& s = state_->settings;
   return !closing_ && queue_.size() < s.queue_frames / 2 && queued_bytes_ + bytes <= s.queue_bytes / 2;
 }
 
-void ws_session::on_drained(std::function<void()> fn) {
+template <class Stream>
+void ws_session<Stream>::on_drained(std::function<void()> fn) {
   if (closing_ || finished_) return;
   if (queue_.empty()) {
     asio::post(ws_.get_executor(), std::move(fn));
@@ -106,20 +115,24 @@ void ws_session::on_drained(std::function<void()> fn) {
   drain_waiters_.push_back(std::move(fn));
 }
 
-void ws_session::dispatch(std::function<void()> fn) { asio::dispatch(ws_.get_executor(), std::move(fn)); }
+template <class Stream>
+void ws_session<Stream>::dispatch(std::function<void()> fn) { asio::dispatch(ws_.get_executor(), std::move(fn)); }
 
-void ws_session::close(std::uint16_t code, std::string reason) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+template <class Stream>
+void ws_session<Stream>::close(std::uint16_t code, std::string reason) {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
     self->do_close(code, std::move(reason));
   });
 }
 
-void ws_session::do_write() {
+template <class Stream>
+void ws_session<Stream>::do_write() {
   writing_ = true;
-  ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+  ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&ws_session<Stream>::on_write, this->shared_from_this()));
 }
 
-void ws_session::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void ws_session<Stream>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     finish();
@@ -148,7 +161,8 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
   }
 }
 
-void ws_session::do_close(std::uint16_t code, std::string reason) {
+template <class Stream>
+void ws_session<Stream>::do_close(std::uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
@@ -167,7 +181,7 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
     else close_after_drain_ = true;  // after the frame being written: a close frame must not cut into it
   }
   close_timer_.expires_after(close_grace);
-  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: closed in time
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -176,11 +190,13 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
   });
 }
 
-void ws_session::start_close() {
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
+template <class Stream>
+void ws_session<Stream>::start_close() {
+  ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) { self->finish(); });
 }
 
-void ws_session::finish() {
+template <class Stream>
+void ws_session<Stream>::finish() {
   if (finished_) return;
   finished_ = true;
   close_timer_.cancel();
@@ -190,7 +206,10 @@ void ws_session::finish() {
   queued_bytes_ = 0;
   drain_waiters_.clear();
   if (handler_) handler_->on_close();
-  state_->remove(weak_from_this());
+  state_->remove(this->weak_from_this());
 }
+
+template class ws_session<plain_stream>;
+template class ws_session<tls_stream>;
 
 }  // namespace mediation::net

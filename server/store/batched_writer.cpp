@@ -25,7 +25,7 @@ bool batched_writer::submit(apply_fn apply, done_fn done, std::vector<write_hint
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back(job{std::move(apply), std::move(done), std::move(hints)});
+    queue_.push_back(job{std::move(apply), std::move(done), std::move(hints), log::current_request()});
   }
   cv_.notify_one();
   return true;
@@ -96,6 +96,7 @@ void batched_writer::run_batch(std::vector<job>& batch) {
         if (left_out[i]) continue;
         results[i] = outcome{};
         write_context ctx(sql, now, memo);
+        log::request_scope scope(batch[i].request_id);
         try {
           batch[i].apply(ctx);
           results[i].events = std::move(ctx.events);
@@ -157,6 +158,7 @@ void batched_writer::run_batch(std::vector<job>& batch) {
     auto& r = results[i];
     if (!committed && !r.error) r.error = internal;
     if (!committed || r.error) r.events.clear();
+    log::request_scope scope(batch[i].request_id);
     try {
       if (!r.error && !r.events.empty()) sink_(r.events);
       if (batch[i].done) batch[i].done(r.error, r.events);

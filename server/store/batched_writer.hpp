@@ -132,6 +132,7 @@ class batched_writer {
     apply_fn apply;
     done_fn done;
     std::vector<write_hint> hints;
+    std::string request_id;  // of the submitter, for the log lines of the job
   };
   void run();
   void run_batch(std::vector<job>& batch);

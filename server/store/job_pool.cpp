@@ -14,6 +14,11 @@ job_pool::job_pool(database& db, std::size_t threads, std::size_t max_queued)
 job_pool::~job_pool() { stop(); }
 
 bool job_pool::post(job j) {
+  if (const auto& id = log::current_request(); !id.empty())
+    j = [id, inner = std::move(j)](soci::session& sql) {
+      log::request_scope scope(id);
+      inner(sql);
+    };
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_) return false;

@@ -88,5 +88,17 @@ TEST(config, bad_flags_are_clear_errors) {
   EXPECT_TRUE(parse_args({"--help"}).help);
 }
 
+TEST(config, tls_needs_both_readable_files) {
+  auto cert = write_file("certificate");
+  EXPECT_EQ(parse_args({"--tls-cert", cert}).error, "--tls-cert needs --tls-key");
+  EXPECT_EQ(parse_args({"--tls-key", cert}).error, "--tls-key needs --tls-cert");
+  EXPECT_NE(parse_args({"--tls-cert", "/nonexistent/cert.pem", "--tls-key", cert}).error.find("--tls-cert: cannot read"),
+            std::string::npos);
+  auto p = parse_args({"--tls-cert", cert, "--tls-key", cert});
+  ASSERT_TRUE(p.cfg) << p.error;
+  EXPECT_EQ(p.cfg->tls_cert_file, cert);
+  EXPECT_NE(describe(*p.cfg).find("\"tls-key\": \"" + cert + "\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mediation

@@ -134,7 +134,8 @@ http_result http_request(unsigned short port, const std::string& method, const s
   http::response<http::string_body> res;
   beast::error_code ec;
   http::read(sock, buf, res, ec);
-  if (ec && ec != http::error::end_of_stream) throw std::runtime_error("http read: " + ec.message());
+  if (ec == http::error::end_of_stream) throw std::runtime_error("http read: the server closed without answering");
+  if (ec) throw std::runtime_error("http read: " + ec.message());
   return {static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type]),
           std::string(res[http::field::content_disposition])};
 }
