@@ -22,7 +22,8 @@ constexpr std::uint16_t close_internal = 1011;
 
 client::client(services& svc, std::weak_ptr<net::connection> conn)
     : svc_(svc), conn_(std::move(conn)), tokens_(svc.cfg.rate_burst),
-      last_refill_(std::chrono::steady_clock::now()), connection_id_("ws-" + log::new_request_id().substr(0, 8)) {
+      last_refill_(std::chrono::steady_clock::now()) {
+  connection_id_ = "ws-" + log::new_request_id().substr(0, 8);
   if (auto c = conn_.lock()) remote_ = c->remote();
   log::debug("websocket opened", {{"connection", connection_id_}, {"remote", remote_}});
 }
@@ -134,6 +135,10 @@ void client::reply_exception(const std::string& rid, std::exception_ptr e) {
     std::rethrow_exception(e);
   } catch (const protocol::error& ex) {
     reply_error(rid, ex.code(), ex.what());
+  } catch (const soci::soci_error& ex) {
+    // The database is down, restarting or unreachable (or refused the statement): say so, at once.
+    log::error("request failed in the database", {{"rid", rid}, {"error", ex.what()}});
+    reply_error(rid, errc::internal, "the database failed or is unavailable; nothing was changed, retry shortly");
   } catch (const std::exception& ex) {
     log::error("request failed", {{"rid", rid}, {"error", ex.what()}});
     reply_error(rid, errc::internal, "the server could not complete the request; nothing was changed");

@@ -81,7 +81,7 @@ void http_api::handle(net::http_request request, std::function<void(net::http_re
   if (t == "/healthz" || t == "/readyz" || t == "/metrics") {
     if (request.method != "GET" && request.method != "HEAD")
       return respond(error_reply(405, errc::bad_request, "use GET"));
-    if (t == "/metrics") return respond({200, render_metrics(svc_, net_), "text/plain; version=0.0.4; charset=utf-8"});
+    if (t == "/metrics") return respond({200, render_metrics(svc_, net_), "text/plain; version=0.0.4; charset=utf-8", {}});
     return healthz(std::move(respond), t == "/readyz");
   }
   if (t == "/api/login" || t == "/api/logout") {

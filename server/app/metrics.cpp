@@ -57,6 +57,13 @@ std::string render_metrics(services& svc, const net::counters& net) {
     w.value(std::string("mediation_errors_total{code=\"") + std::string(protocol::to_string(static_cast<protocol::errc>(i))) + "\"}",
             load(svc.counters.errors[i]));
 
+  if (auto overdue = svc.counters.overdue_cases.load(std::memory_order_relaxed); overdue >= 0) {
+    w.simple("mediation_cases_overdue", "gauge", "Open cases past their deadline, at the scheduler's last scan.",
+             static_cast<double>(overdue));
+    w.simple("mediation_scheduler_last_scan_timestamp_seconds", "gauge", "When the scheduler last scanned (Unix time).",
+             load(svc.counters.last_scan_ms) / 1000.0);
+  }
+
   auto ws = svc.writer.stats();
   w.simple("mediation_write_queue_jobs", "gauge", "Writes waiting for the batched writer.", static_cast<double>(ws.queued));
   w.simple("mediation_write_batches_total", "counter", "Transactions committed or attempted by the writer.",

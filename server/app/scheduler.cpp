@@ -96,6 +96,8 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
     for (long long aid : store::confirmation_candidates(sql, now + 7 * 86400000LL, scan_batch)) remind_confirmation(aid);
     for (const auto& r : store::due_reminders(sql, now, scan_batch)) remind_meeting(r.id, r.meeting_id);
     index_messages(sql);
+    svc.counters.overdue_cases.store(store::count_overdue_cases(sql, now), std::memory_order_relaxed);
+    svc.counters.last_scan_ms.store(now, std::memory_order_relaxed);
   }
 
   // A meeting reminder: an event in the case thread (a notice to its people). A reminder missed

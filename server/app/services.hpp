@@ -149,6 +149,8 @@ class rooms {
 struct app_counters {
   std::atomic<long long> requests{0};
   std::atomic<long long> errors[9] = {};  // by protocol::errc
+  std::atomic<long long> overdue_cases{-1};   // at the scheduler's last scan; -1 before the first
+  std::atomic<long long> last_scan_ms{0};     // when that scan ran (UTC ms)
 };
 
 class services {

@@ -129,7 +129,7 @@ template <class Stream>
 void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
   if (ec == http::error::body_limit) {
-    return send(http_reply{413, R"({"error":{"code":"too_large","message":"the request body is too large"}})", {}}, false);
+    return send(http_reply{413, R"({"error":{"code":"too_large","message":"the request body is too large"}})", "application/json; charset=utf-8", {}}, false);
   }
   if (ec) {
     if (ec != beast::error::timeout && ec != asio::error::operation_aborted)
@@ -153,11 +153,11 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   started_ = std::chrono::steady_clock::now();
 
   if (websocket::is_upgrade(req)) {
-    if (target != "/ws") return send(http_reply{404, "Not found\n", "text/plain; charset=utf-8"}, false);
+    if (target != "/ws") return send(http_reply{404, "Not found\n", "text/plain; charset=utf-8", {}}, false);
     if (!state_->reserve(address)) {
       bump(state_->stats->connections_refused);
       log::warn("too many connections from one address", {{"remote", remote_}});
-      return send(http_reply{429, R"({"error":{"code":"rate_limited","message":"too many connections from this address"}})", {}},
+      return send(http_reply{429, R"({"error":{"code":"rate_limited","message":"too many connections from this address"}})", "application/json; charset=utf-8", {}},
                   false);
     }
     beast::get_lowest_layer(stream_).expires_never();
@@ -184,7 +184,7 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   if (req.method() != http::verb::get && req.method() != http::verb::head)
-    return send(http_reply{405, "Method not allowed\n", "text/plain; charset=utf-8"}, keep_alive);
+    return send(http_reply{405, "Method not allowed\n", "text/plain; charset=utf-8", {}}, keep_alive);
   send(serve_static(state_->settings.web_root, target), keep_alive);
 }
 

@@ -55,6 +55,12 @@ database::database(std::string url, std::size_t pool_size)
       configure(pool_->at(i));
     }
   } catch (const std::exception& e) {
+    if (kind_ == backend::sqlite) {
+      const std::string path = sqlite_path(url_);
+      throw std::runtime_error("cannot open the SQLite database '" + path + "' for reading and writing: " + e.what() +
+                               " (check that the file and its folder exist, are writable by this user, and the disk "
+                               "is not full or mounted read-only)");
+    }
     throw std::runtime_error(std::string("cannot open the database: ") + e.what());
   }
 }

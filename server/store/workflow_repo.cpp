@@ -276,6 +276,13 @@ std::vector<long long> overdue_case_candidates(soci::session& sql, long long now
              now);
 }
 
+long long count_overdue_cases(soci::session& sql, long long now) {
+  long long n = 0;
+  sql << "SELECT COUNT(*) FROM cases WHERE closed_at IS NULL AND due_at IS NOT NULL AND due_at < :n", soci::into(n),
+      soci::use(now, "n");
+  return n;
+}
+
 std::vector<long long> unsatisfied_case_candidates(soci::session& sql, int limit) {
   return ids(sql, "SELECT id FROM cases WHERE evaluation = 'unsatisfied' AND evaluation_handled = 0 AND closed_at IS "
                   "NOT NULL ORDER BY id LIMIT " + std::to_string(limit));

@@ -87,6 +87,8 @@ void mark_supervision_escalated(write_context& ctx, long long id);
 
 // Scheduler scans: candidates only, the rules decide inside the transaction.
 std::vector<long long> overdue_case_candidates(soci::session& sql, long long now, int limit);
+// Open cases whose deadline has passed (the same rule as case.list's overdue filter).
+long long count_overdue_cases(soci::session& sql, long long now);
 std::vector<long long> unsatisfied_case_candidates(soci::session& sql, int limit);
 std::vector<long long> repeat_case_candidates(soci::session& sql, int limit);
 std::vector<long long> overdue_supervision_candidates(soci::session& sql, long long now, int limit);

@@ -156,7 +156,16 @@ TEST_P(limits, a_database_failure_is_an_internal_error_and_changes_nothing_else)
     soci::session sql(db_->url());
     sql << "DROP TABLE read_markers";
   }
-  EXPECT_ERROR(li->request({{"type", "read"}, {"thread", kase["thread"]}, {"seq", 2}}), "internal");
+  EXPECT_ERROR(li->request({{"type", "read"}, {"rid", "broken-read"}, {"thread", kase["thread"]}, {"seq", 2}}), "internal");
+  // The operator finds the failure by the request: its log line, written on the writer's thread,
+  // names the connection and the frame's rid.
+  const std::string log = server_->log();
+  auto failure = log.find("\"msg\":\"write job failed\"");
+  ASSERT_NE(failure, std::string::npos) << log;
+  auto line_start = log.rfind('\n', failure) + 1;
+  const std::string line = log.substr(line_start, log.find('\n', failure) - line_start);
+  EXPECT_NE(line.find("\"request_id\":\"ws-"), std::string::npos) << line;
+  EXPECT_NE(line.find("/broken-read\""), std::string::npos) << line;
   // Everything else still works, and what was stored is intact.
   ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "2"}, {"body", "still ok"}}));
   auto h = li->request({{"type", "history"}, {"thread", kase["thread"]}});

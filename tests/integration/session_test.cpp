@@ -95,6 +95,26 @@ TEST_P(session, login_refuses_wrong_credentials_and_bad_bodies) {
   EXPECT_EQ(huge.status, 413);
 }
 
+TEST_P(session, every_http_answer_names_its_request_id_and_the_log_line_carries_it) {
+  auto wrong = http_request(port(), "POST", "/api/login", R"({"username":"officer.li","password":"nope"})");
+  ASSERT_EQ(wrong.request_id.size(), 16u);
+  EXPECT_EQ(wrong.request_id.find_first_not_of("0123456789abcdef"), std::string::npos) << wrong.request_id;
+  auto again = http_request(port(), "GET", "/healthz");
+  EXPECT_NE(again.request_id, wrong.request_id);
+  // Both the refusal and the access line of the request carry its id.
+  const std::string log = server_->log();
+  const std::string tag = "\"request_id\":\"" + wrong.request_id + "\"";
+  auto refused = log.find("\"msg\":\"login refused\"");
+  ASSERT_NE(refused, std::string::npos) << log;
+  EXPECT_NE(log.substr(log.rfind('\n', refused), log.find('\n', refused) - log.rfind('\n', refused)).find(tag),
+            std::string::npos);
+  EXPECT_NE(log.find("\"msg\":\"http\"," + tag + ",\"method\":\"POST\",\"target\":\"/api/login\",\"status\":\"401\""),
+            std::string::npos) << log;
+  // An id sent by a client that is not a trusted proxy is not taken over.
+  auto forged = http_request(port(), "GET", "/healthz", "", "", {{"X-Request-Id", "chosen-by-client"}});
+  EXPECT_NE(forged.request_id, "chosen-by-client");
+}
+
 class login_lockout : public server_test {
  protected:
   std::vector<std::string> extra_args() const override { return {"--login-max-failures", "3", "--login-lockout", "60"}; }

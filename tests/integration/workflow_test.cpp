@@ -257,6 +257,31 @@ TEST_P(workflow, an_overdue_case_escalates_once_and_both_levels_see_it_live) {
                "conflict");  // nothing above the city
 }
 
+// The number in /metrics after the scheduler's next scan (-1: not there).
+long long metric_value(unsigned short port, const std::string& name) {
+  auto body = http_request(port, "GET", "/metrics").body;
+  auto at = body.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stoll(body.substr(at + name.size() + 2));
+}
+
+TEST_P(workflow, metrics_count_the_overdue_cases) {
+  auto li = connect_as("officer.li");
+  json k = intake(*li, "城市级逾期案件", "", "family_neighbour");
+  ASSERT_OK(li->request({{"type", "case.triage"}, {"case", k["id"]}, {"decision", "accept"}}));
+  auto wait_for = [&](long long want) {
+    for (int i = 0; i < 100 && metric_value(port(), "mediation_cases_overdue") != want; ++i)
+      std::this_thread::sleep_for(50ms);
+    return metric_value(port(), "mediation_cases_overdue");
+  };
+  EXPECT_EQ(wait_for(0), 0);
+  // At the city there is no level to escalate to: the case stays overdue and is counted.
+  sql_exec("UPDATE cases SET due_at = 1000 WHERE id = " + k["id"].get<std::string>());
+  EXPECT_EQ(wait_for(1), 1);
+  EXPECT_GT(metric_value(port(), "mediation_scheduler_last_scan_timestamp_seconds"), 1700000000);
+  ASSERT_OK(li->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "mediated"}, {"note", "已调解"}}));
+  EXPECT_EQ(wait_for(0), 0);
+}
+
 TEST_P(workflow, an_escalation_due_while_the_server_was_down_fires_once_after_restart) {
   json k;
   {

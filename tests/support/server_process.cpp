@@ -137,7 +137,7 @@ http_result http_request(unsigned short port, const std::string& method, const s
   if (ec == http::error::end_of_stream) throw std::runtime_error("http read: the server closed without answering");
   if (ec) throw std::runtime_error("http read: " + ec.message());
   return {static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type]),
-          std::string(res[http::field::content_disposition])};
+          std::string(res[http::field::content_disposition]), std::string(res["X-Request-Id"])};
 }
 
 std::string login(unsigned short port, const std::string& username, const std::string& password) {

@@ -41,6 +41,7 @@ struct http_result {
   int status = 0;
   std::string body;
   std::string content_type, disposition;
+  std::string request_id;  // the X-Request-Id header
   json json_body() const { return json::parse(body, nullptr, false); }
 };
 
