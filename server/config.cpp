@@ -54,6 +54,8 @@ std::string usage() {
   --queue-frames N       outbound frames queued per connection before it counts as a slow consumer (default 4096)
   --queue-bytes BYTES    outbound bytes queued per connection, likewise (default 16777216)
   --idle-timeout SECONDS close a connection silent this long; pings are sent at half of it (default 60)
+  --http-timeout SECONDS time allowed for an HTTP request's header, a TLS handshake or an answer's write;
+                         a slower client is cut off (default 30)
   --token-ttl SECONDS    lifetime of a login token (default 43200)
   --db-workers N         database reader threads and pooled connections (default 4)
   --write-batch N        writes committed together at most (default 512)
@@ -65,6 +67,8 @@ std::string usage() {
   --max-connections-per-address N
                          WebSockets from one IP address (default 1000; 0: no limit)
   --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
+  --data-key-file FILE   the 32-byte key (64 hex digits, mode 600) that encrypts parties' ID and phone
+                         numbers at rest (default var/data.key, made on first start: back it up)
   --tls-cert FILE        PEM certificate chain: serve HTTPS and WSS (TLS 1.2 or later) on --listen
   --tls-key FILE         PEM private key of that certificate (both or neither)
   --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
@@ -92,7 +96,7 @@ const std::vector<std::string> value_flags{
     "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password", "user-rate-limit",
-    "user-rate-burst", "tls-cert", "tls-key"};
+    "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file"};
 const std::vector<std::string> switch_flags{"seed-demo"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -153,6 +157,7 @@ std::string describe(const config& c) {
       {"queue-frames", c.ws_queue_frames},
       {"queue-bytes", c.ws_queue_bytes},
       {"idle-timeout", c.idle_timeout_s},
+      {"http-timeout", c.http_timeout_s},
       {"token-ttl", c.app.token_ttl_ms / 1000},
       {"db-workers", c.db_workers},
       {"write-batch", c.write_batch},
@@ -165,6 +170,7 @@ std::string describe(const config& c) {
       {"login-max-failures", c.app.login_max_failures},
       {"login-lockout", c.app.login_lockout_ms / 1000},
       {"trusted-proxy", c.trusted_proxies},
+      {"data-key-file", c.data_key_file},
       {"tls-cert", c.tls_cert_file},
       {"tls-key", c.tls_key_file},
       {"workflow", c.workflow_file},
@@ -254,6 +260,8 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (!to_number<std::size_t>(value, c.ws_queue_bytes, 64 << 10, 1ULL << 30)) return bad("expected 65536 to 1073741824");
     } else if (flag == "--idle-timeout") {
       if (!to_number<unsigned>(value, c.idle_timeout_s, 2, 86400)) return bad("expected 2 to 86400 seconds");
+    } else if (flag == "--http-timeout") {
+      if (!to_number<unsigned>(value, c.http_timeout_s, 1, 3600)) return bad("expected 1 to 3600 seconds");
     } else if (flag == "--token-ttl") {
       if (!to_number<unsigned long long>(value, n, 60, 365ULL * 86400)) return bad("expected 60 to 31536000 seconds");
       c.app.token_ttl_ms = static_cast<long long>(n) * 1000;
@@ -302,6 +310,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       c.turn_user = value;
     } else if (flag == "--turn-password") {
       c.turn_password = value;
+    } else if (flag == "--data-key-file") {
+      if (value.empty()) return bad("expected a file");
+      c.data_key_file = value;
     } else if (flag == "--tls-cert" || flag == "--tls-key") {
       if (!std::ifstream(value)) return bad("cannot read the file");
       (flag == "--tls-cert" ? c.tls_cert_file : c.tls_key_file) = value;

@@ -27,9 +27,11 @@ struct config {
   std::size_t ws_queue_frames = 4096;     // outbound frames queued per connection before it is a slow consumer
   std::size_t ws_queue_bytes = 16 << 20;  // outbound bytes queued per connection, likewise
   unsigned idle_timeout_s = 60;           // no frame nor pong for this long closes the connection
+  unsigned http_timeout_s = 30;           // to read an HTTP request's header (slow-loris) or a TLS handshake
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
   std::vector<std::string> trusted_proxies;         // --trusted-proxy, repeatable
   std::string tls_cert_file, tls_key_file;          // --tls-cert, --tls-key: terminate TLS here
+  std::string data_key_file = "var/data.key";       // --data-key-file: the key of personal data at rest
   std::size_t db_workers = 4;             // database reader threads (and pooled connections)
   std::size_t write_batch = 512;          // jobs per group commit at most
   app::settings app;

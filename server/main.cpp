@@ -42,6 +42,12 @@ int main(int argc, char** argv) {
   }
 
   try {
+    // The key first: a start that cannot read it changes nothing.
+    bool new_key = false;
+    const auto personal = app::personal_data::from_file(cfg.data_key_file, true, &new_key);
+    if (new_key)
+      log::warn("made a new key for personal data; back it up with the database (without it, ID and phone "
+                "numbers cannot be read)", {{"file", cfg.data_key_file}});
     store::database db(cfg.db_url, cfg.db_workers);
     {
       soci::session sql(db.pool());
@@ -53,13 +59,13 @@ int main(int argc, char** argv) {
         db, [&hub](const std::vector<store::stored_event>& events) { app::publish_events(hub, events); },
         cfg.write_batch);
     store::job_pool jobs(db, cfg.db_workers);
-    app::services svc(db, jobs, writer, hub, cfg.app, cfg.workflow);
+    app::services svc(db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     net::counters net_stats;
     net::net_settings ns{cfg.max_frame_bytes, cfg.max_body_bytes, cfg.ws_queue_frames, cfg.ws_queue_bytes,
                          cfg.idle_timeout_s, cfg.max_connections_per_address, cfg.web_root,
-                         cfg.trusted_proxies, cfg.tls_cert_file, cfg.tls_key_file};
+                         cfg.trusted_proxies, cfg.http_timeout_s, cfg.tls_cert_file, cfg.tls_key_file};
     net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, net_stats),
                            [&svc](std::shared_ptr<net::connection> c) {
                              return std::make_shared<app::client>(svc, std::move(c));

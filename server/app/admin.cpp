@@ -41,10 +41,12 @@ std::string usage() {
   reset-password --username U           set a new password (read from standard input) and end all sessions
   revoke-sessions --username U          end every login session of the user
   list-cases [--org ID] [--limit N]     cases, newest first: id, number, status, title
-  export-case --case ID --out DIR [--attachments-dir DIR]
+  export-case --case ID --out DIR [--attachments-dir DIR] [--data-key-file FILE]
                                         write the case's complete file (卷宗): case.json, events.json,
                                         agreements.json (with the chain's verification), meetings.json,
-                                        audit.json and the attachment files
+                                        audit.json and the attachment files; ID and phone numbers are
+                                        decrypted with the server's key (default var/data.key) and the
+                                        export is audited as a read of personal data
 
 Roles: petition_officer, leader, mediator, committee_mediator, grid_worker, lawyer, judicial, administrator.
 Kinds: petition_office, mediation_room, mediation_committee, law_firm, court, justice_bureau, resolution_centre.
@@ -140,7 +142,8 @@ int export_case(soci::session& sql, const options& o, std::ostream& out) {
   const long long id = to_id("--case", o.get("case"));
   const std::filesystem::path dir = o.get("out");
   const std::string files = o.opt("attachments-dir").value_or("var/attachments");
-  auto kase = workflow::case_json(sql, id, nullptr, now_millis());
+  const auto pd = personal_data::from_file(o.opt("data-key-file").value_or("var/data.key"), false);
+  auto kase = workflow::case_json(sql, pd, id, nullptr, now_millis());
   if (kase.is_null()) throw std::runtime_error("no such case: " + std::to_string(id));
   std::filesystem::create_directories(dir / "attachments");
   write_json(dir / "case.json", kase);
@@ -155,11 +158,11 @@ int export_case(soci::session& sql, const options& o, std::ostream& out) {
   write_json(dir / "events.json", rows_json(all));
   json agreements = json::array();
   for (const auto& a : store::agreements_of_case(sql, id)) {
-    json j = agreements::agreement_json(sql, a.id, nullptr, now_millis());
+    json j = agreements::agreement_json(sql, pd, a.id, nullptr, now_millis());
     j["verification"] = agreements::verify_json(sql, a.id);
     json versions = json::array();
     for (const auto& v : store::versions(sql, a.id))
-      versions.push_back({{"version", v.version}, {"content", json::parse(v.content)}, {"author", v.author_name},
+      versions.push_back({{"version", v.version}, {"content", pd.open_parties(json::parse(v.content))}, {"author", v.author_name},
                           {"created_at", format_rfc3339(v.created_at)}});
     j["all_versions"] = versions;
     agreements.push_back(std::move(j));
@@ -190,6 +193,7 @@ int export_case(soci::session& sql, const options& o, std::ostream& out) {
   write_json(dir / "attachments.json", listed);
   in_transaction(sql, [&](store::write_context& ctx) {
     store::audit(ctx, std::nullopt, "case.export", id, dir.string(), remote);
+    store::audit(ctx, std::nullopt, "personal_data.read", id, "case.export to " + dir.string(), remote);
     return 0;
   });
   out << "exported case " << kase["number"].get<std::string>() << ": " << all.size() << " events, "

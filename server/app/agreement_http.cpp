@@ -7,6 +7,7 @@
 #include "server/app/credentials.hpp"
 #include "server/app/http_api.hpp"
 #include "server/app/http_util.hpp"
+#include "server/app/verbs.hpp"
 #include "server/log.hpp"
 #include "server/store/case_repo.hpp"
 #include "server/store/identity_repo.hpp"
@@ -24,7 +25,9 @@ void http_api::print_agreement(long long agreement_id, net::http_request request
   std::string token = bearer(request.authorization);
   if (token.empty() || token.size() > protocol::limits::token)
     return respond(error_reply(401, errc::unauthenticated, "send 'Authorization: Bearer <token>'"));
-  bool queued = svc_.jobs.post([respond, agreement_id, token](soci::session& sql) {
+  services& svc = svc_;
+  const std::string remote = request.remote;
+  bool queued = svc_.jobs.post([&svc, respond, agreement_id, token, remote](soci::session& sql) {
     try {
       auto user_id = store::auth_session_user(sql, token_hash(token), now_millis());
       auto user = user_id ? store::find_user(sql, *user_id) : std::nullopt;
@@ -37,7 +40,8 @@ void http_api::print_agreement(long long agreement_id, net::http_request request
       if (!access || !can_see(v, *access)) return respond(error_reply(403, errc::forbidden, "you may not see this case"));
       if (!sees_personal_data(v, *access))
         return respond(error_reply(403, errc::forbidden, "the agreement is printed by the handling organisation"));
-      std::string html = agreements::print_html(sql, agreement_id);
+      std::string html = agreements::print_html(sql, svc.personal, agreement_id);
+      if (!html.empty()) audit_personal_read(svc, user->id, a->case_id, "agreement print " + a->number, remote);
       if (html.empty()) return respond(error_reply(404, errc::not_found, "the agreement has no version yet"));
       respond({200, std::move(html), "text/html; charset=utf-8", {}});
     } catch (const std::exception& e) {
@@ -78,10 +82,10 @@ void http_api::sign_link(const std::string& token, net::http_request request,
       auto a = store::find_agreement(sql, link->agreement_id);
       auto ver = store::find_version_by_id(sql, link->version_id);
       if (!a || !ver) return respond(error_reply(404, errc::not_found, "no such agreement"));
-      json content = json::parse(ver->content);
+      json content = svc.personal.open_parties(json::parse(ver->content));
       if (!post) {
         // The party reads the text they sign, their own details in full and the others' masked.
-        json shown = agreements::content_for(content, false);
+        json shown = agreements::content_for(svc.personal, content, false);
         shown["parties"][link->party_index] = content["parties"][link->party_index];
         return respond(json_reply(200, {{"agreement", {{"number", a->number}, {"version", ver->version},
                                                        {"status", a->status}, {"content", shown}}},

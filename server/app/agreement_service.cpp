@@ -71,10 +71,11 @@ std::string escape_html(const std::string& s) {
 
 }  // namespace
 
-long long add_version(store::write_context& ctx, long long agreement_id, const json& content, long long by) {
+long long add_version(store::write_context& ctx, const personal_data& pd, long long agreement_id, const json& content,
+                      long long by) {
   auto existing = store::versions(ctx.sql, agreement_id);
   const long long number = existing.empty() ? 1 : existing.back().version + 1;
-  const std::string text = agreement::canonical(content);
+  const std::string text = agreement::canonical(pd.seal_parties(content));
   long long id = store::insert_version(ctx, agreement_id, number, text, by);
   store::version_row v{id, agreement_id, number, by, ctx.now, text, ""};
   append_link(ctx, agreement_id, "version", id, version_payload(v));
@@ -177,7 +178,8 @@ void check_signature_image(const std::string& image, bool required) {
     throw protocol::error(errc::bad_request, "field 'signature' is not valid base64");
 }
 
-json content_for(json content, bool full) {
+json content_for(const personal_data& pd, json content, bool full) {
+  content = pd.open_parties(std::move(content));
   if (full || !content.contains("parties")) return content;
   for (auto& p : content["parties"]) {
     if (p.contains("id_number")) p["id_number"] = mask_id_number(p["id_number"].get<std::string>());
@@ -186,7 +188,7 @@ json content_for(json content, bool full) {
   return content;
 }
 
-json agreement_json(soci::session& sql, long long agreement_id, const viewer* v, long long now) {
+json agreement_json(soci::session& sql, const personal_data& pd, long long agreement_id, const viewer* v, long long now) {
   auto a = store::find_agreement(sql, agreement_id);
   if (!a) return nullptr;
   bool full = true;
@@ -228,7 +230,7 @@ json agreement_json(soci::session& sql, long long agreement_id, const viewer* v,
           {"superseded_by", a->superseded_by ? json(id_to_wire(*a->superseded_by)) : json(nullptr)},
           {"versions", versions},
           {"current", current ? json{{"version", current->version},
-                                     {"content", content_for(json::parse(current->content), full)}}
+                                     {"content", content_for(pd, json::parse(current->content), full)}}
                               : json(nullptr)},
           {"signatures", signatures},
           {"missing", missing},
@@ -287,10 +289,10 @@ json verify_json(soci::session& sql, long long agreement_id) {
           {"first_break", first}};
 }
 
-std::string print_html(soci::session& sql, long long agreement_id) {
+std::string print_html(soci::session& sql, const personal_data& pd, long long agreement_id) {
   auto a = store::find_agreement(sql, agreement_id);
   if (!a) return {};
-  json aj = agreement_json(sql, agreement_id, nullptr, 0);
+  json aj = agreement_json(sql, pd, agreement_id, nullptr, 0);
   auto kase = store::find_case(sql, a->case_id);
   const json& cur = aj["current"];
   if (cur.is_null()) return {};

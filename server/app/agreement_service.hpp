@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/app/personal_data.hpp"
 #include "server/app/deadlines.hpp"
 #include "server/app/visibility.hpp"
 #include "server/store/agreement_repo.hpp"
@@ -15,7 +16,10 @@
 namespace mediation::app::agreements {
 
 // Stores the next version of the agreement (validated content) and its chain link; returns its number.
-long long add_version(store::write_context& ctx, long long agreement_id, const nlohmann::json& content, long long by);
+// Parties' ID and phone numbers are sealed with `pd` before the content is stored and hashed, so the
+// stored text, its chain link and its hash never hold them in the clear.
+long long add_version(store::write_context& ctx, const personal_data& pd, long long agreement_id,
+                      const nlohmann::json& content, long long by);
 // The version `version` if it may be signed now: the agreement is a draft and it is the newest
 // version. conflict otherwise ("sign the current version N"); not_found for no such version.
 store::version_row signable_version(soci::session& sql, const store::agreement_row& a, long long version);
@@ -33,13 +37,14 @@ void take_effect(store::write_context& ctx, store::agreement_row& a, const store
 // A drawn signature: data:image/png;base64,<...>, at most 300 KB. bad_request otherwise (or when
 // required and empty).
 void check_signature_image(const std::string& image, bool required);
-// The content with ID and phone numbers of parties masked unless `full`.
-nlohmann::json content_for(nlohmann::json content, bool full);
+// Stored content with the parties' ID and phone numbers opened, then masked unless `full`.
+nlohmann::json content_for(const personal_data& pd, nlohmann::json content, bool full);
 // The agreement object (protocol/README.md, "Agreements"); personal data masked unless `v` may act.
-nlohmann::json agreement_json(soci::session& sql, long long agreement_id, const viewer* v, long long now);
+nlohmann::json agreement_json(soci::session& sql, const personal_data& pd, long long agreement_id, const viewer* v,
+                              long long now);
 // {"ok", "entries", "head", "first_break": {"position","kind","reason"} | null}
 nlohmann::json verify_json(soci::session& sql, long long agreement_id);
 // The printable 人民调解协议书 (HTML with print CSS) of the version in force, or of the newest draft.
-std::string print_html(soci::session& sql, long long agreement_id);
+std::string print_html(soci::session& sql, const personal_data& pd, long long agreement_id);
 
 }  // namespace mediation::app::agreements

@@ -45,13 +45,29 @@ void require_act(const viewer& v, const store::case_access& access, const char* 
     throw protocol::error(errc::forbidden, std::string("only the owning or a handling organisation may ") + what);
 }
 
+// Whether the agreement's current content names some party's ID or phone number.
+bool discloses_party_numbers(const json& a) {
+  if (!a.is_object() || !a.contains("current") || !a["current"].is_object()) return false;
+  for (const auto& p : a["current"]["content"].value("parties", json::array()))
+    if (!p.value("id_number", "").empty() || !p.value("phone", "").empty()) return true;
+  return false;
+}
+
 // The reply after a write: the agreement as the user sees it; notices to the case's people.
 client::continuation reply_agreement(const acting& who, store::write_context& ctx, long long agreement_id,
                                      const store::case_access& access, json extra = json::object()) {
   const viewer v = who.v;
+  services* svc = &who.self->svc();
+  const bool full = sees_personal_data(v, access);
+  const long long case_id = access.case_id;
+  const std::string remote = who.remote;
   return reply_after_commit(
       who.self, ctx, who.rid, access.case_id, "agreement",
-      [agreement_id, v](soci::session& sql) { return agreements::agreement_json(sql, agreement_id, &v, now_millis()); },
+      [agreement_id, v, svc, full, case_id, remote](soci::session& sql) {
+        json a = agreements::agreement_json(sql, svc->personal, agreement_id, &v, now_millis());
+        if (full && discloses_party_numbers(a)) audit_personal_read(*svc, v.user_id, case_id, "agreement reply", remote);
+        return a;
+      },
       std::move(extra));
 }
 
@@ -89,7 +105,7 @@ void handle(client& c, const std::string& rid, const protocol::agreement_draft_r
       std::string number = s.number + "-协议" + std::to_string(existing.size() + 1);
       agreement_id = store::insert_agreement(ctx, r.case_id, number, r.supersedes, who.by.id);
     }
-    long long version = agreements::add_version(ctx, agreement_id, content, who.by.id);
+    long long version = agreements::add_version(ctx, who.self->svc().personal, agreement_id, content, who.by.id);
     auto a = store::find_agreement(ctx.sql, agreement_id);
     json data{{"agreement", {{"id", id_to_wire(a->id)}, {"number", a->number}}}, {"version", version}};
     if (a->supersedes) data["supersedes"] = id_to_wire(*a->supersedes);
@@ -103,8 +119,10 @@ void handle(client& c, const std::string& rid, const protocol::agreement_get_req
   auto self = c.shared_from_this();
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    visible_agreement(sql, v, r.agreement);
-    json a = agreements::agreement_json(sql, r.agreement, &v, now_millis());
+    auto [row, access] = visible_agreement(sql, v, r.agreement);
+    json a = agreements::agreement_json(sql, self->svc().personal, r.agreement, &v, now_millis());
+    if (sees_personal_data(v, access) && discloses_party_numbers(a))
+      audit_personal_read(self->svc(), v.user_id, row.case_id, "agreement.get " + row.number, self->remote());
     return [self, rid, a = std::move(a)] { self->reply_ok(rid, {{"agreement", a}}); };
   });
 }
@@ -117,7 +135,7 @@ void handle(client& c, const std::string& rid, const protocol::agreement_list_re
     json list = json::array();
     const millis now = now_millis();
     for (const auto& a : store::agreements_of_case(sql, r.case_id))
-      list.push_back(agreements::agreement_json(sql, a.id, &v, now));
+      list.push_back(agreements::agreement_json(sql, self->svc().personal, a.id, &v, now));
     return [self, rid, list = std::move(list)] { self->reply_ok(rid, {{"agreements", list}}); };
   });
 }
@@ -130,7 +148,7 @@ void handle(client& c, const std::string& rid, const protocol::agreement_version
     auto ver = store::find_version(sql, a.id, r.version);
     if (!ver) throw protocol::error(errc::not_found, "no such version");
     json out{{"version", ver->version},
-             {"content", agreements::content_for(json::parse(ver->content), sees_personal_data(v, access))},
+             {"content", agreements::content_for(self->svc().personal, json::parse(ver->content), sees_personal_data(v, access))},
              {"author", {{"id", id_to_wire(ver->author_id)}, {"name", ver->author_name}}},
              {"created_at", format_rfc3339(ver->created_at)}};
     return [self, rid, out = std::move(out)] { self->reply_ok(rid, out); };
@@ -146,8 +164,8 @@ void handle(client& c, const std::string& rid, const protocol::agreement_diff_re
     auto to = store::find_version(sql, a.id, r.to);
     if (!from || !to) throw protocol::error(errc::not_found, "no such version");
     const bool full = sees_personal_data(v, access);
-    json changes = agreement::diff(agreements::content_for(json::parse(from->content), full),
-                                   agreements::content_for(json::parse(to->content), full));
+    json changes = agreement::diff(agreements::content_for(self->svc().personal, json::parse(from->content), full),
+                                   agreements::content_for(self->svc().personal, json::parse(to->content), full));
     return [self, rid, r, changes = std::move(changes)] {
       self->reply_ok(rid, {{"from", r.from}, {"to", r.to}, {"changes", changes}});
     };

@@ -77,9 +77,25 @@ client::continuation reply_after_commit(std::shared_ptr<client> self, store::wri
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra) {
   const viewer v = self->as_viewer();
+  auto* svc = &self->svc();
+  const std::string remote = self->remote();
   return reply_after_commit(std::move(self), ctx, rid, case_id, "case",
-                            [v, case_id](soci::session& sql) { return workflow::case_json(sql, case_id, &v, now_millis()); },
+                            [svc, v, case_id, remote](soci::session& sql) {
+                              json kase = workflow::case_json(sql, svc->personal, case_id, &v, now_millis());
+                              if (workflow::discloses_personal_data(kase))
+                                audit_personal_read(*svc, v.user_id, case_id, "case reply", remote);
+                              return kase;
+                            },
                             std::move(extra));
+}
+
+void audit_personal_read(services& svc, long long user, long long case_id, const std::string& what,
+                         const std::string& remote) {
+  svc.writer.submit(
+      [=](store::write_context& ctx) { store::audit(ctx, user, "personal_data.read", case_id, what, remote); },
+      [case_id](std::exception_ptr error, const std::vector<store::stored_event>&) {
+        if (error) log::error("the audit row of a personal data read was not written", {{"case", std::to_string(case_id)}});
+      });
 }
 
 void handle(client& c, const std::string& rid, const protocol::case_create_request& r) {
@@ -89,11 +105,19 @@ void handle(client& c, const std::string& rid, const protocol::case_create_reque
     const auto& [self, rid, v, by, remote] = who;
     const long long org = v.org_id;
     const auto& cfg = self->svc().workflow;
-    auto created = store::insert_case(ctx, org, by.id, r);
+    const auto& pd = self->svc().personal;
+    // ID and phone numbers are stored sealed (personal_data.hpp).
+    protocol::case_create_request sealed = r;
+    for (auto& p : sealed.parties) {
+      p.phone = pd.seal(p.phone);
+      p.id_number = pd.seal(p.id_number);
+    }
+    auto created = store::insert_case(ctx, org, by.id, sealed);
     auto s = require_state(ctx.sql, created.id);
     for (const auto& p : r.parties) {
+      // The petitioner key finds repeat petitions; keyed, so that it reveals nothing without the key.
       if ((p.role == "petitioner" || p.role == "applicant") && !s.petitioner_key)
-        s.petitioner_key = petitioner_key(p.name, p.phone, p.id_number);
+        if (auto key = petitioner_key(p.name, p.phone, p.id_number)) s.petitioner_key = pd.blind(*key);
       if (p.role == "respondent" && s.respondent.empty()) s.respondent = p.name;
     }
     workflow::start_clock(ctx.sql, s, "acceptance", ctx.now, cfg);
@@ -119,7 +143,9 @@ void handle(client& c, const std::string& rid, const protocol::case_get_request&
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
     require_visible_case(sql, v, r.case_id);
-    json kase = workflow::case_json(sql, r.case_id, &v, now_millis());
+    json kase = workflow::case_json(sql, self->svc().personal, r.case_id, &v, now_millis());
+    if (workflow::discloses_personal_data(kase))
+      audit_personal_read(self->svc(), v.user_id, r.case_id, "case.get", self->remote());
     return [self, rid, kase = std::move(kase)] { self->reply_ok(rid, {{"case", kase}}); };
   });
 }
@@ -164,7 +190,7 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
       }
       auto access = store::access_by_case(sql, ids[i]);
       if (!access || !can_see(v, *access)) continue;
-      list.push_back(workflow::case_json(sql, ids[i], &v, now, &*access));
+      list.push_back(workflow::case_json(sql, self->svc().personal, ids[i], &v, now, &*access, true));
     }
     return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"cases", list}, {"next", next}}); };
   });
@@ -251,7 +277,7 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
     store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
     const long long thread = access.thread_id;
     auto reply = reply_case_after(self, ctx, rid, case_id, json::object());
-    return [self, reply = std::move(reply), thread, accept, by] {
+    return [self = self, reply = std::move(reply), thread, accept, by = by] {
       reply();
       // The declining organisation no longer sees the case: its live subscriptions end.
       if (!accept) self->svc().live.access_changed(thread, actor{by.id, by.name});

@@ -74,7 +74,7 @@ json add_participants(store::write_context& ctx, const store::meeting_row& m, co
       }
     } else {
       p.name = x.name;
-      p.phone = x.phone;
+      p.phone = who.self->svc().personal.seal(x.phone);
     }
     add(p, invited);
   }
@@ -163,7 +163,7 @@ json invite_guest(store::write_context& ctx, const store::meeting_row& m, const 
   p.meeting_id = m.id;
   p.user_id = guest;
   p.name = name;
-  p.phone = phone;
+  p.phone = who.self->svc().personal.seal(phone);
   p.side = side;
   p.required = false;
   p.partstat = "NEEDS-ACTION";
@@ -213,11 +213,8 @@ calendar::event ics_event(soci::session& sql, const store::meeting_row& m) {
   auto organiser = store::find_user(sql, m.organiser_id);
   e.organiser = {organiser ? organiser->name : "", "urn:mediation:user:" + id_to_wire(m.organiser_id), "ACCEPTED", true};
   for (const auto& p : store::participants(sql, m.id)) {
-    std::string tel;
-    for (char ch : p.phone)
-      if ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-') tel += ch;
-    std::string uri = p.user_id ? "urn:mediation:user:" + id_to_wire(*p.user_id)
-                                : (tel.empty() ? "urn:mediation:guest:" + id_to_wire(p.id) : "tel:" + tel);
+    // Phone numbers are personal data: calendar files name participants, never their numbers.
+    std::string uri = p.user_id ? "urn:mediation:user:" + id_to_wire(*p.user_id) : "urn:mediation:guest:" + id_to_wire(p.id);
     e.attendees.push_back({p.name, uri, p.partstat, p.required});
   }
   for (const auto& r : store::reminders(sql, m.id)) e.alarms_minutes.push_back(r.minutes_before);

@@ -183,7 +183,7 @@ void handle(client& c, const std::string& rid, const protocol::group_suggest_req
     for (long long id : store::similar_cases(sql, s, 50)) {
       auto access = store::access_by_case(sql, id);
       if (!access || !can_see(v, *access)) continue;
-      list.push_back(workflow::case_json(sql, id, &v, now));
+      list.push_back(workflow::case_json(sql, self->svc().personal, id, &v, now, nullptr, true));
       if (list.size() >= 20) break;
     }
     json basis{{"respondent", s.respondent}, {"category", s.category}, {"location", s.location}};
@@ -223,7 +223,7 @@ void handle(client& c, const std::string& rid, const protocol::group_resolve_req
       if (auto ma = store::access_by_case(ctx.sql, std::stoll(id.get<std::string>()))) members.push_back(*ma);
     auto events = ctx.events;
     auto reply = reply_case_after(self, ctx, rid, group.id, {{"closed", closed}, {"skipped", skipped}});
-    return [self, reply = std::move(reply), members = std::move(members), events = std::move(events)] {
+    return [self = self, reply = std::move(reply), members = std::move(members), events = std::move(events)] {
       reply();
       for (const auto& m : members) notify_case(self->svc(), m, events);
     };

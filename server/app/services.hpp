@@ -15,6 +15,7 @@
 
 #include "server/app/deadlines.hpp"
 #include "server/app/hub.hpp"
+#include "server/app/personal_data.hpp"
 #include "server/app/login_throttle.hpp"
 #include "server/store/batched_writer.hpp"
 #include "server/store/job_pool.hpp"
@@ -156,8 +157,8 @@ struct app_counters {
 class services {
  public:
   services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
-           settings cfg, deadlines::workflow_config workflow = {})
-      : db(db), jobs(jobs), writer(writer), live(hub), cfg(cfg), workflow(std::move(workflow)),
+           const personal_data& personal, settings cfg, deadlines::workflow_config workflow = {})
+      : db(db), jobs(jobs), writer(writer), live(hub), personal(personal), cfg(cfg), workflow(std::move(workflow)),
         logins(cfg.login_max_failures, cfg.login_window_ms, cfg.login_lockout_ms),
         per_user(cfg.user_rate_per_second, cfg.user_rate_burst) {}
 
@@ -165,6 +166,7 @@ class services {
   store::job_pool& jobs;
   store::batched_writer& writer;
   hub& live;
+  const personal_data& personal;  // seals and opens parties' ID and phone numbers
   const settings cfg;
   const deadlines::workflow_config workflow;
   session_registry sessions;

@@ -120,6 +120,11 @@ store::case_state require_state(soci::session& sql, long long case_id);
 client::continuation reply_after_commit(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                         long long case_id, std::string key,
                                         std::function<nlohmann::json(soci::session&)> build, nlohmann::json extra);
+// Records in the audit table that `user` read a case's unmasked personal data (`what`: how), in a
+// write of its own after the read. A failure is logged, never reported to the reader.
+void audit_personal_read(services& svc, long long user, long long case_id, const std::string& what,
+                         const std::string& remote);
+
 // reply_after_commit with {"case": the case as the user sees it}.
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra);

@@ -154,12 +154,24 @@ void evaluate(store::write_context& ctx, store::case_state& s, long long thread,
   store::audit(ctx, by.id, "case.evaluate", s.id, value + " via " + via, remote);
 }
 
-json case_json(soci::session& sql, long long case_id, const viewer* v, millis now, const store::case_access* access) {
+bool discloses_personal_data(const json& kase) {
+  if (!kase.is_object() || kase.value("personal_data", "") != "full" || !kase.contains("parties")) return false;
+  for (const auto& p : kase["parties"])
+    if (!p.value("phone", "").empty() || !p.value("id_number", "").empty()) return true;
+  return false;
+}
+
+json case_json(soci::session& sql, const personal_data& pd, long long case_id, const viewer* v, millis now,
+               const store::case_access* access, bool list_view) {
   auto view = store::find_case(sql, case_id);
   auto st = store::load_state(sql, case_id);
   if (!view || !st) return nullptr;
-  bool unmasked = true;
-  if (v) {
+  for (auto& p : view->parties) {
+    p.phone = pd.open(p.phone);
+    p.id_number = pd.open(p.id_number);
+  }
+  bool unmasked = !list_view;
+  if (v && unmasked) {
     std::optional<store::case_access> loaded;
     if (!access) loaded = store::access_by_case(sql, case_id);
     const store::case_access* facts = access ? access : (loaded ? &*loaded : nullptr);

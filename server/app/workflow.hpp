@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/app/deadlines.hpp"
+#include "server/app/personal_data.hpp"
 #include "server/app/visibility.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/workflow_repo.hpp"
@@ -47,11 +48,14 @@ void evaluate(store::write_context& ctx, store::case_state& s, long long thread,
               const std::string& comment, const store::author& by, const std::string& via,
               const std::string& remote = "");
 
-// The case object (protocol/README.md) as `v` may see it: personal data masked unless `v` may
-// act on the case. With no viewer, unmasked. `access`: the case's access facts when the caller has
-// them already.
-nlohmann::json case_json(soci::session& sql, long long case_id, const viewer* v, millis now,
-                         const store::case_access* access = nullptr);
+// The case object (protocol/README.md) as `v` may see it: parties' ID and phone numbers opened with
+// `pd`, then masked unless `v` may act on the case (and always in a `list_view`: lists never carry
+// them). With no viewer, unmasked. `access`: the case's access facts when the caller has them already.
+// Its "personal_data" is "full" or "masked"; see discloses_personal_data.
+nlohmann::json case_json(soci::session& sql, const personal_data& pd, long long case_id, const viewer* v, millis now,
+                         const store::case_access* access = nullptr, bool list_view = false);
+// Whether a case object from case_json shows some party's ID or phone number unmasked (a read to audit).
+bool discloses_personal_data(const nlohmann::json& kase);
 
 // {"id", "name"} of an organisation.
 nlohmann::json org_ref(soci::session& sql, long long org);

@@ -124,7 +124,7 @@ void handle(client& c, const std::string& rid, const protocol::case_return_reque
     store::audit(ctx, by.id, "case.return", r.case_id, r.reason, remote);
     const long long thread = access.thread_id;
     auto reply = reply_case_after(self, ctx, rid, r.case_id, json::object());
-    return [self, reply = std::move(reply), thread, by] {
+    return [self = self, reply = std::move(reply), thread, by = by] {
       reply();
       self->svc().live.access_changed(thread, actor{by.id, by.name});
     };

@@ -19,7 +19,6 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
-constexpr auto read_timeout = std::chrono::seconds(30);  // a slow request (slow-loris) is cut off
 constexpr auto body_timeout = std::chrono::seconds(120);  // an upload of the largest attachment on a slow line
 }
 
@@ -82,7 +81,7 @@ template <class Stream>
 void http_session<Stream>::run() {
   if constexpr (std::is_same_v<Stream, tls_stream>) {
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
-      beast::get_lowest_layer(self->stream_).expires_after(read_timeout);
+      beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(self->state_->settings.http_timeout_s));
       self->stream_.async_handshake(asio::ssl::stream_base::server,
                                     beast::bind_front_handler(&http_session<Stream>::on_handshake, self));
     });
@@ -107,7 +106,7 @@ void http_session<Stream>::do_read() {
   parser_.emplace();
   parser_->body_limit(state_->settings.max_body_bytes);
   parser_->header_limit(16 * 1024);
-  beast::get_lowest_layer(stream_).expires_after(read_timeout);
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(state_->settings.http_timeout_s));
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&http_session<Stream>::on_header, this->shared_from_this()));
 }
@@ -209,7 +208,7 @@ void http_session<Stream>::send(http_reply reply, bool keep_alive) {
   response_->keep_alive(keep_alive);
   response_->body() = std::move(reply.body);
   response_->prepare_payload();
-  beast::get_lowest_layer(stream_).expires_after(read_timeout);
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(state_->settings.http_timeout_s));
   http::async_write(stream_, *response_,
                     beast::bind_front_handler(&http_session<Stream>::on_write, this->shared_from_this(), keep_alive));
 }

@@ -25,6 +25,7 @@ struct net_settings {
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
   std::string web_root;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
+  unsigned http_timeout_s = 30;  // to read a request's header (slow-loris), a TLS handshake, or write an answer
   std::string tls_cert_file;  // PEM certificate chain; with tls_key_file: TLS 1.2+ terminated here
   std::string tls_key_file;   // PEM private key
 };

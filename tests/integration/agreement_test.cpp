@@ -58,6 +58,64 @@ class agreements : public server_test {
   }
 };
 
+TEST_P(agreements, id_and_phone_numbers_are_encrypted_at_rest_and_every_unmasked_read_is_audited) {
+  auto wang = connect_as("mediator.wang");
+  json kase = wang->request({{"type", "case.create"}, {"title", "个人信息加密"}, {"category", "labour_wages"},
+                             {"channel", "visit"},
+                             {"parties", json::array({{{"role", "petitioner"}, {"name", "张三"}, {"phone", "13812345678"},
+                                                       {"id_number", "370214198001011234"}},
+                                                      {{"role", "respondent"}, {"name", "某建筑公司"}}})}})["case"];
+  const std::string id = kase["id"];
+  // What the database holds: sealed values, no digits of either number.
+  for (const auto& v : sql_strings("SELECT phone FROM case_parties WHERE case_id = " + id + " AND position = 0") ) {
+    EXPECT_EQ(v.rfind("pd1:", 0), 0u) << v;
+    EXPECT_EQ(v.find("5678"), std::string::npos);
+  }
+  for (const auto& v : sql_strings("SELECT id_number FROM case_parties WHERE case_id = " + id + " AND position = 0")) {
+    EXPECT_EQ(v.rfind("pd1:", 0), 0u) << v;
+    EXPECT_EQ(v.find("19800101"), std::string::npos);
+  }
+  auto reads = [&] {
+    return sql_strings("SELECT detail FROM audit WHERE action = 'personal_data.read' AND case_id = " + id);
+  };
+  auto wait_reads = [&](std::size_t n) {
+    for (int i = 0; i < 100 && reads().size() < n; ++i) std::this_thread::sleep_for(20ms);
+    return reads().size();
+  };
+  const std::size_t after_create = wait_reads(1);  // the reply to case.create showed them to their author
+  EXPECT_EQ(after_create, 1u);
+  // The handling mediator reads them in full, and the read is audited with who and how.
+  auto got = wang->request({{"type", "case.get"}, {"case", id}});
+  EXPECT_EQ(got["case"]["parties"][0]["phone"], "13812345678");
+  EXPECT_EQ(got["case"]["parties"][0]["id_number"], "370214198001011234");
+  EXPECT_EQ(wait_reads(after_create + 1), after_create + 1);
+  EXPECT_EQ(reads().back(), "case.get");
+  EXPECT_EQ(sql_strings("SELECT user_id FROM audit WHERE action = 'personal_data.read' AND case_id = " + id).back(),
+            user_id("mediator.wang"));
+  // Lists never carry them; a supervisor sees them masked; neither is a read to audit.
+  auto list = wang->request({{"type", "case.list"}});
+  for (const auto& c : list["cases"])
+    if (c["id"] == id) EXPECT_EQ(c["parties"][0]["phone"], "138****5678");
+  auto sup = connect_as("officer.sun")->request({{"type", "case.get"}, {"case", id}});
+  EXPECT_EQ(sup["case"]["parties"][0]["id_number"], "3702**********1234");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(reads().size(), after_create + 1);
+  // An agreement's stored versions, chain and hash hold them sealed; verification still holds.
+  auto d = wang->request({{"type", "agreement.draft"}, {"case", id}, {"content", content()}});
+  ASSERT_OK(d);
+  const std::string aid = d["agreement"]["id"];
+  for (const auto& text : sql_strings("SELECT content FROM agreement_versions WHERE agreement_id = " + aid)) {
+    EXPECT_EQ(text.find(content()["parties"][0]["id_number"].get<std::string>()), std::string::npos) << text;
+    EXPECT_NE(text.find("pd1:"), std::string::npos);
+  }
+  for (const auto& text : sql_strings("SELECT payload FROM agreement_chain WHERE agreement_id = " + aid))
+    EXPECT_EQ(text.find(content()["parties"][0]["id_number"].get<std::string>()), std::string::npos) << text;
+  auto a = wang->request({{"type", "agreement.get"}, {"agreement", aid}});
+  EXPECT_EQ(a["agreement"]["current"]["content"]["parties"][0]["id_number"], content()["parties"][0]["id_number"]);
+  EXPECT_TRUE(wang->request({{"type", "agreement.verify"}, {"agreement", aid}})["ok"].get<bool>());
+  EXPECT_GE(wait_reads(after_create + 3), after_create + 3);  // the draft's reply and agreement.get
+}
+
 TEST_P(agreements, drafts_are_versioned_with_a_diff_and_signing_follows_the_rules) {
   auto wang = connect_as("mediator.wang");
   json kase = create_case(*wang, "劳资纠纷");

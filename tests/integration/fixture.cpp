@@ -30,6 +30,27 @@ void server_test::sql_exec(const std::string& statement) {
   sql << statement;
 }
 
+std::vector<std::string> server_test::sql_strings(const std::string& query) {
+  soci::register_factory_sqlite3();
+  soci::register_factory_mysql();
+  soci::session sql(db_->url());
+  if (db_->backend() == "sqlite") sql << "PRAGMA busy_timeout = 10000";
+  std::vector<std::string> out;
+  soci::rowset<soci::row> rows = (sql.prepare << query);
+  for (const auto& r : rows) {
+    if (r.get_indicator(0) == soci::i_null) {
+      out.emplace_back();
+    } else if (r.get_properties(0).get_data_type() == soci::dt_string) {
+      out.push_back(r.get<std::string>(0));
+    } else if (r.get_properties(0).get_data_type() == soci::dt_integer) {
+      out.push_back(std::to_string(r.get<int>(0)));
+    } else {
+      out.push_back(std::to_string(r.get<long long>(0)));
+    }
+  }
+  return out;
+}
+
 std::string server_test::sql_error(const std::string& statement) {
   try {
     sql_exec(statement);

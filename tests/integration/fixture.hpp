@@ -36,6 +36,8 @@ class server_test : public ::testing::TestWithParam<std::string> {
   // Runs SQL on the test's database behind the server's back (how a test moves a deadline into
   // the past or tampers with a row); waits for the server's locks. Throws on failure.
   void sql_exec(const std::string& statement);
+  // The first column of every row a query returns, as text (how a test looks at what is stored).
+  std::vector<std::string> sql_strings(const std::string& query);
   // The same, returning the database's error message ("" when the statement succeeded).
   std::string sql_error(const std::string& statement);
 
