@@ -111,20 +111,24 @@ std::string personal_data::blind(std::string_view text) const {
   return to_hex(h, sizeof h);
 }
 
-nlohmann::json personal_data::seal_parties(nlohmann::json content) const {
+namespace {
+// Applies `f` to the "id_number" and "phone" strings of every entry of content["parties"].
+template <class F>
+nlohmann::json each_party_number(nlohmann::json content, F f) {
   if (content.is_object() && content.contains("parties") && content["parties"].is_array())
     for (auto& p : content["parties"])
-      for (const char* f : {"id_number", "phone"})
-        if (p.is_object() && p.contains(f) && p[f].is_string()) p[f] = seal(p[f].get<std::string>());
+      for (const char* field : {"id_number", "phone"})
+        if (p.is_object() && p.contains(field) && p[field].is_string()) p[field] = f(p[field].get<std::string>());
   return content;
+}
+}  // namespace
+
+nlohmann::json personal_data::seal_parties(nlohmann::json content) const {
+  return each_party_number(std::move(content), [this](const std::string& v) { return seal(v); });
 }
 
 nlohmann::json personal_data::open_parties(nlohmann::json content) const {
-  if (content.is_object() && content.contains("parties") && content["parties"].is_array())
-    for (auto& p : content["parties"])
-      for (const char* f : {"id_number", "phone"})
-        if (p.is_object() && p.contains(f) && p[f].is_string()) p[f] = open(p[f].get<std::string>());
-  return content;
+  return each_party_number(std::move(content), [this](const std::string& v) { return open(v); });
 }
 
 }  // namespace mediation::app
