@@ -110,11 +110,14 @@ class reader {
 
   static id_t to_id(std::string_view field, const json& v) {
     if (v.is_number_integer()) {
-      if (v.is_number_unsigned() || v.get<long long>() > 0) {
-        if (v.is_number_unsigned() && v.get<unsigned long long>() > 9223372036854775807ULL)
-          bad(field, "is not a valid id");
-        return v.get<long long>();
+      // Ids are positive: 0 is refused as a number as it is as a string ("0"), which is what
+      // the id is written back as (found by fuzz/parse_frame_fuzz).
+      if (v.is_number_unsigned()) {
+        const auto u = v.get<unsigned long long>();
+        if (u == 0 || u > 9223372036854775807ULL) bad(field, "is not a valid id");
+        return static_cast<id_t>(u);
       }
+      if (v.get<long long>() > 0) return v.get<long long>();
       bad(field, "is not a valid id");
     }
     if (!v.is_string()) bad(field, "must be an id (a string of digits)");

@@ -12,6 +12,8 @@ build_packages=(
 # Extra packages the test suite needs: a throwaway MariaDB, and headless Chromium with a CJK
 # font for the browser tests (without one every Chinese character renders as an empty box).
 test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei openssl)
+# clang with its sanitizer and libFuzzer runtimes, for scripts/sanitize.
+sanitize_packages=(clang libclang-rt-14-dev)
 
 # Node.js and npm for the browser tests: Debian's unless a newer one is already installed.
 ensure_node() {
@@ -53,11 +55,11 @@ start_mariadb() {
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then mariadb_port=$candidate; break; fi
   done
   [[ -n $mariadb_port ]] || { echo "no free port for MariaDB" >&2; return 1; }
-  mkdir -p "$dir/data" "$dir/run"
+  mkdir -p "$dir/data" "$dir/run" "$dir/tmp"
   if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; user_args=(--user=mysql); fi
   mariadb-install-db "${user_args[@]}" --datadir="$dir/data" --auth-root-authentication-method=normal \
     --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
-  mariadbd "${user_args[@]}" --datadir="$dir/data" --socket="$dir/run/sock" --pid-file="$dir/run/pid" \
+  mariadbd "${user_args[@]}" --datadir="$dir/data" --socket="$dir/run/sock" --pid-file="$dir/run/pid" --tmpdir="$dir/tmp" \
     --port="$mariadb_port" --bind-address=127.0.0.1 --skip-log-bin --innodb-flush-log-at-trx-commit=1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --max-connections=500 --log-error="$dir/mariadb.err" &

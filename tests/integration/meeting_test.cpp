@@ -191,7 +191,8 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   const std::string token = inv["token"];
   EXPECT_EQ(inv["url"], "/#guest=" + token);
   // Guest accounts are not in the staff directory.
-  for (const auto& u : li->request({{"type", "users.list"}})["users"]) EXPECT_NE(u["id"], inv["guest"]["id"]);
+  const json staff = li->request({{"type", "users.list"}});  // held: a range-for over a temporary's member dangles
+  for (const auto& u : staff["users"]) EXPECT_NE(u["id"], inv["guest"]["id"]);
   auto g = guest(token);
   auto list = g->request({{"type", "case.list"}});
   ASSERT_EQ(list["cases"].size(), 1u);

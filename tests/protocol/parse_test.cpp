@@ -87,6 +87,10 @@ TEST(parse_frame, fields_are_validated) {
   EXPECT_EQ(fails(R"({"rid":"1","type":"post","thread":"x4","cmid":"c","body":"b"})").code, errc::bad_request);
   EXPECT_EQ(fails(R"({"rid":"1","type":"post","thread":"0","cmid":"c","body":"b"})").code, errc::bad_request);
   EXPECT_EQ(fails(R"({"rid":"1","type":"post","thread":-4,"cmid":"c","body":"b"})").code, errc::bad_request);
+  // 0 is no id, as a number as well as a string (a case found by fuzz/parse_frame_fuzz).
+  EXPECT_EQ(fails(R"({"rid":"1","type":"history","thread":0,"limit":1})").code, errc::bad_request);
+  EXPECT_EQ(fails(R"({"rid":"1","type":"post","thread":9223372036854775808,"cmid":"c","body":"b"})").code,
+            errc::bad_request);
   EXPECT_EQ(fails(R"({"rid":"1","type":"post","thread":"4","cmid":"","body":"b"})").code, errc::bad_request);
   EXPECT_EQ(fails(R"({"rid":"1","type":"post","thread":"4","cmid":"c","body":7})").code, errc::bad_request);
   EXPECT_EQ(fails(R"({"rid":"1","type":"subscribe","thread":"4","since":-1})").code, errc::bad_request);
