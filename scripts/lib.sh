@@ -3,6 +3,11 @@ set -euo pipefail
 
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
+# ccache hits across clones of the repository in other folders (CI builds a fresh clone): paths
+# are hashed relative to the clone, and the working directory is left out of the hash.
+CCACHE_BASEDIR=$(repo_root)
+export CCACHE_BASEDIR CCACHE_NOHASHDIR=1
+
 # Packages the server needs to build and run.
 build_packages=(
   g++ cmake make ccache
