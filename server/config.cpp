@@ -25,6 +25,14 @@ bool to_number(const std::string& s, T& out, T min, T max) {
   return true;
 }
 
+// A rate or burst: a whole number from 1 to 1,000,000, kept as a double.
+bool rate(const std::string& s, double& out) {
+  unsigned long long n = 0;
+  if (!to_number<unsigned long long>(s, n, 1, 1000000)) return false;
+  out = static_cast<double>(n);
+  return true;
+}
+
 bool parse_listen(const std::string& s, config& c) {
   auto colon = s.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -270,11 +278,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
     } else if (flag == "--write-batch") {
       if (!to_number<std::size_t>(value, c.write_batch, 1, 100000)) return bad("expected 1 to 100000");
     } else if (flag == "--rate-limit") {
-      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
-      c.app.rate_per_second = static_cast<double>(n);
+      if (!rate(value, c.app.rate_per_second)) return bad("expected 1 to 1000000");
     } else if (flag == "--rate-burst") {
-      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
-      c.app.rate_burst = static_cast<double>(n);
+      if (!rate(value, c.app.rate_burst)) return bad("expected 1 to 1000000");
     } else if (flag == "--trusted-proxy") {
       boost::system::error_code ec;
       auto address = boost::asio::ip::make_address(value, ec);
@@ -297,11 +303,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (auto err = app::deadlines::parse_workflow(j, c.workflow); !err.empty()) return bad(err);
       c.workflow_file = value;
     } else if (flag == "--user-rate-limit") {
-      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
-      c.app.user_rate_per_second = static_cast<double>(n);
+      if (!rate(value, c.app.user_rate_per_second)) return bad("expected 1 to 1000000");
     } else if (flag == "--user-rate-burst") {
-      if (!to_number<unsigned long long>(value, n, 1, 1000000)) return bad("expected 1 to 1000000");
-      c.app.user_rate_burst = static_cast<double>(n);
+      if (!rate(value, c.app.user_rate_burst)) return bad("expected 1 to 1000000");
     } else if (flag == "--ice-server") {
       if (value.rfind("stun:", 0) != 0 && value.rfind("turn:", 0) != 0 && value.rfind("turns:", 0) != 0)
         return bad("expected a stun:, turn: or turns: URL");

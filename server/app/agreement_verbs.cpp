@@ -47,10 +47,8 @@ void require_act(const viewer& v, const store::case_access& access, const char* 
 
 // Whether the agreement's current content names some party's ID or phone number.
 bool discloses_party_numbers(const json& a) {
-  if (!a.is_object() || !a.contains("current") || !a["current"].is_object()) return false;
-  for (const auto& p : a["current"]["content"].value("parties", json::array()))
-    if (!p.value("id_number", "").empty() || !p.value("phone", "").empty()) return true;
-  return false;
+  return a.is_object() && a.contains("current") && a["current"].is_object() &&
+         personal_data::names_numbers(a["current"]["content"].value("parties", json::array()));
 }
 
 // The reply after a write: the agreement as the user sees it; notices to the case's people.

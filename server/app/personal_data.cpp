@@ -72,6 +72,13 @@ personal_data personal_data::from_file(const std::string& path, bool create, boo
   return out;
 }
 
+bool personal_data::names_numbers(const nlohmann::json& parties) {
+  if (!parties.is_array()) return false;
+  for (const auto& p : parties)
+    if (p.is_object() && (!p.value("id_number", "").empty() || !p.value("phone", "").empty())) return true;
+  return false;
+}
+
 bool personal_data::is_sealed(std::string_view stored) noexcept { return stored.substr(0, prefix.size()) == prefix; }
 
 std::string personal_data::seal(std::string_view plain) const {

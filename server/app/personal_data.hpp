@@ -33,6 +33,8 @@ class personal_data {
   // A keyed hash (BLAKE2b, hex) for lookups by equality without the plain value in the database.
   std::string blind(std::string_view text) const;
   static bool is_sealed(std::string_view stored) noexcept;
+  // Whether some entry of a parties array shows a non-empty "id_number" or "phone".
+  static bool names_numbers(const nlohmann::json& parties);
 
   // Seals, or opens, the "id_number" and "phone" of every entry of content["parties"] (agreements).
   nlohmann::json seal_parties(nlohmann::json content) const;

@@ -155,10 +155,8 @@ void evaluate(store::write_context& ctx, store::case_state& s, long long thread,
 }
 
 bool discloses_personal_data(const json& kase) {
-  if (!kase.is_object() || kase.value("personal_data", "") != "full" || !kase.contains("parties")) return false;
-  for (const auto& p : kase["parties"])
-    if (!p.value("phone", "").empty() || !p.value("id_number", "").empty()) return true;
-  return false;
+  return kase.is_object() && kase.value("personal_data", "") == "full" && kase.contains("parties") &&
+         personal_data::names_numbers(kase["parties"]);
 }
 
 json case_json(soci::session& sql, const personal_data& pd, long long case_id, const viewer* v, millis now,
