@@ -223,6 +223,13 @@ void from_json(const json& j, case_invite_request& v) {
   reader r(j);
   v.case_id = r.id("case");
   v.user = r.id("user");
+  static constexpr std::string_view capacities[] = {"professional", "representative"};
+  v.capacity = r.one_of("capacity", std::begin(capacities), std::end(capacities));
+  static constexpr std::string_view party_sides[] = {"petitioner", "respondent"};
+  if (v.capacity == "representative")
+    v.side = std::string(r.one_of("side", std::begin(party_sides), std::end(party_sides)));
+  else if (r.find("side"))
+    bad("side", "is given only for a representative");
 }
 void from_json(const json& j, subscribe_request& v) {
   reader r(j);
@@ -438,7 +445,7 @@ void from_json(const json& j, meeting_schedule_request& v) {
       p.user = pr.opt_id("user");
       p.name = p.user ? pr.opt_text("name", limits::name).value_or("") : pr.text("name", limits::name);
       p.phone = pr.opt_text("phone", 40).value_or("");
-      p.side = pr.find("side") ? pr.one_of("side", std::begin(sides), std::end(sides)) : "neutral";
+      p.side = pr.find("side") ? pr.one_of("side", std::begin(sides), std::end(sides)) : "";
       p.required = pr.find("required") ? pr.opt_bool("required") : true;
       v.participants.push_back(std::move(p));
     } catch (const error& e) {
@@ -510,7 +517,14 @@ void from_json(const json& j, meeting_invite_guest_request& v) {
   v.meeting = r.id("meeting");
   v.name = r.text("name", limits::name);
   v.phone = r.opt_text("phone", 40).value_or("");
-  v.side = r.find("side") ? r.one_of("side", std::begin(sides), std::end(sides)) : "neutral";
+  static constexpr std::string_view party_sides[] = {"petitioner", "respondent"};
+  v.side = r.one_of("side", std::begin(party_sides), std::end(party_sides));
+}
+void from_json(const json& j, meeting_set_side_request& v) {
+  reader r(j);
+  v.meeting = r.id("meeting");
+  v.user = r.id("user");
+  v.side = r.one_of("side", std::begin(sides), std::end(sides));
 }
 void from_json(const json& j, meeting_revoke_guest_request& v) {
   reader r(j);
@@ -597,6 +611,8 @@ void to_json(json& j, const case_invite_request& v) {
   j = with_type(v.type);
   j["case"] = id_to_wire(v.case_id);
   j["user"] = id_to_wire(v.user);
+  j["capacity"] = v.capacity;
+  if (v.side) j["side"] = *v.side;
 }
 void to_json(json& j, const subscribe_request& v) {
   j = with_type(v.type);
@@ -654,6 +670,7 @@ void to_json(json& j, const case_view& v) {
   j = json{{"id", id_to_wire(v.id)},
            {"number", v.number},
            {"thread", id_to_wire(v.thread)},
+           {"parties_thread", v.parties_thread ? json(id_to_wire(v.parties_thread)) : json(nullptr)},
            {"status", v.status},
            {"title", v.title},
            {"category", v.category},

@@ -112,6 +112,11 @@ struct case_invite_request {
   static constexpr std::string_view type = "case.invite";
   id_t case_id = 0;
   id_t user = 0;
+  // professional (judge, prosecutor, police officer, judicial mediator, a lawyer retained by the
+  // office: the internal thread) or representative (a party's lawyer: the parties' thread and that
+  // party's side, given in `side`: petitioner or respondent).
+  std::string capacity;
+  std::optional<std::string> side;
 };
 // {case, reason}: return, escalate, pause, extend. The reason is required.
 struct case_reason_fields {
@@ -283,7 +288,8 @@ struct agreement_confirmation_request {
 struct meeting_participant {
   std::optional<id_t> user;       // a user of the network, or
   std::string name, phone;        // an external person
-  std::string side = "neutral";   // petitioner, respondent, neutral (mediators, officers, experts)
+  std::string side;               // petitioner, respondent, neutral; "" = not given (neutral only for
+                                  // staff of an organisation acting on the case, refused otherwise)
   bool required = true;
 };
 struct meeting_schedule_request {
@@ -343,7 +349,7 @@ struct meeting_respond_request {
 struct meeting_invite_guest_request {
   static constexpr std::string_view type = "meeting.invite_guest";
   id_t meeting = 0;
-  std::string name, phone, side = "neutral";
+  std::string name, phone, side;  // petitioner or respondent: a guest always belongs to a party's side
 };
 struct meeting_revoke_guest_request {
   static constexpr std::string_view type = "meeting.revoke_guest";
@@ -358,6 +364,12 @@ struct meeting_caucus_request {
   static constexpr std::string_view type = "meeting.caucus";
   id_t meeting = 0;
   std::string mode;  // joint, petitioner, respondent
+};
+struct meeting_set_side_request {
+  static constexpr std::string_view type = "meeting.set_side";
+  id_t meeting = 0;
+  id_t user = 0;
+  std::string side;  // petitioner, respondent, neutral
 };
 struct meeting_say_request {
   static constexpr std::string_view type = "meeting.say";
@@ -424,7 +436,7 @@ using request = std::variant<auth_request, orgs_list_request, users_list_request
                              meeting_get_request, meeting_join_request, meeting_leave_request, meeting_list_request,
                              meeting_suggest_request, meeting_respond_request, meeting_invite_guest_request,
                              meeting_revoke_guest_request, calendar_feed_request, meeting_caucus_request,
-                             meeting_say_request, meeting_signal_request>;
+                             meeting_say_request, meeting_signal_request, meeting_set_side_request>;
 
 void from_json(const json& j, party& v);
 void from_json(const json& j, auth_request& v);
@@ -489,6 +501,7 @@ void from_json(const json& j, meeting_invite_guest_request& v);
 void from_json(const json& j, meeting_revoke_guest_request& v);
 void from_json(const json& j, calendar_feed_request& v);
 void from_json(const json& j, meeting_caucus_request& v);
+void from_json(const json& j, meeting_set_side_request& v);
 void from_json(const json& j, meeting_say_request& v);
 void from_json(const json& j, meeting_signal_request& v);
 
@@ -540,7 +553,8 @@ struct handler_view {  // an organisation a case was handed to
 struct case_view {
   id_t id = 0;
   std::string number;
-  id_t thread = 0;
+  id_t thread = 0;          // the internal thread (staff notes)
+  id_t parties_thread = 0;  // the parties' thread (shared with the parties' guests and representatives)
   std::string status, title, category, channel, description;
   org_view org;
   std::vector<party> parties;

@@ -12,7 +12,7 @@ export CCACHE_BASEDIR CCACHE_NOHASHDIR=1
 build_packages=(
   g++ cmake make ccache
   libboost1.81-dev libsoci-dev libmariadb-dev libsqlite3-dev
-  nlohmann-json3-dev libsodium-dev libssl-dev libgtest-dev sqlite3
+  nlohmann-json3-dev libsodium-dev libssl-dev libgtest-dev sqlite3 libunistring-dev
 )
 # Extra packages the test suite needs: a throwaway MariaDB, and headless Chromium with a CJK
 # font for the browser tests (without one every Chinese character renders as an empty box).

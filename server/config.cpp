@@ -65,6 +65,11 @@ std::string usage() {
   --http-timeout SECONDS time allowed for an HTTP request's header, a TLS handshake or an answer's write;
                          a slower client is cut off (default 30)
   --token-ttl SECONDS    lifetime of a login token (default 43200)
+  --calendar-feed-ttl-days N  how long a calendar feed URL works before it must be made anew
+                         (default 365)
+  --session-check MS     how often open sockets are checked against their sessions (expiry, logout,
+                         revocation, disabled user, guest invitation) and room members against their
+                         meetings; what no longer holds is closed (default 2000)
   --db-workers N         database reader threads and pooled connections (default 4)
   --write-batch N        writes committed together at most (default 512)
   --rate-limit N         requests per second per connection, sustained (default 1000)
@@ -74,13 +79,19 @@ std::string usage() {
   --user-rate-burst N    requests per user in a burst (default 10000)
   --max-connections-per-address N
                          WebSockets from one IP address (default 1000; 0: no limit)
+  --max-http-connections-per-address N
+                         open HTTP connections from one IP address; one more is answered 429 and
+                         closed (default 256; 0: no limit; trusted proxies are not limited)
+  --allowed-origins LIST origins besides the server's own whose pages may open /ws, comma-separated,
+                         e.g. https://a.example,https://b.example (default: none)
   --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
   --data-key-file FILE   the 32-byte key (64 hex digits, mode 600) that encrypts parties' ID and phone
                          numbers at rest (default var/data.key, made on first start: back it up)
   --tls-cert FILE        PEM certificate chain: serve HTTPS and WSS (TLS 1.2 or later) on --listen
   --tls-key FILE         PEM private key of that certificate (both or neither)
-  --login-max-failures N failed logins for one username within 15 minutes before a lock-out (default 5;
-                         an address is locked after four times as many)
+  --login-max-failures N failed logins for one username from one address within 15 minutes before that
+                         username is locked out from that address (default 5; an address is locked for
+                         every username after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
   --workflow FILE        a JSON file of deadline policies, holidays and escalation settings
                          (see docs/operations.md; default: the legal time limits, weekends off)
@@ -101,10 +112,11 @@ namespace {
 // Flags that take a value, and those that do not: the names a file or the environment may set.
 const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
-    "idle-timeout", "token-ttl", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
+    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password", "user-rate-limit",
-    "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file"};
+    "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file",
+    "max-http-connections-per-address", "allowed-origins"};
 const std::vector<std::string> switch_flags{"seed-demo"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -115,6 +127,29 @@ std::string env_name(const std::string& flag) {
   std::string n = "MEDIATION_";
   for (char ch : flag) n += ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return n;
+}
+
+// Parses a comma-separated list of origins (http or https, a host, an optional port, no path).
+bool allowed_origins(const std::string& value, std::vector<std::string>& out) {
+  std::vector<std::string> list;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    auto comma = value.find(',', start);
+    std::string o = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? value.size() + 1 : comma + 1;
+    while (!o.empty() && o.front() == ' ') o.erase(0, 1);
+    while (!o.empty() && (o.back() == ' ' || o.back() == '/')) o.pop_back();
+    if (o.empty()) continue;
+    for (auto& ch : o) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto scheme_end = o.find("://");
+    if (scheme_end == std::string::npos || (o.compare(0, scheme_end, "http") != 0 && o.compare(0, scheme_end, "https") != 0))
+      return false;
+    std::string host = o.substr(scheme_end + 3);
+    if (host.empty() || host.find_first_of("/?#@ ") != std::string::npos) return false;
+    list.push_back(o);
+  }
+  out = std::move(list);
+  return true;
 }
 
 // Turns the --config file into flag arguments; returns an error text or "".
@@ -167,6 +202,8 @@ std::string describe(const config& c) {
       {"idle-timeout", c.idle_timeout_s},
       {"http-timeout", c.http_timeout_s},
       {"token-ttl", c.app.token_ttl_ms / 1000},
+      {"session-check", c.app.session_check_ms},
+      {"calendar-feed-ttl-days", c.app.calendar_feed_ttl_ms / 86400000},
       {"db-workers", c.db_workers},
       {"write-batch", c.write_batch},
       {"rate-limit", c.app.rate_per_second},
@@ -178,6 +215,8 @@ std::string describe(const config& c) {
       {"login-max-failures", c.app.login_max_failures},
       {"login-lockout", c.app.login_lockout_ms / 1000},
       {"trusted-proxy", c.trusted_proxies},
+      {"max-http-connections-per-address", c.max_http_connections_per_address},
+      {"allowed-origins", c.allowed_origins},
       {"data-key-file", c.data_key_file},
       {"tls-cert", c.tls_cert_file},
       {"tls-key", c.tls_key_file},
@@ -273,6 +312,12 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
     } else if (flag == "--token-ttl") {
       if (!to_number<unsigned long long>(value, n, 60, 365ULL * 86400)) return bad("expected 60 to 31536000 seconds");
       c.app.token_ttl_ms = static_cast<long long>(n) * 1000;
+    } else if (flag == "--calendar-feed-ttl-days") {
+      long long days = 0;
+      if (!to_number<long long>(value, days, 1, 3650)) return bad("expected 1 to 3650 days");
+      c.app.calendar_feed_ttl_ms = days * 86400000LL;
+    } else if (flag == "--session-check") {
+      if (!to_number<long long>(value, c.app.session_check_ms, 100, 60000)) return bad("expected 100 to 60000 milliseconds");
     } else if (flag == "--db-workers") {
       if (!to_number<std::size_t>(value, c.db_workers, 1, 128)) return bad("expected 1 to 128");
     } else if (flag == "--write-batch") {
@@ -286,6 +331,12 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       auto address = boost::asio::ip::make_address(value, ec);
       if (ec) return bad("expected an IP address");
       c.trusted_proxies.push_back(address.to_string());
+    } else if (flag == "--max-http-connections-per-address") {
+      if (!to_number<std::size_t>(value, c.max_http_connections_per_address, 0, 1000000))
+        return bad("expected 0 to 1000000");
+    } else if (flag == "--allowed-origins") {
+      if (!allowed_origins(value, c.allowed_origins))
+        return bad("expected origins such as https://a.example,https://b.example:8443 (scheme://host[:port], no path)");
     } else if (flag == "--max-connections-per-address") {
       if (!to_number<std::size_t>(value, c.max_connections_per_address, 0, 1000000)) return bad("expected 0 to 1000000");
     } else if (flag == "--login-max-failures") {

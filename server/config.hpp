@@ -29,6 +29,8 @@ struct config {
   unsigned idle_timeout_s = 60;           // no frame nor pong for this long closes the connection
   unsigned http_timeout_s = 30;           // to read an HTTP request's header (slow-loris) or a TLS handshake
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit
+  std::size_t max_http_connections_per_address = 256;  // open HTTP connections from one IP address; 0: no limit
+  std::vector<std::string> allowed_origins;  // --allowed-origins: other origins whose pages may open /ws
   std::vector<std::string> trusted_proxies;         // --trusted-proxy, repeatable
   std::string tls_cert_file, tls_key_file;          // --tls-cert, --tls-key: terminate TLS here
   std::string data_key_file = "var/data.key";       // --data-key-file: the key of personal data at rest

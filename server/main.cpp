@@ -14,6 +14,7 @@
 #include "server/app/client.hpp"
 #include "server/app/http_api.hpp"
 #include "server/app/scheduler.hpp"
+#include "server/app/session_watch.hpp"
 #include "server/app/seed.hpp"
 #include "server/config.hpp"
 #include "server/log.hpp"
@@ -55,10 +56,10 @@ int main(int argc, char** argv) {
       if (cfg.seed_demo) app::seed_demo(sql);
     }
     app::hub hub;
-    store::batched_writer writer(
-        db, [&hub](const std::vector<store::stored_event>& events) { app::publish_events(hub, events); },
-        cfg.write_batch);
     store::job_pool jobs(db, cfg.db_workers);
+    store::batched_writer writer(
+        db, [&hub, &jobs](const std::vector<store::stored_event>& events) { app::publish_events(hub, jobs, events); },
+        cfg.write_batch);
     app::services svc(db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
     net::net_settings ns{cfg.max_frame_bytes, cfg.max_body_bytes, cfg.ws_queue_frames, cfg.ws_queue_bytes,
                          cfg.idle_timeout_s, cfg.max_connections_per_address, cfg.web_root,
                          cfg.trusted_proxies, cfg.http_timeout_s, cfg.tls_cert_file, cfg.tls_key_file};
+    ns.max_http_connections_per_address = cfg.max_http_connections_per_address;
+    ns.allowed_origins = cfg.allowed_origins;
     net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, net_stats),
                            [&svc](std::shared_ptr<net::connection> c) {
                              return std::make_shared<app::client>(svc, std::move(c));
@@ -77,8 +80,10 @@ int main(int argc, char** argv) {
       if (!ec) stop.set_value(sig);
     });
     app::scheduler deadlines(ioc, svc);
+    app::session_watch sessions(ioc, svc);
     listener.start();
     deadlines.start();
+    sessions.start();
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
 
@@ -91,6 +96,7 @@ int main(int argc, char** argv) {
     svc.shutting_down = true;
     listener.stop_accepting();
     deadlines.stop();
+    sessions.stop();
     writer.stop();  // commits and acknowledges every write already queued
     jobs.stop();
     listener.close_all();

@@ -76,6 +76,7 @@ const state = {
   orgs: [],
   cases: [],
   current: null,       // the open case
+  place: 'internal',   // which of its threads is open: internal (内部讨论) or parties (与当事人沟通)
   lastSeq: 0,          // newest seq shown for the open thread
   oldestSeq: null,     // oldest seq loaded (for history paging)
   outbox: new Map(),   // cmid -> body, posts not yet acknowledged (resent after a reconnect)
@@ -224,32 +225,65 @@ function renderCases() {
 
 async function openCase(id) {
   const r = await state.conn.request({ type: 'case.get', case: id });
-  if (state.current && state.current.thread !== r.case.thread)
-    state.conn.request({ type: 'unsubscribe', thread: state.current.thread }).catch(() => {});
+  const before = openThread();
+  if (before && state.current.id !== r.case.id) state.conn.request({ type: 'unsubscribe', thread: before }).catch(() => {});
+  if (!state.current || state.current.id !== r.case.id) state.place = 'internal';
   state.current = r.case;
+  $('room-empty').hidden = true;
+  $('room-body').hidden = false;
+  renderCaseHead();
+  renderCases();
+  await loadThread();
+  $('message').focus();
+}
+
+// The open thread of the open case. People on a party's side (view "party") have only the parties'.
+function openThread() {
+  const c = state.current;
+  if (!c) return null;
+  return c.view === 'party' || state.place === 'parties' ? c.parties_thread : c.thread;
+}
+
+// Switches the case room between the staff's internal thread and the thread shared with the parties.
+async function switchPlace(place) {
+  if (!state.current || state.place === place || state.current.view === 'party') return;
+  const before = openThread();
+  state.place = place;
+  state.conn.request({ type: 'unsubscribe', thread: before }).catch(() => {});
+  await loadThread();
+}
+
+function renderPlace() {
+  const party = state.current && state.current.view === 'party';
+  const place = party ? 'parties' : state.place;
+  $('room-body').dataset.place = place;
+  $('place-internal').hidden = party;
+  $('place-internal').setAttribute('aria-selected', String(place === 'internal'));
+  $('place-parties').setAttribute('aria-selected', String(place === 'parties'));
+  $('place-note').textContent = t(place === 'internal' ? 'place_internal_note' : party ? 'place_parties_note_party' : 'place_parties_note');
+}
+
+// The newest page of the open thread's history, then live events from there on.
+async function loadThread() {
   state.lastSeq = 0;
   state.oldestSeq = null;
   state.reads.clear();
   state.events.clear();
   $('timeline').replaceChildren();
-  $('room-empty').hidden = true;
-  $('room-body').hidden = false;
-  renderCaseHead();
-  renderCases();
-  // The newest page of history, then live events from there on.
-  const h = await state.conn.request({ type: 'history', thread: state.current.thread, limit: 50 });
+  renderPlace();
+  const thread = openThread();
+  const h = await state.conn.request({ type: 'history', thread, limit: 50 });
   for (const e of h.events) showEvent(e);
   await resubscribe();
-  const reads = await state.conn.request({ type: 'read.list', thread: state.current.thread });
+  const reads = await state.conn.request({ type: 'read.list', thread });
   for (const m of reads.reads) state.reads.set(m.user.id, { name: m.user.name, seq: m.seq });
   renderReads();
   markRead();
-  $('message').focus();
 }
 
 async function resubscribe() {
   const c = state.current;
-  await state.conn.request({ type: 'subscribe', thread: c.thread, since: state.lastSeq });
+  await state.conn.request({ type: 'subscribe', thread: openThread(), since: state.lastSeq });
   // Posts that were not acknowledged before a disconnect are sent again with the same cmid:
   // the server stores each at most once.
   for (const [cmid, body] of state.outbox) sendPost(cmid, body);
@@ -258,6 +292,14 @@ async function resubscribe() {
 function renderCaseHead() {
   const c = state.current;
   $('room-title').textContent = c.title;
+  renderPlace();
+  if (c.view === 'party') {
+    // Someone on a party's side: the case's summary and the parties' thread only.
+    $('room-meta').textContent = `${c.number} · ${c.org.name} · ${t('st_' + c.status)}`;
+    for (const id of ['act-handoff', 'act-invite', 'act-accept', 'act-decline', 'act-agreement', 'act-meeting'])
+      $(id).hidden = true;
+    return;
+  }
   const handlers = c.handlers.map((h) => `${h.org.name}（${t('hs_' + h.status)}）`).join('，');
   $('room-meta').textContent = `${c.number} · ${c.org.name} · ${t('st_' + c.status)}` + (handlers ? ` · ${handlers}` : '');
   const mine = state.user.org.id;
@@ -280,7 +322,8 @@ function describe(e) {
     case 'handed_over': return t('ev_handed_over', { author, to: d.to_org.name, due: d.due ? t('due_suffix', { due: d.due.slice(0, 10) }) : '' });
     case 'accepted': return t('ev_accepted', { org: d.org.name, first: d.first_handler ? t('first_handler') : '' });
     case 'declined': return t('ev_declined', { org: d.org.name, reason: d.reason });
-    case 'invited': return t('ev_invited', { author, user: d.user.name });
+    case 'invited': return t('ev_invited', { author, user: d.user.name })
+      + (d.capacity ? ` · ${t('cap_' + d.capacity)}${d.side ? '（' + t('side_' + d.side) + '）' : ''}` : '');
     case 'triaged': return t('ev_triaged', { author, decision: t('tr_' + d.decision, { route: d.route || '' }) });
     case 'returned': return t('ev_returned', { org: d.org.name, to: d.to_org.name, reason: d.reason });
     case 'paused': return t('ev_paused', { author, reason: d.reason });
@@ -313,6 +356,7 @@ function describe(e) {
       return t('ev_' + e.kind, { author, title: d.meeting.title, when: d.meeting.local_start.slice(0, 16).replace('T', ' ') });
     case 'meeting_answered': return t('ev_meeting_answered', { author, title: d.meeting.title, answer: t('ans_' + d.answer) });
     case 'guest_invited': case 'guest_revoked': return t('ev_' + e.kind, { author, name: d.guest.name });
+    case 'meeting_side_set': return t('ev_meeting_side_set', { author, name: d.participant.name, side: t('side_' + d.side) });
     default: return e.kind;
   }
 }
@@ -382,7 +426,7 @@ async function loadOlder() {
   const tl = $('timeline');
   const before = tl.scrollHeight;
   try {
-    const h = await state.conn.request({ type: 'history', thread: state.current.thread, before: state.oldestSeq, limit: 50 });
+    const h = await state.conn.request({ type: 'history', thread: openThread(), before: state.oldestSeq, limit: 50 });
     for (const e of h.events) showEvent(e);
     tl.scrollTop += tl.scrollHeight - before;
   } finally {
@@ -391,7 +435,7 @@ async function loadOlder() {
 }
 
 function onEvent(e) {
-  if (!state.current || e.thread !== state.current.thread) return;
+  if (!state.current || e.thread !== openThread()) return;
   if (e.kind === 'typing') {
     $('typing').textContent = t('typing', { name: e.author.name });
     clearTimeout(state.typingTimer);
@@ -428,7 +472,7 @@ function markRead() {
   if (!state.current || !state.lastSeq) return;
   const mine = state.reads.get(state.user.id);
   if (mine && mine.seq >= state.lastSeq) return;
-  state.conn.request({ type: 'read', thread: state.current.thread, seq: state.lastSeq }).catch(() => {});
+  state.conn.request({ type: 'read', thread: openThread(), seq: state.lastSeq }).catch(() => {});
 }
 
 // ---- composing ----------------------------------------------------------------------------------
@@ -438,7 +482,7 @@ function newCmid() {
 }
 
 function sendPost(cmid, body) {
-  state.conn.request({ type: 'post', thread: state.current.thread, cmid, body })
+  state.conn.request({ type: 'post', thread: openThread(), cmid, body })
     .then(() => {})
     .catch(() => {});  // kept in the outbox; resent after the reconnect
 }
@@ -474,7 +518,7 @@ function onComposerKey(ev) {
   const now = Date.now();
   if (state.current && now - state.lastTypingSent > 3000) {
     state.lastTypingSent = now;
-    state.conn.request({ type: 'typing', thread: state.current.thread }).catch(() => {});
+    state.conn.request({ type: 'typing', thread: openThread() }).catch(() => {});
   }
 }
 
@@ -568,7 +612,10 @@ async function invite() {
       f.user.append(opt);
     }
   }, async (f) => {
-    const r = await state.conn.request({ type: 'case.invite', case: state.current.id, user: f.user.value });
+    const capacity = f.capacity.value;
+    const req = { type: 'case.invite', case: state.current.id, user: f.user.value, capacity };
+    if (capacity === 'representative') req.side = f.side.value;
+    const r = await state.conn.request(req);
     state.current = r.case;
   });
 }
@@ -586,6 +633,8 @@ $('act-handoff').addEventListener('click', handoff);
 $('act-accept').addEventListener('click', () => decide(true));
 $('act-decline').addEventListener('click', () => decide(false));
 $('act-invite').addEventListener('click', invite);
+$('place-internal').addEventListener('click', () => switchPlace('internal'));
+$('place-parties').addEventListener('click', () => switchPlace('parties'));
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') markRead(); });
 
 applyLanguage();

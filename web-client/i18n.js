@@ -2,6 +2,14 @@
 'use strict';
 const MESSAGES = {
   zh: {
+    place_internal: '内部讨论', place_parties: '与当事人沟通', places: '案件讨论区',
+    place_internal_note: '仅工作人员、上级督办和受邀专业人员可见，当事人看不到',
+    place_parties_note: '当事人及其代理人可见，请注意措辞', place_parties_note_party: '您与办案工作人员的沟通',
+    capacity: '身份', cap_professional: '专业人员（可见内部讨论）', cap_representative: '当事人代理人（仅与当事人沟通）',
+    side: '代理方', side_petitioner: '申请人一方', side_respondent: '被申请人一方', side_neutral: '中立（工作人员）',
+    ev_meeting_side_set: '{author} 将 {name} 设为{side}', outsider: '外部人员', busy: '已有安排',
+    mt_invite_petitioner: '邀请申请人方参会', mt_invite_respondent: '邀请被申请人方参会',
+    room_removed: '您已无权参加此会议，会议室已关闭',
     app_name: '调解网络', login_title: '登录', username: '用户名', password: '密码', login: '登录', logout: '退出',
     login_failed: '用户名或密码错误', login_locked: '登录失败次数过多，请稍后再试', cases: '案件', new_case: '登记案件', no_cases: '暂无可见案件',
     pick_case: '请选择左侧案件', handoff: '交办', accept: '受理', decline: '退回', invite: '邀请',
@@ -85,6 +93,14 @@ const MESSAGES = {
     role_committee_mediator: '专委会调解员', role_guest: '受邀参会人', role_grid_worker: '网格员', role_lawyer: '律师', role_judicial: '司法人员',
   },
   en: {
+    place_internal: 'Internal discussion', place_parties: 'With the parties', places: 'Case threads',
+    place_internal_note: 'Staff, supervising offices and invited professionals only; the parties never see it',
+    place_parties_note: 'The parties and their representatives read this thread', place_parties_note_party: 'Your conversation with the case staff',
+    capacity: 'Capacity', cap_professional: 'Professional (reads the internal discussion)', cap_representative: "A party's representative (parties' thread only)",
+    side: 'Side', side_petitioner: "Petitioner's side", side_respondent: "Respondent's side", side_neutral: 'Neutral (staff)',
+    ev_meeting_side_set: '{author} put {name} on the {side}', outsider: 'from outside', busy: 'busy',
+    mt_invite_petitioner: "Invite the petitioner's side", mt_invite_respondent: "Invite the respondent's side",
+    room_removed: 'You may no longer take part in this meeting; the room has closed',
     app_name: 'Mediation Network', login_title: 'Sign in', username: 'Username', password: 'Password', login: 'Sign in',
     logout: 'Sign out', login_failed: 'Wrong username or password', login_locked: 'Too many failed logins; try again later', cases: 'Cases', new_case: 'Register case',
     no_cases: 'No cases you can see yet', pick_case: 'Pick a case on the left', handoff: 'Hand over', accept: 'Accept',
@@ -191,6 +207,7 @@ function applyLanguage() {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
   document.getElementById('lang').textContent = lang === 'en' ? '中文' : 'English';
 }
 

@@ -30,13 +30,16 @@ async function scheduleMeeting() {
   }, async (f) => {
     const start = new Date(f.start.value);
     const end = new Date(start.getTime() + Number(f.minutes.value) * 60000);
-    const participants = [...f.people.selectedOptions].map((o) => ({ user: o.value }));
-    if (f.ext_name.value.trim()) participants.push({ name: f.ext_name.value.trim(), phone: f.ext_phone.value.trim() });
+    // Staff picked from the directory take part as neutrals (the organiser's choice); an external
+    // person is always on a party's side.
+    const participants = [...f.people.selectedOptions].map((o) => ({ user: o.value, side: 'neutral' }));
+    if (f.ext_name.value.trim())
+      participants.push({ name: f.ext_name.value.trim(), phone: f.ext_phone.value.trim(), side: f.ext_side.value });
     if (!participants.length) throw new Error(t('mt_people'));
     const r = await state.conn.request({ type: 'meeting.schedule', case: state.current.id, title: f.title.value.trim(),
       start: start.toISOString(), end: end.toISOString(), place: f.place.value, remote: f.remote.checked, participants });
     if (r.conflicts.length)
-      alert(t('mt_conflicts', { list: r.conflicts.map((c) => `${c.participant.name}「${c.meeting.title}」${c.meeting.local_start.slice(0, 16)}`).join('；') }));
+      alert(t('mt_conflicts', { list: r.conflicts.map((c) => `${c.participant.name}「${c.meeting.title || t('busy')}」${c.meeting.local_start.slice(0, 16)}`).join('；') }));
   });
 }
 
@@ -99,7 +102,8 @@ function meetingItem(m) {
   const meta = document.createElement('p');
   meta.className = 'small muted';
   meta.textContent = [m.place, m.status === 'cancelled' ? t('cancelled_mt') : '', m.required_declined ? t('required_declined') : '',
-    m.participants.map((p) => `${p.name}（${t('ans_' + p.answer)}）`).join('、')].filter(Boolean).join(' · ');
+    // People on a party's side are marked with it; staff (neutral) are not.
+    m.participants.map((p) => `${p.name}（${p.side === 'neutral' ? '' : t('side_' + p.side) + '，'}${t('ans_' + p.answer)}）`).join('、')].filter(Boolean).join(' · ');
   div.append(title, meta);
   const acts = document.createElement('div');
   acts.className = 'actions wrap';
@@ -125,12 +129,14 @@ function meetingItem(m) {
   });
   if (m.remote && m.status === 'scheduled') button(t('join'), () => joinMeeting(m));
   if (m.organiser.id === state.user.id && m.status === 'scheduled') {
-    button(t('mt_invite'), async () => {
-      const name = prompt(t('mt_invite_name'));
-      if (!name) return;
-      const r = await state.conn.request({ type: 'meeting.invite_guest', meeting: m.id, name });
-      $('dlg-calendar').querySelector('.error').textContent = t('mt_invite_link', { url: location.origin + r.url });
-    });
+    // A guest is always on one party's side: one button per side.
+    for (const side of ['petitioner', 'respondent'])
+      button(t('mt_invite_' + side), async () => {
+        const name = prompt(t('mt_invite_name'));
+        if (!name) return;
+        const r = await state.conn.request({ type: 'meeting.invite_guest', meeting: m.id, name, side });
+        $('dlg-calendar').querySelector('.error').textContent = t('mt_invite_link', { url: location.origin + r.url });
+      });
     button(t('mt_cancel'), async () => {
       const reason = prompt(t('reason'));
       if (!reason) return;
@@ -165,6 +171,7 @@ async function joinMeeting(m) {
   mt.mode = r.mode;
   mt.ice = r.ice_servers;
   const mediator = ['mediator', 'committee_mediator', 'petition_officer', 'leader'].includes(state.user.role) && r.side === 'neutral';
+  mt.mediator = mediator;
   $('room-caucus').hidden = !mediator;
   $('dlg-room').showModal();
 }
@@ -179,8 +186,36 @@ async function leaveMeeting() {
 }
 
 function renderRoom() {
-  $('room-presence').textContent = t('room_joined', { names: mt.joined.map((j) => j.name).join('、') });
+  // Everyone present with their side; people on a party's side are marked as from outside.
+  $('room-presence').textContent = t('room_joined', { names: mt.joined.map((j) =>
+    `${j.name}（${t('side_' + j.side)}${j.side === 'neutral' ? '' : '，' + t('outsider')}）`).join('、') });
   $('room-mode').textContent = t('room_mode', { mode: t('mode_' + mt.mode) });
+  // The mediator assigns sides: the caucus holds each side apart by them.
+  const list = $('room-sides');
+  list.hidden = !mt.mediator;
+  if (!mt.mediator) return;
+  list.replaceChildren();
+  for (const j of mt.joined) {
+    if (j.id === state.user.id) continue;
+    const li = document.createElement('li');
+    const label = document.createElement('label');
+    label.append(`${j.name} `);
+    const select = document.createElement('select');
+    for (const side of ['petitioner', 'respondent', 'neutral']) {
+      const o = document.createElement('option');
+      o.value = side;
+      o.textContent = t('side_' + side);
+      o.selected = j.side === side;
+      select.append(o);
+    }
+    select.addEventListener('change', () => {
+      state.conn.request({ type: 'meeting.set_side', meeting: mt.meeting.id, user: j.id, side: select.value })
+        .catch((e) => { $('dlg-room').querySelector('.error').textContent = e.message; renderRoom(); });
+    });
+    label.append(select);
+    li.append(label);
+    list.append(li);
+  }
 }
 
 function peerFor(id) {
@@ -239,6 +274,13 @@ window.onRoomFrame = async (f) => {
   if (!mt.meeting || f.meeting !== mt.meeting.id) return;
   if (f.type === 'room' && f.kind === 'presence') { mt.joined = f.joined; mt.mode = f.mode; renderRoom(); await connectPeers(); return; }
   if (f.type === 'room' && f.kind === 'caucus') { mt.mode = f.mode; renderRoom(); await connectPeers(); return; }
+  if (f.type === 'room' && f.kind === 'removed') {
+    // Access to the meeting was lost (a revoked invitation, a lost case): the room closes.
+    await leaveMeeting();
+    $('dlg-room').close();
+    alert(t('room_removed'));
+    return;
+  }
   if (f.type === 'room' && f.kind === 'message') {
     const li = document.createElement('li');
     li.textContent = `${f.from.name}：${f.body}`;

@@ -39,6 +39,9 @@ renderCases = function () {
 function renderWorkflow() {
   const c = state.current;
   if (!c) return;
+  // Someone on a party's side has the case's summary only: no workflow to show.
+  $('room-workflow').hidden = c.view === 'party';
+  if (c.view === 'party') return;
   const due = c.due ? c.due.slice(0, 10) : '—';
   $('room-workflow').textContent = t('wf_info', {
     level: t('lv_' + c.level), org: c.handling_org ? c.handling_org.name : '', stage: t('stage_' + c.stage), due,
@@ -51,7 +54,8 @@ renderCaseHead = function () {
   baseRenderCaseHead();
   renderWorkflow();
   const worker = ['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker'].includes(state.user.role);
-  $('act-more').hidden = !worker && state.user.role !== 'lawyer' && state.user.role !== 'guest';
+  const party = state.current && state.current.view === 'party';
+  $('act-more').hidden = party || (!worker && state.user.role !== 'lawyer' && state.user.role !== 'guest');
 };
 
 function availableActions(c) { return ClientLogic.availableActions(c, state.user.role); }
@@ -229,5 +233,7 @@ renderHeader = function () {
   const u = state.user;
   const staff = u && (['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker', 'administrator'].includes(u.role));
   $('open-stats').hidden = !staff;
-  $('case-filter').hidden = !u;
+  $('case-filter').hidden = !u || u.role === 'guest';
+  // Only the network's case workers register cases; a guest or a lawyer never does.
+  $('new-case').hidden = !u || !['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker'].includes(u.role);
 };

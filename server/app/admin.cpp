@@ -33,7 +33,8 @@ using nlohmann::json;
 std::string usage() {
   return R"(Usage: mediation-admin --db URL COMMAND [options]
 
-  migrate                               create or migrate the schema and print its version
+  migrate                               create or migrate the schema and print its version; recomputes
+                                        the login name (normalised username) of every account
   create-org --name N --name-en E --short S --kind K --level L [--parent ID]
                                         add an organisation; prints its id
   create-user --org ID --username U --name N --role R [--seal]
@@ -47,6 +48,11 @@ std::string usage() {
                                         audit.json and the attachment files; ID and phone numbers are
                                         decrypted with the server's key (default var/data.key) and the
                                         export is audited as a read of personal data
+
+Usernames are stored and looked up normalised (Unicode NFKC, case folded, trimmed): "Officer.Zhou"
+is created as, and logs in as, "officer.zhou"; a name that folds to a taken one is refused.
+The commands work beside a running server, on SQLite too: each change waits for the server's
+commit in progress (up to 10 seconds) instead of failing.
 
 Roles: petition_officer, leader, mediator, committee_mediator, grid_worker, lawyer, judicial, administrator.
 Kinds: petition_office, mediation_room, mediation_committee, law_firm, court, justice_bureau, resolution_centre.
@@ -108,22 +114,76 @@ std::string read_password(std::istream& in) {
 }
 
 // A write outside the server's batched writer, in one transaction, with the same store functions.
+// The transaction takes SQLite's write lock up front (database::begin_write), so that it waits
+// for the running server's commits instead of failing with "database is locked".
 template <class Fn>
-auto in_transaction(soci::session& sql, Fn fn) {
-  soci::transaction tr(sql);
-  store::transaction_memo memo;
-  store::write_context ctx(sql, now_millis(), memo);
-  auto result = fn(ctx);
-  store::flush_pending_events(sql, memo);
-  store::flush_thread_heads(sql, memo);
-  tr.commit();
-  return result;
+auto in_transaction(const store::database& db, soci::session& sql, Fn fn) {
+  db.begin_write(sql);
+  try {
+    store::transaction_memo memo;
+    store::write_context ctx(sql, now_millis(), memo);
+    auto result = fn(ctx);
+    store::flush_pending_events(sql, memo);
+    store::flush_thread_heads(sql, memo);
+    sql.commit();
+    return result;
+  } catch (...) {
+    try {
+      sql.rollback();
+    } catch (...) {
+    }
+    throw;
+  }
 }
 
-std::optional<long long> user_by_name(soci::session& sql, const std::string& username) {
-  auto login = store::find_login(sql, username);
+// The normalised form of --username (app::normalise_username), or a usage error.
+std::string username_option(const options& o) {
+  auto key = normalise_username(o.get("username"));
+  if (!key) throw usage_error("--username must be valid UTF-8 and not blank");
+  return *key;
+}
+
+std::optional<long long> user_by_name(soci::session& sql, const std::string& username_key) {
+  auto login = store::find_login(sql, username_key);
   if (!login) return std::nullopt;
   return login->user_id;
+}
+
+// Recomputes every login key with the full normalisation, which SQL could only approximate when
+// migration 007 filled the keys of existing accounts. A key another account already holds stays
+// as it is (reported). Returns the number of keys changed.
+int rekey_usernames(const store::database& db, soci::session& sql, std::ostream& out) {
+  std::vector<std::pair<long long, std::string>> users;
+  {
+    long long id = 0;
+    std::string username;
+    soci::statement st = (sql.prepare << "SELECT id, username FROM users ORDER BY id", soci::into(id), soci::into(username));
+    st.execute();
+    while (st.fetch()) users.emplace_back(id, username);
+  }
+  int changed = 0;
+  for (auto& [id, username] : users) {
+    auto key = normalise_username(username);
+    if (!key) continue;
+    long long uid = id;
+    std::string current;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT username_key FROM users WHERE id = :i", soci::into(current, ind), soci::use(uid, "i");
+    if (ind == soci::i_ok && current == *key) continue;
+    auto holder = store::find_login(sql, *key);
+    if (holder && holder->user_id != id) {
+      out << "user " << id << " (" << username << "): its login name is taken by user " << holder->user_id
+          << "; rename one of them\n";
+      continue;
+    }
+    in_transaction(db, sql, [&](store::write_context& ctx) {
+      ctx.sql << "UPDATE users SET username_key = :k WHERE id = :i", soci::use(*key, "k"), soci::use(uid, "i");
+      store::audit(ctx, std::nullopt, "admin.rekey_user", std::nullopt, username, remote);
+      return 0;
+    });
+    ++changed;
+  }
+  return changed;
 }
 
 json rows_json(const std::vector<store::stored_event>& events) {
@@ -138,7 +198,7 @@ void write_json(const std::filesystem::path& p, const json& j) {
   if (!f) throw std::runtime_error("cannot write " + p.string());
 }
 
-int export_case(soci::session& sql, const options& o, std::ostream& out) {
+int export_case(const store::database& db, soci::session& sql, const options& o, std::ostream& out) {
   const long long id = to_id("--case", o.get("case"));
   const std::filesystem::path dir = o.get("out");
   const std::string files = o.opt("attachments-dir").value_or("var/attachments");
@@ -191,7 +251,7 @@ int export_case(soci::session& sql, const options& o, std::ostream& out) {
                       {"sha256", a.sha256}, {"size", a.size}, {"content_type", a.content_type}});
   }
   write_json(dir / "attachments.json", listed);
-  in_transaction(sql, [&](store::write_context& ctx) {
+  in_transaction(db, sql, [&](store::write_context& ctx) {
     store::audit(ctx, std::nullopt, "case.export", id, dir.string(), remote);
     store::audit(ctx, std::nullopt, "personal_data.read", id, "case.export to " + dir.string(), remote);
     return 0;
@@ -245,6 +305,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (command == "migrate") {
       int v = store::migrate(sql, database.kind());
       out << "schema version " << v << "\n";
+      if (int n = rekey_usernames(database, sql, out)) out << n << " login name(s) normalised\n";
       return 0;
     }
     if (command == "create-org") {
@@ -257,7 +318,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         parent = to_id("--parent", *p);
         if (!store::find_org(sql, *parent)) throw std::runtime_error("no such parent organisation: " + *p);
       }
-      long long id = in_transaction(sql, [&](store::write_context& ctx) {
+      long long id = in_transaction(database, sql, [&](store::write_context& ctx) {
         long long org = store::insert_org(ctx.sql, name, name_en, short_name, kind, level, parent, ctx.now);
         store::audit(ctx, std::nullopt, "admin.create_org", std::nullopt, name, remote);
         return org;
@@ -267,17 +328,18 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (command == "create-user") {
       const long long org = to_id("--org", o.get("org"));
-      const std::string username = o.get("username"), name = o.get("name"), role = o.get("role");
+      // Stored as normalised: "Officer.Zhou" becomes "officer.zhou", the name people log in with.
+      const std::string username = username_option(o), name = o.get("name"), role = o.get("role");
       one_of("--role", role, roles_known);
-      if (username.size() > 64 || username.find_first_of(" \t\r\n") != std::string::npos)
-        throw usage_error("--username must be at most 64 characters without spaces");
+      if (auto problem = username_problem(username); !problem.empty()) throw usage_error("--username: " + problem);
       if (username == "system" || username.rfind("guest-", 0) == 0)
         throw usage_error("--username 'system' and names starting with 'guest-' are reserved");
       if (!store::find_org(sql, org)) throw std::runtime_error("no such organisation: " + std::to_string(org));
-      if (user_by_name(sql, username)) throw std::runtime_error("the username is taken: " + username);
+      if (user_by_name(sql, username))
+        throw std::runtime_error("the username is taken: " + username + " (names are compared without case or width)");
       const std::string hash = hash_password(read_password(in));
       const bool seal = o.has("seal");
-      long long id = in_transaction(sql, [&](store::write_context& ctx) {
+      long long id = in_transaction(database, sql, [&](store::write_context& ctx) {
         long long user = store::insert_user(ctx.sql, org, username, name, role, hash, ctx.now);
         if (seal) store::set_can_seal(ctx.sql, user, true);
         store::audit(ctx, std::nullopt, "admin.create_user", std::nullopt, username + " (" + role + ")", remote);
@@ -287,12 +349,12 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       return 0;
     }
     if (command == "reset-password" || command == "revoke-sessions") {
-      const std::string username = o.get("username");
+      const std::string username = username_option(o);
       auto user = user_by_name(sql, username);
       if (!user) throw std::runtime_error("no such user: " + username);
       std::string hash;
       if (command == "reset-password") hash = hash_password(read_password(in));
-      long long ended = in_transaction(sql, [&](store::write_context& ctx) {
+      long long ended = in_transaction(database, sql, [&](store::write_context& ctx) {
         long long id = *user, now = ctx.now, n = 0;
         ctx.sql << "SELECT COUNT(*) FROM auth_sessions WHERE user_id = :u AND revoked_at IS NULL AND expires_at > :n",
             soci::into(n), soci::use(id, "u"), soci::use(now, "n");
@@ -334,7 +396,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       while (st.fetch()) out << id << "\t" << number << "\t" << status << "\t" << title << "\n";
       return 0;
     }
-    return export_case(sql, o, out);
+    return export_case(database, sql, o, out);
   } catch (const usage_error& e) {
     err << "mediation-admin: " << e.what() << "\n(run mediation-admin --help for the commands)\n";
     return 2;

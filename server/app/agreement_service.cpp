@@ -184,6 +184,7 @@ json content_for(const personal_data& pd, json content, bool full) {
   for (auto& p : content["parties"]) {
     if (p.contains("id_number")) p["id_number"] = mask_id_number(p["id_number"].get<std::string>());
     if (p.contains("phone")) p["phone"] = mask_phone(p["phone"].get<std::string>());
+    if (p.contains("address") && p["address"].is_string()) p["address"] = mask_address(p["address"].get<std::string>());
   }
   return content;
 }

@@ -129,11 +129,16 @@ void handle(client& c, const std::string& rid, const protocol::agreement_list_re
   auto self = c.shared_from_this();
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    require_visible_case(sql, v, r.case_id);
     json list = json::array();
     const millis now = now_millis();
-    for (const auto& a : store::agreements_of_case(sql, r.case_id))
+    auto access = require_visible_case(sql, v, r.case_id);
+    bool disclosed = false;
+    for (const auto& a : store::agreements_of_case(sql, r.case_id)) {
       list.push_back(agreements::agreement_json(sql, self->svc().personal, a.id, &v, now));
+      disclosed |= discloses_party_numbers(list.back());
+    }
+    if (disclosed && sees_personal_data(v, access))
+      audit_personal_read(self->svc(), v.user_id, r.case_id, "agreement.list", self->remote());
     return [self, rid, list = std::move(list)] { self->reply_ok(rid, {{"agreements", list}}); };
   });
 }
@@ -145,8 +150,13 @@ void handle(client& c, const std::string& rid, const protocol::agreement_version
     auto [a, access] = visible_agreement(sql, v, r.agreement);
     auto ver = store::find_version(sql, a.id, r.version);
     if (!ver) throw protocol::error(errc::not_found, "no such version");
+    const bool full = sees_personal_data(v, access);
+    json content = agreements::content_for(self->svc().personal, json::parse(ver->content), full);
+    if (full && personal_data::names_numbers(content.value("parties", json::array())))
+      audit_personal_read(self->svc(), v.user_id, a.case_id,
+                          "agreement.version " + a.number + " v" + std::to_string(r.version), self->remote());
     json out{{"version", ver->version},
-             {"content", agreements::content_for(self->svc().personal, json::parse(ver->content), sees_personal_data(v, access))},
+             {"content", content},
              {"author", {{"id", id_to_wire(ver->author_id)}, {"name", ver->author_name}}},
              {"created_at", format_rfc3339(ver->created_at)}};
     return [self, rid, out = std::move(out)] { self->reply_ok(rid, out); };
@@ -162,8 +172,14 @@ void handle(client& c, const std::string& rid, const protocol::agreement_diff_re
     auto to = store::find_version(sql, a.id, r.to);
     if (!from || !to) throw protocol::error(errc::not_found, "no such version");
     const bool full = sees_personal_data(v, access);
-    json changes = agreement::diff(agreements::content_for(self->svc().personal, json::parse(from->content), full),
-                                   agreements::content_for(self->svc().personal, json::parse(to->content), full));
+    json before = agreements::content_for(self->svc().personal, json::parse(from->content), full);
+    json after = agreements::content_for(self->svc().personal, json::parse(to->content), full);
+    json changes = agreement::diff(before, after);
+    if (full && (personal_data::names_numbers(before.value("parties", json::array())) ||
+                 personal_data::names_numbers(after.value("parties", json::array()))))
+      audit_personal_read(self->svc(), v.user_id, a.case_id,
+                          "agreement.diff " + a.number + " v" + std::to_string(r.from) + "-v" + std::to_string(r.to),
+                          self->remote());
     return [self, rid, r, changes = std::move(changes)] {
       self->reply_ok(rid, {{"from", r.from}, {"to", r.to}, {"changes", changes}});
     };

@@ -139,6 +139,30 @@ std::optional<protocol::user_view> token_user(soci::session& sql, const std::str
 
 }  // namespace
 
+// Before the body is read: who may add files to the case. upload() asks again once the body is
+// in (the token may have been revoked meanwhile); this spares reading megabytes for a refusal.
+void http_api::admit_upload(long long case_id, const net::http_request& head,
+                            std::function<void(std::optional<net::http_reply>)> decide) {
+  std::string token = bearer(head.authorization);
+  if (token.empty()) return decide(error_reply(401, errc::unauthenticated, "send 'Authorization: Bearer <token>'"));
+  bool queued = svc_.jobs.post([decide, case_id, token](soci::session& sql) {
+    try {
+      auto user = token_user(sql, token);
+      if (!user) return decide(error_reply(401, errc::unauthenticated, "the token is unknown, expired or revoked"));
+      viewer v{user->id, user->org.id, user->role};
+      auto access = store::access_by_case(sql, case_id);
+      if (!access) return decide(error_reply(404, errc::not_found, "no such case"));
+      if (!can_see(v, *access) || v.role == roles::administrator)
+        return decide(error_reply(403, errc::forbidden, "you may not add files to this case"));
+      decide(std::nullopt);
+    } catch (const std::exception& e) {
+      log::error("upload check failed", {{"error", e.what()}});
+      decide(internal_reply());
+    }
+  });
+  if (!queued) decide(error_reply(503, errc::rate_limited, "the server is busy; try again shortly"));
+}
+
 void http_api::upload(long long case_id, net::http_request request, std::function<void(net::http_reply)> respond) {
   std::string token = bearer(request.authorization);
   if (token.empty()) return respond(error_reply(401, errc::unauthenticated, "send 'Authorization: Bearer <token>'"));

@@ -131,7 +131,12 @@ void handle(client& c, const std::string& rid, const protocol::case_create_reque
                         {"category", r.category}, {"channel", r.channel}, {"urgency", r.urgency},
                         {"location", r.location}}},
               {"due", s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr)}};
-    if (s.repeat_of) data["repeat_of"] = id_to_wire(*s.repeat_of);
+    // Named in the thread only when the registering worker may see the earlier case; otherwise the
+    // scheduler escalates the repeat to the supervising office, which may.
+    if (s.repeat_of) {
+      auto earlier = store::access_by_case(ctx.sql, *s.repeat_of);
+      if (earlier && can_see(v, *earlier)) data["repeat_of"] = id_to_wire(*s.repeat_of);
+    }
     store::append_event(ctx, created.thread, "created", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.create", created.id, created.number, remote);
     return reply_case_after(self, ctx, rid, created.id, json::object());
@@ -142,8 +147,9 @@ void handle(client& c, const std::string& rid, const protocol::case_get_request&
   auto self = c.shared_from_this();
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    require_visible_case(sql, v, r.case_id);
-    json kase = workflow::case_json(sql, self->svc().personal, r.case_id, &v, now_millis());
+    // People on a party's side get the case's summary (workflow::case_json decides).
+    auto access = require_known_case(sql, v, r.case_id);
+    json kase = workflow::case_json(sql, self->svc().personal, r.case_id, &v, now_millis(), &access);
     if (workflow::discloses_personal_data(kase))
       audit_personal_read(self->svc(), v.user_id, r.case_id, "case.get", self->remote());
     return [self, rid, kase = std::move(kase)] { self->reply_ok(rid, {{"case", kase}}); };
@@ -189,7 +195,9 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
         break;
       }
       auto access = store::access_by_case(sql, ids[i]);
-      if (!access || !can_see(v, *access)) continue;
+      if (!access || !knows_case(v, *access)) continue;
+      // A search reaches into the staff's notes: it never lists a case its reader knows only as a party.
+      if (r.q && !can_see(v, *access)) continue;
       list.push_back(workflow::case_json(sql, self->svc().personal, ids[i], &v, now, &*access, true));
     }
     return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"cases", list}, {"next", next}}); };
@@ -275,13 +283,9 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
     }
     store::append_event(ctx, access.thread_id, accept ? "accepted" : "declined", by, protocol::dump(data));
     store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
-    const long long thread = access.thread_id;
-    auto reply = reply_case_after(self, ctx, rid, case_id, json::object());
-    return [self = self, reply = std::move(reply), thread, accept, by = by] {
-      reply();
-      // The declining organisation no longer sees the case: its live subscriptions end.
-      if (!accept) self->svc().live.access_changed(thread, actor{by.id, by.name});
-    };
+    // The declining organisation no longer sees the case: the `declined` event holds the thread's
+    // subscribers until their access is rechecked (publish_events), and theirs end.
+    return reply_case_after(self, ctx, rid, case_id, json::object());
   });
 }
 
@@ -302,10 +306,16 @@ void handle(client& c, const std::string& rid, const protocol::case_invite_reque
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may invite people");
     auto invitee = store::find_user(ctx.sql, r.user);
-    if (!invitee) throw protocol::error(errc::not_found, "no such user");
-    if (!store::insert_invite(ctx, r.case_id, invitee->id, by.id))
+    if (!invitee || invitee->role == "system") throw protocol::error(errc::not_found, "no such user");
+    if (invitee->role == "guest")
+      throw protocol::error(errc::bad_request, "guests are invited to a meeting (meeting.invite_guest), not to a case");
+    if (r.capacity == "representative" && invitee->role != roles::lawyer)
+      throw protocol::error(errc::bad_request, "a party's representative is a lawyer");
+    if (!store::insert_invite(ctx, r.case_id, invitee->id, by.id, r.capacity, r.side))
       throw protocol::error(errc::conflict, "that person is already invited");
-    json data{{"user", {{"id", id_to_wire(invitee->id)}, {"name", invitee->name}, {"role", invitee->role}}}};
+    json data{{"user", {{"id", id_to_wire(invitee->id)}, {"name", invitee->name}, {"role", invitee->role}}},
+              {"capacity", r.capacity}};
+    if (r.side) data["side"] = *r.side;
     store::append_event(ctx, access.thread_id, "invited", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.invite", r.case_id, "user " + std::to_string(invitee->id), remote);
     return reply_case_after(self, ctx, rid, r.case_id, json::object());

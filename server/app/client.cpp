@@ -32,10 +32,10 @@ void client::set_user(protocol::user_view u, const std::string& token_hash) {
   user_ = std::move(u);
   token_hash_ = token_hash;
   std::weak_ptr<client> weak = shared_from_this();
-  svc_.sessions.add(token_hash, weak, [weak] {
-    if (auto self = weak.lock()) self->close_connection(close_policy, "logged out");
+  svc_.sessions.add(token_hash, weak, [weak](const std::string& reason) {
+    if (auto self = weak.lock()) self->close_connection(close_policy, reason);
   });
-  svc_.people.add(this, user_->id, user_->org.id, weak, [weak](long long thread, const frame_ptr& frame) {
+  svc_.people.add(this, as_viewer(), weak, [weak](long long thread, const frame_ptr& frame) {
     if (auto self = weak.lock()) self->notice(thread, frame);
   });
 }
@@ -249,6 +249,7 @@ void client::subscribe(const std::string& rid, long long thread, std::optional<l
       if (it == self->subs_.end() || it->second.generation != generation) return;
       it->second.last = since.value_or(head);
       it->second.fetching = false;
+      it->second.granted = true;
       self->replay(thread, generation, events);
     };
   });
@@ -259,6 +260,11 @@ void client::replay(long long thread, unsigned long generation, const std::vecto
   auto it = subs_.find(thread);
   if (it == subs_.end() || it->second.generation != generation) return;
   auto& s = it->second;
+  if (!s.holds.empty()) {
+    // Access is being rechecked: send nothing; once it is confirmed, catch_up reads these again.
+    s.catching_up = true;
+    return;
+  }
   auto conn = conn_.lock();
   if (!conn) return;
   for (const auto& e : events) {
@@ -285,6 +291,10 @@ void client::replay(long long thread, unsigned long generation, const std::vecto
 }
 
 void client::flush_pending(long long thread, subscription& s) {
+  if (!s.holds.empty()) {
+    s.catching_up = true;  // resumed by recheck once access is confirmed
+    return;
+  }
   auto conn = conn_.lock();
   if (!conn) return;
   while (!s.pending.empty()) {
@@ -364,10 +374,11 @@ void client::on_live(long long thread, long long seq, const frame_ptr& frame, co
   if (it == subs_.end()) return;
   auto& s = it->second;
   if (seq == 0) {
-    if (origin != this) send(frame);
+    // Typing, read markers: only on a granted subscription whose access is not being rechecked.
+    if (origin != this && s.granted && s.holds.empty()) send(frame);
     return;
   }
-  if (s.catching_up) {
+  if (s.catching_up || !s.holds.empty()) {
     if (s.pending.size() >= svc_.cfg.max_pending_live) {
       close_connection(close_policy, "slow consumer; resume with since");
       return;
@@ -389,38 +400,48 @@ void client::broadcast_ephemeral(long long thread, const frame_ptr& frame) {
   svc_.live.publish(thread, 0, frame, this);
 }
 
-void client::access_changed(long long thread, const actor& by) {
+void client::hold(long long thread, unsigned long hold) {
   auto conn = conn_.lock();
   if (!conn) return;
-  auto self = shared_from_this();
-  conn->dispatch([self, conn, thread, by] {
+  conn->dispatch([self = shared_from_this(), thread, hold] {
+    auto it = self->subs_.find(thread);
+    if (it != self->subs_.end()) it->second.holds.push_back(hold);
+  });
+}
+
+void client::recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
+                     const actor& by) {
+  auto conn = conn_.lock();
+  if (!conn) return;
+  conn->dispatch([self = shared_from_this(), thread, hold, access, by] {
     auto it = self->subs_.find(thread);
     if (it == self->subs_.end() || !self->user_) return;
-    const unsigned long generation = it->second.generation;
-    const viewer v = self->as_viewer();
-    self->svc_.jobs.post([self, conn, thread, generation, v, by](soci::session& sql) {
-      bool visible = false;
-      try {
-        auto access = store::access_by_thread(sql, thread);
-        visible = access && can_see(v, *access);
-      } catch (const std::exception&) {
-        visible = false;  // fail closed
-      }
-      if (visible) return;
-      conn->dispatch([self, thread, generation, by] {
-        auto it = self->subs_.find(thread);
-        if (it == self->subs_.end() || it->second.generation != generation) return;
-        self->drop(thread, generation);
-        nlohmann::json j{{"type", "event"},
-                         {"thread", protocol::id_to_wire(thread)},
-                         {"kind", "unsubscribed"},
-                         {"at", format_rfc3339(now_millis())},
-                         {"author", {{"id", protocol::id_to_wire(by.id)}, {"name", by.name}}},
-                         {"data", {{"reason", "access_revoked"}}}};
-        self->send_text(protocol::dump(j));
-      });
-    });
+    auto& s = it->second;
+    s.holds.erase(std::remove(s.holds.begin(), s.holds.end(), hold), s.holds.end());
+    if (!access || !can_see_thread(self->as_viewer(), *access, thread)) {
+      if (access) self->svc_.live_rooms.leave_case(access->case_id, self.get());
+      self->revoke(thread, by, access ? "access_revoked" : "access_unknown");
+      return;
+    }
+    if (!s.holds.empty() || s.fetching) return;
+    if (s.catching_up)
+      self->catch_up(thread);
+    else
+      self->flush_pending(thread, s);
   });
+}
+
+void client::revoke(long long thread, const actor& by, const char* reason) {
+  auto it = subs_.find(thread);
+  if (it == subs_.end()) return;
+  drop(thread, it->second.generation);
+  nlohmann::json j{{"type", "event"},
+                   {"thread", protocol::id_to_wire(thread)},
+                   {"kind", "unsubscribed"},
+                   {"at", format_rfc3339(now_millis())},
+                   {"author", {{"id", protocol::id_to_wire(by.id)}, {"name", by.name}}},
+                   {"data", {{"reason", reason}}}};
+  send_text(protocol::dump(j));
 }
 
 }  // namespace mediation::app

@@ -1,8 +1,8 @@
 #pragma once
 // One authenticated (or not yet authenticated) WebSocket client: parses frames, dispatches
 // verbs, and keeps the client's thread subscriptions. Every member runs on the connection's
-// strand except deliver() and access_changed(), which may be called from any thread and hop onto
-// the strand.
+// strand except deliver(), hold(), recheck() and notice(), which may be called from any thread and
+// hop onto the strand.
 //
 // Subscriptions guarantee what the protocol promises: events of a thread reach the client in
 // strictly increasing seq with no gap and no duplicate. A subscription registers with the hub
@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,7 +44,9 @@ class client final : public subscriber,
   void on_close() override;
   // subscriber
   void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) override;
-  void access_changed(long long thread, const actor& by) override;
+  void hold(long long thread, unsigned long hold) override;
+  void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
+               const actor& by) override;
   // A notice about a case (services::notify_case); dropped when the client is subscribed to the
   // thread, which carries the event itself. Any thread.
   void notice(long long thread, const frame_ptr& frame);
@@ -89,6 +92,8 @@ class client final : public subscriber,
     long long last = 0;        // newest seq sent to the client
     bool catching_up = true;   // live events are buffered while true
     bool fetching = false;     // a catch-up query is under way
+    bool granted = false;      // subscribe has been answered ok
+    std::vector<unsigned long> holds;  // access rechecks under way; nothing is sent while any is
     std::deque<std::pair<long long, frame_ptr>> pending;
   };
 
@@ -100,6 +105,8 @@ class client final : public subscriber,
   void replay(long long thread, unsigned long generation, const std::vector<store::stored_event>& events);
   void flush_pending(long long thread, subscription& s);
   void drop(long long thread, unsigned long generation);
+  // Ends a subscription the user may no longer have, telling the client why.
+  void revoke(long long thread, const actor& by, const char* reason);
   void close_connection(std::uint16_t code, const std::string& reason);
   void finished_request();
 

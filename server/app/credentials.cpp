@@ -1,8 +1,15 @@
 #include "server/app/credentials.hpp"
 
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <stdexcept>
 
 #include <sodium.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 namespace mediation::app {
 
@@ -12,6 +19,13 @@ void init() {
   static const int ok = sodium_init();
   if (ok < 0) throw std::runtime_error("libsodium could not be initialised");
 }
+
+struct free_deleter {
+  void operator()(uint8_t* p) const noexcept { std::free(p); }
+};
+using unistring = std::unique_ptr<uint8_t, free_deleter>;
+
+bool is_white_space(ucs4_t c) { return uc_is_property_white_space(c); }
 
 }  // namespace
 
@@ -52,6 +66,50 @@ std::string token_hash(std::string_view token) {
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return hex;
+}
+
+std::optional<std::string> normalise_username(std::string_view raw) {
+  const auto* in = reinterpret_cast<const uint8_t*>(raw.data());
+  if (raw.empty() || u8_check(in, raw.size()) != nullptr) return std::nullopt;
+  // NFKC first, so that compatibility forms (full-width letters, ligatures) fold like the letters
+  // they stand for; folding may leave a string that is not NFKC, so the fold normalises again.
+  std::size_t nfkc_len = 0;
+  unistring nfkc(u8_normalize(UNINORM_NFKC, in, raw.size(), nullptr, &nfkc_len));
+  if (!nfkc) throw std::bad_alloc();
+  std::size_t folded_len = 0;
+  unistring folded(u8_casefold(nfkc.get(), nfkc_len, "", UNINORM_NFKC, nullptr, &folded_len));
+  if (!folded) throw std::bad_alloc();
+  const uint8_t* begin = folded.get();
+  const uint8_t* end = begin + folded_len;
+  ucs4_t c = 0;
+  while (begin < end) {
+    int len = u8_mbtouc(&c, begin, end - begin);
+    if (!is_white_space(c)) break;
+    begin += len;
+  }
+  while (end > begin) {
+    const uint8_t* prev = u8_prev(&c, end, begin);
+    if (!prev || !is_white_space(c)) break;
+    end = prev;
+  }
+  if (begin == end) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(begin), end - begin);
+}
+
+std::string username_problem(std::string_view normalised) {
+  if (normalised.empty()) return "the username is empty";
+  if (normalised.size() > 64) return "the username must be at most 64 bytes (UTF-8)";
+  const auto* p = reinterpret_cast<const uint8_t*>(normalised.data());
+  const auto* end = p + normalised.size();
+  while (p < end) {
+    ucs4_t c = 0;
+    int len = u8_mbtouc(&c, p, end - p);
+    if (len <= 0 || c == 0xFFFD) return "the username is not valid UTF-8";
+    if (is_white_space(c) || uc_is_general_category_withtable(c, UC_CATEGORY_MASK_Cc | UC_CATEGORY_MASK_Cf))
+      return "the username may not contain spaces, control or invisible characters";
+    p += len;
+  }
+  return {};
 }
 
 }  // namespace mediation::app

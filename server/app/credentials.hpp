@@ -2,6 +2,7 @@
 // Passwords and session tokens. Thread-safe. Password hashing is deliberately slow (argon2id,
 // tens of milliseconds): call it on a database worker, never on an I/O thread.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,14 @@ void burn_password_check(std::string_view password);
 std::string new_token();
 // The stored form of a token: lower-case hex SHA-256 (64 characters).
 std::string token_hash(std::string_view token);
+
+// The one form of a username that is stored, looked up and throttled: Unicode NFKC, then case
+// folding (re-normalised to NFKC), then Unicode white space trimmed from both ends. "LEADER.ZHAO",
+// "Leader.zhao " and the full-width "ｌｅａｄｅｒ.ｚｈａｏ" all become "leader.zhao". Idempotent.
+// Empty when `raw` is not valid UTF-8 or nothing is left. Throws std::bad_alloc when memory is short.
+std::optional<std::string> normalise_username(std::string_view raw);
+// Why a normalised username may not name a new account ("" when it may): at most 64 bytes,
+// no white space, control or format characters (zero-width, bidirectional marks) inside.
+std::string username_problem(std::string_view normalised);
 
 }  // namespace mediation::app

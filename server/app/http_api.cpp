@@ -68,11 +68,48 @@ bool http_api::route_case_files(net::http_request& request, std::function<void(n
   return true;
 }
 
+namespace {
+
+// The case of POST /api/cases/{id}/attachments, or nullopt for any other request.
+std::optional<long long> upload_case(const std::string& method, const std::string& target) {
+  const std::string prefix = "/api/cases/", suffix = "/attachments";
+  if (method != "POST" || target.rfind(prefix, 0) != 0 || target.size() <= prefix.size() + suffix.size() ||
+      target.compare(target.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return std::nullopt;
+  const std::string digits = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
+  if (digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(digits);
+}
+
+}  // namespace
+
 std::size_t http_api::body_limit(const std::string& method, const std::string& target) const {
-  if (method == "POST" && target.rfind("/api/cases/", 0) == 0 && target.size() > 12 &&
-      target.compare(target.size() - 12, 12, "/attachments") == 0)
-    return svc_.cfg.max_attachment_bytes;
-  return 0;
+  return upload_case(method, target) ? svc_.cfg.max_attachment_bytes : 0;
+}
+
+void http_api::admit(const net::http_request& head, std::function<void(std::optional<net::http_reply>)> decide) {
+  if (auto case_id = upload_case(head.method, head.target)) {
+    log::request_scope scope(head.request_id);
+    return admit_upload(*case_id, head, std::move(decide));
+  }
+  decide(std::nullopt);
+}
+
+std::string http_api::log_target(const std::string& target) const {
+  for (const char* prefix : {"/api/calendar/", "/api/sign/", "/api/evaluation/"}) {
+    const std::string p = prefix;
+    if (target.rfind(p, 0) != 0) continue;
+    std::string token = target.substr(p.size());
+    std::string suffix;
+    if (p == "/api/calendar/" && token.size() >= 4 && token.compare(token.size() - 4, 4, ".ics") == 0) {
+      suffix = ".ics";
+      token.resize(token.size() - 4);
+    }
+    if (token.size() <= 4) return target;  // nothing secret left to hide
+    // Four characters of a 43-character token let an operator tell links apart, not use them.
+    return p + token.substr(0, 4) + "\u2026" + suffix;
+  }
+  return target;
 }
 
 void http_api::handle(net::http_request request, std::function<void(net::http_reply)> respond) {
@@ -122,8 +159,11 @@ void http_api::login(net::http_request request, std::function<void(net::http_rep
     if (s.empty() || s.size() > max) return std::nullopt;
     return s;
   };
-  auto username = field("username", 64);
+  // Room for full-width spellings (three bytes a letter); what counts is the normalised name, the
+  // one form that is looked up and throttled, so no spelling of a name escapes its lock-out.
+  auto raw_username = field("username", 256);
   auto password = field("password", 1024);
+  auto username = raw_username ? normalise_username(*raw_username) : std::nullopt;
   if (!username || !password)
     return respond(error_reply(400, errc::bad_request, "username and password are required strings"));
   services& svc = svc_;
@@ -149,7 +189,7 @@ void http_api::login(net::http_request request, std::function<void(net::http_rep
         log::info("login refused", {{"username", u}, {"remote", remote}});
         return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
       }
-      svc.logins.success(u);
+      svc.logins.success(u, address);
       auto user = store::find_user(sql, login->user_id);
       if (!user) return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
       std::string token = new_token();

@@ -19,12 +19,20 @@ class http_api final : public net::http_api {
   bool handles(const std::string& target) const override;
   void handle(net::http_request request, std::function<void(net::http_reply)> respond) override;
   std::size_t body_limit(const std::string& method, const std::string& target) const override;
+  // An upload's bearer token and the caller's access to the case are checked before its body is
+  // read (a database job); everything else is admitted at once.
+  void admit(const net::http_request& head, std::function<void(std::optional<net::http_reply>)> decide) override;
+  // The link tokens of /api/calendar/{token}.ics, /api/sign/{token} and /api/evaluation/{token}
+  // shortened to their first 4 characters and "…".
+  std::string log_target(const std::string& target) const override;
 
  private:
   void login(net::http_request request, std::function<void(net::http_reply)> respond);
   void logout(net::http_request request, std::function<void(net::http_reply)> respond);
   void healthz(std::function<void(net::http_reply)> respond, bool ready);
   bool route_case_files(net::http_request& request, std::function<void(net::http_reply)>& respond);
+  void admit_upload(long long case_id, const net::http_request& head,
+                    std::function<void(std::optional<net::http_reply>)> decide);
   void upload(long long case_id, net::http_request request, std::function<void(net::http_reply)> respond);
   void download(long long attachment_id, net::http_request request, std::function<void(net::http_reply)> respond);
   void print_agreement(long long agreement_id, net::http_request request, std::function<void(net::http_reply)> respond);

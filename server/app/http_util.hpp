@@ -13,8 +13,13 @@
 
 namespace mediation::app::http_util {
 
+// Every JSON answer, errors included, is made here: "application/json; charset=utf-8".
 inline net::http_reply json_reply(unsigned status, const nlohmann::json& body) {
-  return {status, protocol::dump(body), {}, {}};
+  net::http_reply reply;
+  reply.status = status;
+  reply.body = protocol::dump(body);
+  reply.content_type = "application/json; charset=utf-8";
+  return reply;
 }
 
 inline net::http_reply error_reply(unsigned status, protocol::errc code, std::string_view message) {

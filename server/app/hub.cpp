@@ -49,8 +49,15 @@ void hub::publish(long long thread, long long seq, const frame_ptr& frame, const
   for (const auto& s : snapshot(thread)) s->deliver(thread, seq, frame, origin);
 }
 
-void hub::access_changed(long long thread, const actor& by) {
-  for (const auto& s : snapshot(thread)) s->access_changed(thread, by);
+unsigned long hub::hold(long long thread) {
+  const unsigned long id = ++next_hold_;
+  for (const auto& s : snapshot(thread)) s->hold(thread, id);
+  return id;
+}
+
+void hub::recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
+                  const actor& by) {
+  for (const auto& s : snapshot(thread)) s->recheck(thread, hold, access, by);
 }
 
 std::size_t hub::size() const {

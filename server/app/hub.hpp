@@ -4,13 +4,17 @@
 // delivered to after it is released. The hub holds weak references; a subscriber that is gone
 // is pruned on the next publish.
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <optional>
 #include <vector>
+
+#include "server/store/case_access.hpp"
 
 namespace mediation::app {
 
@@ -28,9 +32,15 @@ class subscriber {
   // Called from any thread, in seq order per thread for stored events (seq > 0).
   // Ephemeral pushes have seq 0; `origin` is the subscriber that caused them, or null.
   virtual void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) = 0;
-  // Who may see `thread` may have changed (by `by`'s decision): recheck and drop the subscription
-  // if no longer allowed.
-  virtual void access_changed(long long thread, const actor& by) = 0;
+  // Who may see `thread` may be about to change (a case-changing event is committed): deliver
+  // nothing more of `thread`, live or replayed, until recheck(thread, hold, ...) with the same
+  // `hold` id. Called from any thread, before the event itself is delivered.
+  virtual void hold(long long thread, unsigned long hold) = 0;
+  // The thread's access facts as they are after the commit (nullopt: they could not be read, or
+  // the thread is gone): the subscriber checks its user against them, resumes delivery if still
+  // allowed, and otherwise ends the subscription with an `unsubscribed` push authored by `by`.
+  virtual void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
+                       const actor& by) = 0;
 };
 
 class hub {
@@ -40,7 +50,10 @@ class hub {
   void add(long long thread, const std::shared_ptr<subscriber>& s);
   void remove(long long thread, const subscriber* s);
   void publish(long long thread, long long seq, const frame_ptr& frame, const void* origin = nullptr);
-  void access_changed(long long thread, const actor& by);
+  // Holds every subscriber of `thread` (subscriber::hold) and returns the hold's id, which the
+  // matching recheck() releases.
+  unsigned long hold(long long thread);
+  void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access, const actor& by);
   // Live subscriptions over all threads.
   std::size_t size() const;
 
@@ -54,6 +67,7 @@ class hub {
   std::vector<std::shared_ptr<subscriber>> snapshot(long long thread);
 
   shard shards_[shard_count];
+  std::atomic<unsigned long> next_hold_{0};
 };
 
 }  // namespace mediation::app

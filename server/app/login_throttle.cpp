@@ -12,7 +12,7 @@ millis login_throttle::check(const std::string& key, millis now) {
 
 millis login_throttle::locked_for(const std::string& username, const std::string& address, millis now) {
   std::lock_guard lock(mutex_);
-  return std::max(check("u:" + username, now), check("a:" + address, now));
+  return std::max(check(pair_key(username, address), now), check("a:" + address, now));
 }
 
 void login_throttle::count(const std::string& key, int limit, millis now) {
@@ -30,14 +30,14 @@ void login_throttle::count(const std::string& key, int limit, millis now) {
 
 void login_throttle::failure(const std::string& username, const std::string& address, millis now) {
   std::lock_guard lock(mutex_);
-  count("u:" + username, max_failures_, now);
+  count(pair_key(username, address), max_failures_, now);
   count("a:" + address, max_failures_ * 4, now);
   if (entries_.size() > 100000) prune(now);
 }
 
-void login_throttle::success(const std::string& username) {
+void login_throttle::success(const std::string& username, const std::string& address) {
   std::lock_guard lock(mutex_);
-  auto it = entries_.find("u:" + username);
+  auto it = entries_.find(pair_key(username, address));
   if (it != entries_.end() && it->second.locked_until == 0) entries_.erase(it);
   else if (it != entries_.end()) it->second.failures = 0;
 }

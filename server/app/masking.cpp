@@ -58,4 +58,13 @@ std::optional<std::string> petitioner_key(std::string_view name, std::string_vie
   return token_hash("np:" + trimmed + "|" + digits);
 }
 
+std::string mask_address(std::string_view address) {
+  if (address.empty()) return {};
+  auto cps = code_points(address);
+  if (cps.size() <= 6) return "****";
+  std::string out;
+  for (std::size_t i = 0; i < 6; ++i) out += cps[i];
+  return out + "****";
+}
+
 }  // namespace mediation::app

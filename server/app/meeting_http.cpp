@@ -55,10 +55,11 @@ void http_api::calendar_feed(const std::string& token, std::function<void(net::h
     return respond(error_reply(404, errc::not_found, "no such calendar"));
   bool queued = svc_.jobs.post([respond, token](soci::session& sql) {
     try {
-      auto user_id = store::feed_user(sql, token_hash(token));
+      // Unknown, revoked and expired feeds, and feeds of disabled users, all answer the same.
+      const millis now = now_millis();
+      auto user_id = store::feed_user(sql, token_hash(token), now);
       auto user = user_id ? store::find_user(sql, *user_id) : std::nullopt;
       if (!user) return respond(error_reply(404, errc::not_found, "no such calendar"));
-      const millis now = now_millis();
       std::vector<calendar::event> events;
       viewer v{user->id, user->org.id, user->role};
       for (const auto& m : store::meetings_of_user(sql, user->id, now - 30 * 86400000LL, now + 365 * 86400000LL)) {

@@ -18,10 +18,13 @@ using protocol::errc;
 using protocol::id_to_wire;
 
 bool may_see(soci::session& sql, const viewer& v, const store::case_access& access, const store::meeting_row& m) {
-  if (!can_see(v, access)) return false;
+  if (can_see(v, access)) return true;
+  if (!on_party_side(v, access)) return false;
+  // On a party's side: only one's own meetings (and a guest only the one of the invitation).
+  if (!side_of(sql, m.id, v.user_id)) return false;
   if (v.role != "guest") return true;
   auto inv = store::guest_invitation_of_user(sql, v.user_id);
-  return inv && (!inv->meeting_id || *inv->meeting_id == m.id);
+  return inv && !inv->revoked_at && (!inv->meeting_id || *inv->meeting_id == m.id);
 }
 
 json add_participants(store::write_context& ctx, const store::meeting_row& m, const store::case_access& access,
@@ -50,7 +53,6 @@ json add_participants(store::write_context& ctx, const store::meeting_row& m, co
   }
   for (const auto& x : list) {
     store::participant_row p;
-    p.side = x.side;
     p.required = x.required;
     p.partstat = "NEEDS-ACTION";
     bool invited = false;
@@ -68,12 +70,19 @@ json add_participants(store::write_context& ctx, const store::meeting_row& m, co
       }
       // A participant from outside the case's organisations (a lawyer, a judge) is invited to the case.
       viewer pv{u->id, u->org.id, u->role};
-      if (!can_see(pv, access)) {
-        store::insert_invite(ctx, access.case_id, u->id, who.by.id);
+      p.side = resolve_side(pv, access, x.side);
+      if (!knows_case(pv, access)) {
+        // A neutral participant joins as a professional (the internal thread); one on a party's
+        // side as that party's representative (the parties' thread).
+        if (p.side == "neutral")
+          store::insert_invite(ctx, access.case_id, u->id, who.by.id);
+        else
+          store::insert_invite(ctx, access.case_id, u->id, who.by.id, "representative", p.side);
         invited = true;
       }
     } else {
       p.name = x.name;
+      p.side = resolve_side(viewer{}, access, x.side);  // an external person: never neutral
       p.phone = who.self->svc().personal.seal(x.phone);
     }
     add(p, invited);
@@ -81,17 +90,30 @@ json add_participants(store::write_context& ctx, const store::meeting_row& m, co
   return out;
 }
 
-json conflicts_json(soci::session& sql, const store::meeting_row& m, long long buffer) {
+json conflicts_json(soci::session& sql, const store::meeting_row& m, long long buffer, const viewer* asker) {
   json out = json::array();
   for (const auto& p : store::participants(sql, m.id)) {
     if (!p.user_id || p.partstat == "DECLINED") continue;
     std::vector<calendar::booking> booked;
     for (const auto& other : store::meetings_of_user(sql, *p.user_id, m.starts_at - buffer - 1, m.ends_at + buffer + 1))
       if (other.id != m.id) booked.push_back({other.id, other.title, other.starts_at, other.ends_at});
-    for (const auto& b : calendar::conflicts(booked, m.starts_at, m.ends_at, buffer))
-      out.push_back({{"participant", {{"id", id_to_wire(*p.user_id)}, {"name", p.name}}},
-                     {"meeting", {{"id", id_to_wire(b.meeting)}, {"title", b.title}, {"start", format_rfc3339(b.start)},
-                                  {"end", format_rfc3339(b.end)}, {"local_start", calendar::format_local(b.start, m.tz)}}}});
+    for (const auto& b : calendar::conflicts(booked, m.starts_at, m.ends_at, buffer)) {
+      json when{{"start", format_rfc3339(b.start)}, {"end", format_rfc3339(b.end)},
+                {"local_start", calendar::format_local(b.start, m.tz)}};
+      bool named = false;
+      if (asker) {
+        auto other = store::find_meeting(sql, b.meeting);
+        auto access = other ? store::access_by_case(sql, other->case_id) : std::nullopt;
+        named = other && access && may_see(sql, *asker, *access, *other);
+      }
+      if (named) {
+        when["id"] = id_to_wire(b.meeting);
+        when["title"] = b.title;
+      } else {
+        when["busy"] = true;
+      }
+      out.push_back({{"participant", {{"id", id_to_wire(*p.user_id)}, {"name", p.name}}}, {"meeting", when}});
+    }
   }
   return out;
 }
@@ -147,10 +169,31 @@ json meeting_json(soci::session& sql, long long meeting_id) {
           {"ics", "/api/meetings/" + id_to_wire(m->id) + ".ics"}};
 }
 
-std::string side_of(soci::session& sql, long long meeting_id, long long user_id) {
+std::optional<std::string> side_of(soci::session& sql, long long meeting_id, long long user_id) {
   for (const auto& p : store::participants(sql, meeting_id))
     if (p.user_id == user_id) return p.side;
-  return "neutral";
+  return std::nullopt;
+}
+
+std::string resolve_side(const viewer& participant, const store::case_access& access, const std::string& asked) {
+  // Neutral by default: staff of an organisation acting on the case, or a professional invited to
+  // it (a judge, a prosecutor). Anyone else is neutral only when the organiser says so, and only a
+  // user of the network who is not on a party's side; an external person never is.
+  const bool network_user = participant.user_id != 0 && participant.role != "guest";
+  const bool party = on_party_side(participant, access);
+  const bool invited_professional =
+      network_user && !party &&
+      std::find(access.invited.begin(), access.invited.end(), participant.user_id) != access.invited.end();
+  const bool staff = can_act(participant, access) || invited_professional;
+  if (asked.empty()) {
+    if (staff) return "neutral";
+    throw protocol::error(errc::bad_request,
+                          "field 'side' is required for a participant outside the organisations acting on the case");
+  }
+  if (asked == "neutral" && (!network_user || party))
+    throw protocol::error(errc::bad_request, "a party, its representative or an external person is never neutral; "
+                                             "choose the party's side");
+  return asked;
 }
 
 json invite_guest(store::write_context& ctx, const store::meeting_row& m, const store::case_access& access,
@@ -158,7 +201,7 @@ json invite_guest(store::write_context& ctx, const store::meeting_row& m, const 
                   const acting& who) {
   const std::string username = "guest-" + token_hash(token).substr(0, 16);
   const long long guest = store::insert_guest_user(ctx, access.owner_org, name, username);
-  store::insert_invite(ctx, access.case_id, guest, who.by.id);
+  store::insert_invite(ctx, access.case_id, guest, who.by.id, "party", side);
   store::participant_row p;
   p.meeting_id = m.id;
   p.user_id = guest;

@@ -44,14 +44,14 @@ struct visible_meeting {
 visible_meeting require_meeting(soci::session& sql, const viewer& v, long long id) {
   auto m = store::find_meeting(sql, id);
   if (!m) throw protocol::error(errc::not_found, "no such meeting");
-  auto access = require_visible_case(sql, v, m->case_id);
+  auto access = require_known_case(sql, v, m->case_id);
   if (!meetings::may_see(sql, v, access, *m)) throw protocol::error(errc::forbidden, "you are not invited to this meeting");
   return {*m, access};
 }
 visible_meeting require_meeting(store::write_context& ctx, const viewer& v, long long id) {
   auto m = store::find_meeting(ctx.sql, id);
   if (!m) throw protocol::error(errc::not_found, "no such meeting");
-  auto access = require_visible_case(ctx, v, m->case_id);
+  auto access = require_known_case(ctx, v, m->case_id);
   if (!meetings::may_see(ctx.sql, v, access, *m)) throw protocol::error(errc::forbidden, "you are not invited to this meeting");
   return {*m, access};
 }
@@ -96,8 +96,10 @@ void handle(client& c, const std::string& rid, const protocol::meeting_schedule_
     m.id = store::insert_meeting(ctx, m);
     json invited = meetings::add_participants(ctx, m, access, r.participants, who);
     for (int minutes : r.reminders) store::insert_reminder(ctx, m.id, minutes);
-    json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL);
-    json data{{"meeting", meetings::summary(m)}, {"participants", invited}, {"conflicts", warnings}};
+    // The asker learns which of their own meetings clash; the thread, read by others, only "busy".
+    json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, &who.v);
+    json data{{"meeting", meetings::summary(m)}, {"participants", invited},
+              {"conflicts", meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, nullptr)}};
     store::append_event(ctx, access.thread_id, "meeting_scheduled", who.by, protocol::dump(data));
     store::audit(ctx, who.by.id, "meeting.schedule", r.case_id, r.title, who.remote);
     return reply_meeting(who, ctx, m.id, {{"conflicts", warnings}});
@@ -129,8 +131,9 @@ void handle(client& c, const std::string& rid, const protocol::meeting_reschedul
       store::save_participant(ctx, p);
     }
     store::reset_reminders(ctx, m.id);
-    json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL);
-    json data{{"meeting", meetings::summary(m)}, {"before", before}, {"conflicts", warnings}};
+    json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, &who.v);
+    json data{{"meeting", meetings::summary(m)}, {"before", before},
+              {"conflicts", meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, nullptr)}};
     store::append_event(ctx, vm.access.thread_id, "meeting_rescheduled", who.by, protocol::dump(data));
     store::audit(ctx, who.by.id, "meeting.reschedule", m.case_id, m.title, who.remote);
     return reply_meeting(who, ctx, m.id, {{"conflicts", warnings}});
@@ -175,13 +178,18 @@ void handle(client& c, const std::string& rid, const protocol::meeting_list_requ
   c.query(rid, [self, rid, r, v, from, to](soci::session& sql) -> client::continuation {
     json list = json::array();
     if (r.case_id) {
-      require_visible_case(sql, v, *r.case_id);
+      require_known_case(sql, v, *r.case_id);
       for (const auto& m : store::meetings_of_case(sql, *r.case_id)) {
         auto access = store::access_by_case(sql, m.case_id);
         if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id));
       }
     } else {
-      for (const auto& m : store::meetings_of_user(sql, v.user_id, from, to)) list.push_back(meetings::meeting_json(sql, m.id));
+      // Filtered at call time: a meeting of a case the user may no longer see (a declined hand-over,
+      // a revoked invitation) is not listed, though they are still recorded as a participant.
+      for (const auto& m : store::meetings_of_user(sql, v.user_id, from, to)) {
+        auto access = store::access_by_case(sql, m.case_id);
+        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id));
+      }
     }
     return [self, rid, list = std::move(list), from, to] {
       self->reply_ok(rid, {{"meetings", list}, {"from", format_rfc3339(from)}, {"to", format_rfc3339(to)}});
@@ -256,25 +264,27 @@ void handle(client& c, const std::string& rid, const protocol::meeting_revoke_gu
     if (!inv || inv->meeting_id != vm.m.id) throw protocol::error(errc::not_found, "no such guest of this meeting");
     if (inv->revoked_at) throw protocol::error(errc::conflict, "the invitation is already revoked");
     auto hashes = meetings::revoke_guest(ctx, *inv, vm.access, who);
-    const long long thread = vm.access.thread_id;
     auto reply = reply_meeting(who, ctx, vm.m.id);
-    return [self = who.self, reply = std::move(reply), hashes, thread, by = who.by] {
+    return [self = who.self, reply = std::move(reply), hashes] {
       reply();
-      for (const auto& h : hashes) self->svc().sessions.end_all(h);  // the guest's sockets close
-      self->svc().live.access_changed(thread, actor{by.id, by.name});
+      for (const auto& h : hashes) self->svc().sessions.end_all(h, "invitation revoked");  // the guest's sockets close
     };
   });
 }
 
 void handle(client& c, const std::string& rid, const protocol::calendar_feed_request& r) {
   if (c.user().role == "guest") throw protocol::error(errc::forbidden, "guests have no calendar feed");
-  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+  // A feed URL is a bearer secret that calendar apps keep for years: it expires, and a new one
+  // (which revokes the old) is a call away (--calendar-feed-ttl-days).
+  const long long feed_ttl_ms = c.svc().cfg.calendar_feed_ttl_ms;
+  write_as(c, rid, [r, feed_ttl_ms](store::write_context& ctx, const acting& who) -> client::continuation {
     store::revoke_feeds(ctx, who.by.id);
     json out{{"revoked", true}};
     if (!r.revoke) {
       std::string token = new_token();
-      store::insert_feed(ctx, who.by.id, token_hash(token));
-      out = {{"url", "/api/calendar/" + token + ".ics"}, {"token", token}};
+      const long long expires_at = ctx.now + feed_ttl_ms;
+      store::insert_feed(ctx, who.by.id, token_hash(token), expires_at);
+      out = {{"url", "/api/calendar/" + token + ".ics"}, {"token", token}, {"expires_at", format_rfc3339(expires_at)}};
     }
     store::audit(ctx, who.by.id, r.revoke ? "calendar.feed_revoke" : "calendar.feed", std::nullopt, "", who.remote);
     return [self = who.self, rid = who.rid, out] { self->reply_ok(rid, out); };
@@ -292,11 +302,15 @@ void handle(client& c, const std::string& rid, const protocol::meeting_join_requ
     // The room opens 30 minutes before the start and closes 2 hours after the end.
     if (now < vm.m.starts_at - 30 * 60000LL || now > vm.m.ends_at + 2 * 3600000LL)
       throw protocol::error(errc::conflict, "the meeting room is open from 30 minutes before the start");
-    std::string side = meetings::side_of(sql, vm.m.id, v.user_id);
+    // Only the meeting's participants enter its room, each on their recorded side.
+    auto side_found = meetings::side_of(sql, vm.m.id, v.user_id);
+    if (!side_found) throw protocol::error(errc::forbidden, "only the meeting's participants may join its room");
+    std::string side = *side_found;
     json ice = self->svc().cfg.ice_servers;
-    return [self, rid, r, v, name, side, ice] {
+    const long long case_id = vm.m.case_id;
+    return [self, rid, r, v, name, side, ice, case_id] {
       std::weak_ptr<client> weak = self;
-      self->svc().live_rooms.join(r.meeting, self.get(),
+      self->svc().live_rooms.join(r.meeting, case_id, self.get(),
                                   rooms::member{v.user_id, name, side, [weak](const frame_ptr& f) {
                                                   if (auto c = weak.lock()) c->push(f);
                                                 }});
@@ -320,11 +334,37 @@ void handle(client& c, const std::string& rid, const protocol::meeting_caucus_re
     auto vm = require_meeting(sql, v, r.meeting);
     // The mediator switches: a neutral participant of the handling side, or the organiser.
     const bool mediator = (can_act(v, vm.access) && meetings::side_of(sql, vm.m.id, v.user_id) == "neutral") ||
-                          vm.m.organiser_id == v.user_id;
+                          (vm.m.organiser_id == v.user_id && can_act(v, vm.access));
     if (!mediator) throw protocol::error(errc::forbidden, "the mediator switches between joint session and caucus");
     return [self, rid, r, v, name] {
       self->svc().live_rooms.set_mode(r.meeting, r.mode, v.user_id, name);
       self->reply_ok(rid, {{"meeting", id_to_wire(r.meeting)}, {"mode", r.mode}});
+    };
+  });
+}
+
+void handle(client& c, const std::string& rid, const protocol::meeting_set_side_request& r) {
+  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
+    auto vm = require_meeting(ctx, who.v, r.meeting);
+    const bool mediator = can_act(who.v, vm.access) &&
+                          (vm.m.organiser_id == who.v.user_id || meetings::side_of(ctx.sql, vm.m.id, who.v.user_id) == "neutral");
+    if (!mediator) throw protocol::error(errc::forbidden, "the mediator assigns the participants' sides");
+    auto all = store::participants(ctx.sql, vm.m.id);
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& p) { return p.user_id == r.user; });
+    if (it == all.end()) throw protocol::error(errc::not_found, "no such participant of this meeting");
+    auto u = store::find_user(ctx.sql, r.user);
+    viewer pv = u ? viewer{u->id, u->org.id, u->role} : viewer{};
+    auto p = *it;
+    p.side = meetings::resolve_side(pv, vm.access, r.side);
+    store::save_participant(ctx, p);
+    json data{{"meeting", meetings::summary(vm.m)}, {"participant", {{"id", id_to_wire(r.user)}, {"name", p.name}}},
+              {"side", p.side}};
+    store::append_event(ctx, vm.access.thread_id, "meeting_side_set", who.by, protocol::dump(data));
+    store::audit(ctx, who.by.id, "meeting.set_side", vm.m.case_id, p.name + ": " + p.side, who.remote);
+    auto reply = reply_meeting(who, ctx, vm.m.id);
+    return [self = who.self, reply = std::move(reply), meeting = r.meeting, user = r.user, side = p.side] {
+      self->svc().live_rooms.set_side(meeting, user, side);
+      reply();
     };
   });
 }

@@ -37,7 +37,7 @@ std::string render_metrics(services& svc, const net::counters& net) {
   w.simple("mediation_connections_open", "gauge", "Open WebSocket connections.", load(net.connections_open));
   w.simple("mediation_connections_total", "counter", "WebSocket connections accepted.", load(net.connections_total));
   w.simple("mediation_http_requests_total", "counter", "HTTP requests read.", load(net.http_requests));
-  w.simple("mediation_connections_refused_total", "counter", "WebSocket upgrades refused over the per-address limit.",
+  w.simple("mediation_connections_refused_total", "counter", "Connections refused over a per-address limit (WebSocket upgrades and HTTP connections).",
            load(net.connections_refused));
   w.simple("mediation_tls_handshake_failures_total", "counter", "TLS handshakes that failed (plain HTTP, old versions).",
            load(net.tls_handshake_failures));

@@ -277,10 +277,14 @@ void handle(client& c, const std::string& rid, const protocol::audit_list_reques
     if (!admin && !is_supervisor_role(v.role))
       throw protocol::error(errc::forbidden, "the audit trail is read by supervisors and administrators");
     std::optional<std::vector<long long>> orgs;
+    // Addresses are personal data: shown only to supervisors of the case (or, for the audit of an
+    // organisation's subtree, to its supervisors and administrators), not to someone who sees the
+    // case through a pending hand-over.
+    bool addresses = true;
     if (r.case_id) {
       if (!admin) {
         auto access = require_visible_case(sql, v, *r.case_id);
-        (void)access;
+        addresses = can_supervise(v, access);
       } else if (!store::access_by_case(sql, *r.case_id)) {
         throw protocol::error(errc::not_found, "no such case");
       }
@@ -304,7 +308,7 @@ void handle(client& c, const std::string& rid, const protocol::audit_list_reques
                       {"action", a.action},
                       {"case", a.case_id ? json(id_to_wire(*a.case_id)) : json(nullptr)},
                       {"detail", a.detail},
-                      {"remote", a.remote}});
+                      {"remote", addresses ? json(a.remote) : json(nullptr)}});
     json next = static_cast<int>(rows.size()) == r.limit && !rows.empty() ? json(id_to_wire(rows.back().id)) : json(nullptr);
     return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"entries", list}, {"next", next}}); };
   });

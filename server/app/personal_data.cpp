@@ -75,7 +75,9 @@ personal_data personal_data::from_file(const std::string& path, bool create, boo
 bool personal_data::names_numbers(const nlohmann::json& parties) {
   if (!parties.is_array()) return false;
   for (const auto& p : parties)
-    if (p.is_object() && (!p.value("id_number", "").empty() || !p.value("phone", "").empty())) return true;
+    if (p.is_object() && (!p.value("id_number", "").empty() || !p.value("phone", "").empty() ||
+                          !p.value("address", "").empty()))
+      return true;
   return false;
 }
 

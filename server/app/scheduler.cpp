@@ -211,9 +211,9 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
         s->evaluation_handled = true;
       } else if (rule == escalation::repeat) {
         if (!escalation::repeat_fires(f)) return;
-        auto earlier = store::load_state(ctx.sql, *s->repeat_of);
-        detail = "the petitioner petitioned again on the same matter (earlier case " +
-                 (earlier ? earlier->number : std::to_string(*s->repeat_of)) + ")";
+        // The thread may be read by people who may not see the earlier case: it is not named here;
+        // the case itself names it to those who may (case.get's repeat_of).
+        detail = "the petitioner petitioned again on the same matter within the repeat window";
         s->repeat_handled = true;
       } else {
         auto sup = store::find_supervision(ctx.sql, supervision_id);

@@ -41,7 +41,7 @@ bool seed_demo(soci::session& sql) {
       {"lawyer.chen", "陈静", "lawyer", firm},
   };
   for (const auto& a : accounts) {
-    long long id = store::insert_user(sql, a.org, a.username, a.name, a.role, hash, now);
+    long long id = store::insert_user(sql, a.org, *normalise_username(a.username), a.name, a.role, hash, now);
     // The mediators keep their room's and committees' seals (调解专用章).
     if (a.role == std::string("mediator") || a.role == std::string("committee_mediator")) store::set_can_seal(sql, id, true);
   }

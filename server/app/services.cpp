@@ -1,8 +1,12 @@
 #include "server/app/services.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "protocol/frames.hpp"
+#include "server/log.hpp"
+#include "server/store/case_repo.hpp"
+#include <soci/soci.h>
 #include "server/time.hpp"
 #include "protocol/messages.hpp"
 
@@ -24,7 +28,7 @@ frame_ptr event_frame(const store::stored_event& e) {
   return std::make_shared<const std::string>(protocol::dump(event_json(e)));
 }
 
-void session_registry::add(const std::string& token_hash, const std::weak_ptr<void>& owner, std::function<void()> end) {
+void session_registry::add(const std::string& token_hash, const std::weak_ptr<void>& owner, end_fn end) {
   std::lock_guard lock(mutex_);
   entries_.emplace(token_hash, entry{owner, std::move(end)});
 }
@@ -41,8 +45,24 @@ void session_registry::remove(const std::string& token_hash, const void* owner) 
   }
 }
 
-void session_registry::end_all(const std::string& token_hash) {
-  std::vector<std::function<void()>> ends;
+std::vector<std::string> session_registry::live() {
+  std::vector<std::string> out;
+  std::lock_guard lock(mutex_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.owner.expired()) {
+      it = entries_.erase(it);
+      continue;
+    }
+    if (out.empty() || out.back() != it->first) out.push_back(it->first);
+    ++it;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void session_registry::end_all(const std::string& token_hash, const std::string& reason) {
+  std::vector<end_fn> ends;
   {
     std::lock_guard lock(mutex_);
     auto [first, last] = entries_.equal_range(token_hash);
@@ -50,12 +70,12 @@ void session_registry::end_all(const std::string& token_hash) {
       if (!it->second.owner.expired()) ends.push_back(it->second.end);
     entries_.erase(first, last);
   }
-  for (auto& end : ends) end();
+  for (auto& end : ends) end(reason);
 }
 
-void directory::add(const void* key, long long user, long long org, const std::weak_ptr<void>& owner, notice_fn fn) {
+void directory::add(const void* key, const viewer& who, const std::weak_ptr<void>& owner, notice_fn fn) {
   std::lock_guard lock(mutex_);
-  entries_[key] = entry{user, org, owner, std::move(fn)};
+  entries_[key] = entry{who, owner, std::move(fn)};
 }
 
 void directory::remove(const void* key) {
@@ -63,60 +83,134 @@ void directory::remove(const void* key) {
   entries_.erase(key);
 }
 
-void directory::notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long except_user,
-                       long long thread, const frame_ptr& frame) {
+void directory::notify(const store::case_access& access, long long except_user, long long thread,
+                       const frame_ptr& frame) {
+  std::vector<long long> orgs{access.owner_org};
+  if (access.handling_org) orgs.push_back(access.handling_org);
+  for (const auto& h : access.handlers)
+    if (h.status == "pending" || h.status == "accepted") orgs.push_back(h.org);
+  auto listed = [](const std::vector<long long>& ids, long long id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
   std::vector<notice_fn> targets;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [_, e] : entries_) {
-      if (e.user == except_user) continue;
-      bool match = std::find(users.begin(), users.end(), e.user) != users.end() ||
-                   std::find(orgs.begin(), orgs.end(), e.org) != orgs.end();
-      if (match && !e.owner.expired()) targets.push_back(e.fn);
+      if (e.who.user_id == except_user || e.owner.expired()) continue;
+      const bool concerned = listed(access.leaders, e.who.user_id) || listed(access.invited, e.who.user_id) ||
+                             listed(orgs, e.who.org_id);
+      // The one rule: a notice reaches only who could read the same thing with a request now.
+      if (concerned && can_see_thread(e.who, access, thread)) targets.push_back(e.fn);
     }
   }
   for (auto& fn : targets) fn(thread, frame);
 }
 
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events) {
-  std::vector<long long> orgs{access.owner_org};
-  if (access.handling_org) orgs.push_back(access.handling_org);
-  for (const auto& h : access.handlers)
-    if (h.status == "pending" || h.status == "accepted") orgs.push_back(h.org);
-  std::vector<long long> users = access.leaders;
-  users.insert(users.end(), access.invited.begin(), access.invited.end());
   for (const auto& e : events) {
     // Messages reach subscribers only; a new case shows in its organisation's lists.
     if (e.kind == "message" || e.kind == "created" || e.thread != access.thread_id) continue;
     auto j = event_json(e);
     j["type"] = "notice";
     j["case"] = protocol::id_to_wire(access.case_id);
-    svc.people.notify(users, orgs, e.author_id, e.thread, std::make_shared<const std::string>(protocol::dump(j)));
+    svc.people.notify(access, e.author_id, e.thread, std::make_shared<const std::string>(protocol::dump(j)));
   }
+}
+
+bool rooms::sees(const std::string& mode, const std::string& listener, const std::string& other) noexcept {
+  return hears(mode, listener) || listener == other;
 }
 
 void rooms::push_presence(long long meeting, room& r, std::vector<std::pair<send_fn, frame_ptr>>& out) {
-  nlohmann::json joined = nlohmann::json::array();
-  std::vector<long long> seen;
-  for (const auto& [_, m] : r.members) {
-    if (std::find(seen.begin(), seen.end(), m.user) != seen.end()) continue;
-    seen.push_back(m.user);
-    joined.push_back({{"id", protocol::id_to_wire(m.user)}, {"name", m.name}, {"side", m.side}});
+  // One frame per side: in a caucus the side left out learns nothing of who is with the mediator.
+  std::map<std::string, frame_ptr> by_side;
+  for (const auto& [_, listener] : r.members) {
+    auto& frame = by_side[listener.side];
+    if (!frame) {
+      nlohmann::json joined = nlohmann::json::array();
+      std::vector<long long> seen;
+      for (const auto& [__, m] : r.members) {
+        if (!sees(r.mode, listener.side, m.side)) continue;
+        if (std::find(seen.begin(), seen.end(), m.user) != seen.end()) continue;
+        seen.push_back(m.user);
+        joined.push_back({{"id", protocol::id_to_wire(m.user)}, {"name", m.name}, {"side", m.side}});
+      }
+      frame = std::make_shared<const std::string>(
+          protocol::dump({{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "presence"},
+                          {"mode", r.mode}, {"joined", joined}}));
+    }
+    out.emplace_back(listener.send, frame);
   }
-  auto frame = std::make_shared<const std::string>(protocol::dump(
-      {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "presence"}, {"mode", r.mode}, {"joined", joined}}));
-  for (const auto& [_, m] : r.members) out.emplace_back(m.send, frame);
 }
 
-void rooms::join(long long meeting, const void* key, member m) {
+void rooms::join(long long meeting, long long case_id, const void* key, member m) {
   std::vector<std::pair<send_fn, frame_ptr>> out;
   {
     std::lock_guard lock(mutex_);
     auto& r = rooms_[meeting];
+    r.case_id = case_id;
     r.members[key] = std::move(m);
     push_presence(meeting, r, out);
   }
   for (auto& [send, frame] : out) send(frame);
+}
+
+void rooms::leave_case(long long case_id, const void* key) {
+  std::vector<long long> in;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, r] : rooms_)
+      if (r.case_id == case_id && r.members.count(key)) in.push_back(id);
+  }
+  for (long long id : in) leave(id, key);
+}
+
+void rooms::eject(long long meeting, const void* key, const std::string& reason) {
+  send_fn send;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting);
+    if (it == rooms_.end()) return;
+    auto m = it->second.members.find(key);
+    if (m == it->second.members.end()) return;
+    send = m->second.send;
+  }
+  leave(meeting, key);
+  send(std::make_shared<const std::string>(protocol::dump(
+      {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "removed"}, {"reason", reason}})));
+}
+
+void rooms::set_side(long long meeting, long long user, const std::string& side) {
+  std::vector<std::pair<send_fn, frame_ptr>> out;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting);
+    if (it == rooms_.end()) return;
+    bool changed = false;
+    for (auto& [_, m] : it->second.members)
+      if (m.user == user && m.side != side) {
+        m.side = side;
+        changed = true;
+      }
+    if (changed) push_presence(meeting, it->second, out);
+  }
+  for (auto& [send, frame] : out) send(frame);
+}
+
+std::vector<std::pair<const void*, long long>> rooms::members_of(long long meeting) const {
+  std::vector<std::pair<const void*, long long>> out;
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(meeting);
+  if (it == rooms_.end()) return out;
+  for (const auto& [key, m] : it->second.members) out.emplace_back(key, m.user);
+  return out;
+}
+
+std::vector<long long> rooms::open_rooms() const {
+  std::vector<long long> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, _] : rooms_) out.push_back(id);
+  return out;
 }
 
 void rooms::leave(long long meeting, const void* key) {
@@ -168,6 +262,7 @@ void rooms::set_mode(long long meeting, const std::string& mode, long long by_us
         {{"type", "room"}, {"meeting", protocol::id_to_wire(meeting)}, {"kind", "caucus"}, {"mode", mode},
          {"by", {{"id", protocol::id_to_wire(by_user)}, {"name", by_name}}}}));
     for (const auto& [_, m] : it->second.members) out.emplace_back(m.send, frame);
+    push_presence(meeting, it->second, out);
   }
   for (auto& [send, frame] : out) send(frame);
 }
@@ -230,8 +325,38 @@ bool user_limits::take(long long user, double now_s) {
   return true;
 }
 
-void publish_events(hub& h, const std::vector<store::stored_event>& events) {
-  for (const auto& e : events) h.publish(e.thread, e.seq, event_frame(e));
+void publish_events(hub& h, store::job_pool& jobs, const std::vector<store::stored_event>& events) {
+  struct held {
+    long long thread;
+    unsigned long id;
+    actor by;
+  };
+  std::vector<held> holds;
+  for (const auto& e : events) {
+    // Any change of a case may change who sees it: hold its subscribers before this event.
+    if (e.kind != "message") holds.push_back({e.thread, h.hold(e.thread), actor{e.author_id, e.author_name}});
+    h.publish(e.thread, e.seq, event_frame(e));
+  }
+  if (holds.empty()) return;
+  auto release = [&h, holds](soci::session* sql) {
+    std::map<long long, std::optional<store::case_access>> facts;
+    for (const auto& x : holds) {
+      auto it = facts.find(x.thread);
+      if (it == facts.end()) {
+        std::optional<store::case_access> access;
+        if (sql) {
+          try {
+            access = store::access_by_thread(*sql, x.thread);
+          } catch (const std::exception& e) {
+            log::warn("access recheck failed; the thread's subscriptions end", {{"error", e.what()}});
+          }
+        }
+        it = facts.emplace(x.thread, std::move(access)).first;
+      }
+      h.recheck(x.thread, x.id, it->second, x.by);
+    }
+  };
+  if (!jobs.post([release](soci::session& sql) { release(&sql); })) release(nullptr);  // fail closed
 }
 
 }  // namespace mediation::app

@@ -17,6 +17,7 @@
 #include "server/app/hub.hpp"
 #include "server/app/personal_data.hpp"
 #include "server/app/login_throttle.hpp"
+#include "server/app/visibility.hpp"
 #include "server/store/batched_writer.hpp"
 #include "server/store/job_pool.hpp"
 
@@ -38,6 +39,8 @@ struct settings {
   nlohmann::json ice_servers = nlohmann::json::array();  // STUN/TURN for the browser (RTCIceServer list)
   double user_rate_per_second = 2000;  // requests per user across all their connections, sustained
   double user_rate_burst = 10000;      // ...in a burst
+  long long session_check_ms = 2000;   // how often open sockets' sessions and room members are rechecked
+  long long calendar_feed_ttl_ms = 365LL * 86400000;  // how long a calendar feed URL works
 };
 
 // Per-user token buckets shared by all of a user's connections, so that opening more sockets does
@@ -61,36 +64,42 @@ class user_limits {
 // ends them too. Thread-safe; holds weak references.
 class session_registry {
  public:
-  void add(const std::string& token_hash, const std::weak_ptr<void>& owner, std::function<void()> end);
+  using end_fn = std::function<void(const std::string& reason)>;
+  void add(const std::string& token_hash, const std::weak_ptr<void>& owner, end_fn end);
   void remove(const std::string& token_hash, const void* owner);
-  // Runs `end` of every live connection of that session (each hops onto its own strand).
-  void end_all(const std::string& token_hash);
+  // Runs `end` of every live connection of that session (each hops onto its own strand); `reason`
+  // is the text of the close frame.
+  void end_all(const std::string& token_hash, const std::string& reason = "logged out");
+  // The sessions (token hashes) that have a live connection now, each once.
+  std::vector<std::string> live();
 
  private:
   struct entry {
     std::weak_ptr<void> owner;
-    std::function<void()> end;
+    end_fn end;
   };
   std::mutex mutex_;
   std::unordered_multimap<std::string, entry> entries_;
 };
 
-// Authenticated connections by user and organisation, for notices about cases a user is not
-// subscribed to (a hand-over to their organisation, an escalation, a change in a case a leader
-// owns). Thread-safe; holds weak references.
+// Authenticated connections by user, for notices about cases a user is not subscribed to (a
+// hand-over to their organisation, an escalation, a change in a case a leader owns). Thread-safe;
+// holds weak references.
 class directory {
  public:
   using notice_fn = std::function<void(long long thread, const frame_ptr& frame)>;
-  void add(const void* key, long long user, long long org, const std::weak_ptr<void>& owner, notice_fn fn);
+  void add(const void* key, const viewer& who, const std::weak_ptr<void>& owner, notice_fn fn);
   void remove(const void* key);
-  // Calls the notice function of every live connection of one of `users` or a member of one of
-  // `orgs` (each at most once), except those of `except_user`, outside the lock.
-  void notify(const std::vector<long long>& users, const std::vector<long long>& orgs, long long except_user,
-              long long thread, const frame_ptr& frame);
+  // Calls, outside the lock, the notice function of every live connection whose user the case
+  // concerns (a member of its owning, handling or pending organisation, one of its leaders or
+  // invited people) AND who may see `thread` now by the one visibility rule (app/visibility:
+  // can_see_thread), except connections of `except_user`. Membership alone never suffices: a
+  // guest, lawyer, judicial officer or administrator of the organisation gets nothing by it.
+  void notify(const store::case_access& access, long long except_user, long long thread, const frame_ptr& frame);
 
  private:
   struct entry {
-    long long user = 0, org = 0;
+    viewer who;
     std::weak_ptr<void> owner;
     notice_fn fn;
   };
@@ -107,14 +116,25 @@ class rooms {
   using send_fn = std::function<void(const frame_ptr& frame)>;
   struct member {
     long long user = 0;
-    std::string name, side;  // petitioner, respondent, neutral
+    std::string name, side;  // petitioner, respondent, neutral: always explicit (the participant's)
     send_fn send;            // holds the connection weakly; a closed one leaves through leave_all
   };
-  // Adds the connection `key` to the room and tells everyone who is there.
-  void join(long long meeting, const void* key, member m);
-  // Removes the connection from one room, or from every room (connection closed).
+  // Adds the connection `key` to the room of `meeting` (of case `case_id`) and tells everyone who
+  // may know it who is there.
+  void join(long long meeting, long long case_id, const void* key, member m);
+  // Removes the connection from one room, from the rooms of one case (access lost), or from every
+  // room (connection closed).
   void leave(long long meeting, const void* key);
+  void leave_case(long long case_id, const void* key);
+  // Takes the connection out of the room because it may no longer be there, telling it why
+  // ({"type": "room", "kind": "removed", "reason"}).
+  void eject(long long meeting, const void* key, const std::string& reason);
   void leave_all(const void* key);
+  // A participant's side changed: their connections in the room take it at once.
+  void set_side(long long meeting, long long user, const std::string& side);
+  // Who is in the room now: (connection, user), for the periodic recheck of their right to be there.
+  std::vector<std::pair<const void*, long long>> members_of(long long meeting) const;
+  std::vector<long long> open_rooms() const;
   bool joined(long long meeting, const void* key) const;
   // joint, petitioner or respondent; joint when nobody set it.
   std::string mode(long long meeting) const;
@@ -122,6 +142,9 @@ class rooms {
   // Whether a member of `side` hears the room now: everyone in a joint session, the neutral side and
   // the side in caucus otherwise.
   static bool hears(const std::string& mode, const std::string& side) noexcept;
+  // Whether a member of side `listener` may know of a member of side `other` (presence) in `mode`:
+  // in a caucus the side left out sees only its own side.
+  static bool sees(const std::string& mode, const std::string& listener, const std::string& other) noexcept;
   // Relays a message from the connection `key` to those who hear the room now. False when `key` has
   // not joined or does not hear the room itself.
   bool say(long long meeting, const void* key, const std::string& body, long long at);
@@ -131,6 +154,7 @@ class rooms {
 
  private:
   struct room {
+    long long case_id = 0;
     std::string mode = "joint";
     std::unordered_map<const void*, member> members;
   };
@@ -183,11 +207,16 @@ frame_ptr event_frame(const store::stored_event& e);
 // The event as a JSON object (history answers).
 nlohmann::json event_json(const store::stored_event& e);
 // After a commit: sends a notice of each case-changing event (not messages) in `events` to the
-// connected people the case concerns: members of its owning, handling and handed-to
-// organisations, its leaders and invited people, but not the author of the change. A new case
+// connected people the case concerns (directory::notify: members of its owning, handling and
+// handed-to organisations, its leaders and invited people) who may see the thread now by
+// can_see_thread on `access` (the facts after the change), but not the author of the change. A new case
 // (`created`) gives no notice. Frames: {"type": "notice", "case", ...event}.
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events);
-// The batched writer's sink: fans committed events out through the hub.
-void publish_events(hub& h, const std::vector<store::stored_event>& events);
+// The batched writer's sink: fans committed events out through the hub. Before a case-changing
+// event (any kind but `message`) is delivered, the thread's subscribers are held (hub::hold); the
+// thread's access facts are then read again on a database worker of `jobs` and each subscriber
+// rechecks its user against them (hub::recheck), so a user who lost the case receives nothing
+// more of it. If the facts cannot be read (queue full, database down) the check fails closed.
+void publish_events(hub& h, store::job_pool& jobs, const std::vector<store::stored_event>& events);
 
 }  // namespace mediation::app

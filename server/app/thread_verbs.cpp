@@ -19,10 +19,30 @@ store::case_access require_visible(std::optional<store::case_access> access, con
   return std::move(*access);
 }
 
+store::case_access require_thread(std::optional<store::case_access> access, const viewer& v, long long thread) {
+  if (!access) throw protocol::error(errc::not_found, "no such thread");
+  if (!can_see_thread(v, *access, thread)) throw protocol::error(errc::forbidden, "you may not see this thread");
+  return std::move(*access);
+}
+
 }  // namespace
 
+store::case_access require_known_case(soci::session& sql, const viewer& v, long long case_id) {
+  auto access = store::access_by_case(sql, case_id);
+  if (!access) throw protocol::error(errc::not_found, "no such case");
+  if (!knows_case(v, *access)) throw protocol::error(errc::forbidden, "you may not see this case");
+  return std::move(*access);
+}
+
+store::case_access require_known_case(store::write_context& ctx, const viewer& v, long long case_id) {
+  auto access = store::access_by_case(ctx, case_id);
+  if (!access) throw protocol::error(errc::not_found, "no such case");
+  if (!knows_case(v, *access)) throw protocol::error(errc::forbidden, "you may not see this case");
+  return std::move(*access);
+}
+
 store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread) {
-  return require_visible(store::access_by_thread(sql, thread), v, "no such thread");
+  return require_thread(store::access_by_thread(sql, thread), v, thread);
 }
 
 store::case_access require_visible_case(soci::session& sql, const viewer& v, long long case_id) {
@@ -30,7 +50,7 @@ store::case_access require_visible_case(soci::session& sql, const viewer& v, lon
 }
 
 store::case_access require_visible_thread(store::write_context& ctx, const viewer& v, long long thread) {
-  return require_visible(store::access_by_thread(ctx, thread), v, "no such thread");
+  return require_thread(store::access_by_thread(ctx, thread), v, thread);
 }
 
 store::case_access require_visible_case(store::write_context& ctx, const viewer& v, long long case_id) {

@@ -12,7 +12,7 @@
 //   agreement_verbs.cpp: agreement.templates/draft/get/list/version/diff/sign/sign_link/seal/verify/
 //                      perform/confirmation
 //   meeting_verbs.cpp: meeting.schedule/reschedule/cancel/get/list/suggest/respond/invite_guest/
-//                      revoke_guest/join/leave/caucus/say/signal, calendar.feed
+//                      revoke_guest/join/leave/caucus/set_side/say/signal, calendar.feed
 
 #include <string>
 
@@ -109,6 +109,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_invite_gu
 void handle(client& c, const std::string& rid, const protocol::meeting_revoke_guest_request& r);
 void handle(client& c, const std::string& rid, const protocol::calendar_feed_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_caucus_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_set_side_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_say_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_signal_request& r);
 
@@ -129,9 +130,13 @@ void audit_personal_read(services& svc, long long user, long long case_id, const
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra);
 
-// Loads the case behind `thread` and checks that `v` may see it. Throws not_found or forbidden.
+// Loads the case behind `thread` and checks that `v` may read that thread (can_see_thread). Throws
+// not_found or forbidden.
 store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread);
-// The same for a case id.
+// Loads the case and checks that `v` may know it (knows_case: staff, or on a party's side).
+store::case_access require_known_case(soci::session& sql, const viewer& v, long long case_id);
+store::case_access require_known_case(store::write_context& ctx, const viewer& v, long long case_id);
+// Loads the case and checks that `v` may see the case file (can_see: not people on a party's side).
 store::case_access require_visible_case(soci::session& sql, const viewer& v, long long case_id);
 // The same inside the batched writer's transaction (cached for the transaction).
 store::case_access require_visible_thread(store::write_context& ctx, const viewer& v, long long thread);

@@ -23,7 +23,17 @@ bool is_case_worker(std::string_view role) noexcept {
          role == roles::committee_mediator || role == roles::grid_worker;
 }
 
+bool on_party_side(const viewer& v, const store::case_access& c) noexcept {
+  if (v.role == "guest") return std::find(c.invited.begin(), c.invited.end(), v.user_id) != c.invited.end();
+  return std::find(c.party_side.begin(), c.party_side.end(), v.user_id) != c.party_side.end();
+}
+
+bool knows_case(const viewer& v, const store::case_access& c) noexcept { return on_party_side(v, c) || can_see(v, c); }
+
 bool can_see(const viewer& v, const store::case_access& c) noexcept {
+  // A guest or a party's representative never reads the case file or the staff's notes.
+  if (v.role == "guest") return false;
+  if (std::find(c.party_side.begin(), c.party_side.end(), v.user_id) != c.party_side.end()) return false;
   if (std::find(c.invited.begin(), c.invited.end(), v.user_id) != c.invited.end()) return true;
   if (std::find(c.leaders.begin(), c.leaders.end(), v.user_id) != c.leaders.end()) return true;
   if (is_supervisor_role(v.role) &&
@@ -31,6 +41,12 @@ bool can_see(const viewer& v, const store::case_access& c) noexcept {
     return true;
   if (!sees_by_membership(v.role)) return false;
   return c.owner_org == v.org_id || handler_with(c, v.org_id, {"pending", "accepted"});
+}
+
+bool can_see_thread(const viewer& v, const store::case_access& c, long long thread) noexcept {
+  if (thread == c.thread_id) return can_see(v, c);
+  if (c.parties_thread_id && thread == c.parties_thread_id) return knows_case(v, c);
+  return false;
 }
 
 bool is_supervisor_role(std::string_view role) noexcept {

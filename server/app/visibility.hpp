@@ -11,6 +11,11 @@
 //   organisation tree) see it as supervisors; they may issue supervision documents and read its
 //   audit trail, but not act for the handling organisation.
 // - Personal data of parties (ID and phone numbers) is shown unmasked only to those who may act.
+// - A case has two threads. The internal one (case.thread: staff notes, every workflow event) is
+//   for everyone above. The parties' one (case.parties_thread) is shared by the staff with the
+//   people on a party's side: meeting guests (role guest) and people invited as a party's
+//   representative. Those see only the parties' thread, a summary of the case and their own
+//   meetings; can_see() is false for them.
 
 #include <string>
 #include <string_view>
@@ -41,7 +46,17 @@ bool sees_by_membership(std::string_view role) noexcept;
 // Whether the role may register cases and hand them over, accept, decline and invite.
 bool is_case_worker(std::string_view role) noexcept;
 
+// Whether `v` may see the case file and its internal thread (staff, supervisors, leaders, invited
+// professionals). False for people on a party's side.
 bool can_see(const viewer& v, const store::case_access& c) noexcept;
+// Whether `v` is on a party's side of the case: a guest, or invited as a party's representative.
+bool on_party_side(const viewer& v, const store::case_access& c) noexcept;
+// Whether `v` may know the case at all: can_see, or on a party's side (a summary of the case, the
+// parties' thread and their own meetings).
+bool knows_case(const viewer& v, const store::case_access& c) noexcept;
+// Whether `v` may read `thread` of the case `c` (subscribe, history, post, its events, notices,
+// typing and read markers): the one rule applied to every request and every delivery.
+bool can_see_thread(const viewer& v, const store::case_access& c, long long thread) noexcept;
 // Hand over, invite: a case worker of the owning organisation or of an accepting handler.
 bool can_act(const viewer& v, const store::case_access& c) noexcept;
 // Accept or decline: a case worker of an organisation with a pending hand-over.

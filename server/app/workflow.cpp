@@ -164,21 +164,37 @@ json case_json(soci::session& sql, const personal_data& pd, long long case_id, c
   auto view = store::find_case(sql, case_id);
   auto st = store::load_state(sql, case_id);
   if (!view || !st) return nullptr;
+  std::optional<store::case_access> loaded;
+  if (v && !access) {
+    loaded = store::access_by_case(sql, case_id);
+    if (loaded) access = &*loaded;
+  }
+  if (v && access && on_party_side(*v, *access)) {
+    // Someone on a party's side: what the case is and where to talk with the staff, nothing of
+    // the file, the workflow or the other party's personal data.
+    return {{"id", id_to_wire(view->id)},
+            {"number", view->number},
+            {"title", view->title},
+            {"category", view->category},
+            {"status", view->status},
+            {"org", view->org},
+            {"thread", nullptr},
+            {"parties_thread", view->parties_thread ? json(id_to_wire(view->parties_thread)) : json(nullptr)},
+            {"created_at", view->created_at},
+            {"view", "party"},
+            {"personal_data", "masked"}};
+  }
   for (auto& p : view->parties) {
     p.phone = pd.open(p.phone);
     p.id_number = pd.open(p.id_number);
   }
   bool unmasked = !list_view;
-  if (v && unmasked) {
-    std::optional<store::case_access> loaded;
-    if (!access) loaded = store::access_by_case(sql, case_id);
-    const store::case_access* facts = access ? access : (loaded ? &*loaded : nullptr);
-    unmasked = facts && sees_personal_data(*v, *facts);
-  }
+  if (v && unmasked) unmasked = access && sees_personal_data(*v, *access);
   if (!unmasked)
     for (auto& p : view->parties) {
       p.phone = mask_phone(p.phone);
       p.id_number = mask_id_number(p.id_number);
+      p.address = mask_address(p.address);
     }
   json leaders = json::array();
   for (const auto& l : store::leaders(sql, case_id)) leaders.push_back(l);
@@ -197,6 +213,13 @@ json case_json(soci::session& sql, const personal_data& pd, long long case_id, c
                   {"comment", st->evaluation_comment.value_or("")},
                   {"at", opt_time(st->evaluated_at)}};
   auto ref = [](const std::optional<long long>& id) { return id ? json(id_to_wire(*id)) : json(nullptr); };
+  // An earlier case of the same petitioner is named only to who may see that case: otherwise the
+  // repeat detection would tell any case worker where else this person has petitioned.
+  std::optional<long long> repeat_of = st->repeat_of;
+  if (repeat_of && v) {
+    auto earlier = store::access_by_case(sql, *repeat_of);
+    if (!earlier || !can_see(*v, *earlier)) repeat_of.reset();
+  }
   view->workflow = {{"kind", st->kind},
                     {"location", st->location},
                     {"urgency", st->urgency},
@@ -213,7 +236,7 @@ json case_json(soci::session& sql, const personal_data& pd, long long case_id, c
                     {"closure_note", st->closure_note ? json(*st->closure_note) : json(nullptr)},
                     {"route", st->route ? json(*st->route) : json(nullptr)},
                     {"merged_into", ref(st->merged_into)},
-                    {"repeat_of", ref(st->repeat_of)},
+                    {"repeat_of", ref(repeat_of)},
                     {"group", ref(st->group_id)},
                     {"review_until", opt_time(st->review_until)},
                     {"evaluation", evaluation},

@@ -122,12 +122,8 @@ void handle(client& c, const std::string& rid, const protocol::case_return_reque
               {"reason", r.reason}};
     store::append_event(ctx, access.thread_id, "returned", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.return", r.case_id, r.reason, remote);
-    const long long thread = access.thread_id;
-    auto reply = reply_case_after(self, ctx, rid, r.case_id, json::object());
-    return [self = self, reply = std::move(reply), thread, by = by] {
-      reply();
-      self->svc().live.access_changed(thread, actor{by.id, by.name});
-    };
+    // The returning organisation's subscriptions end through the recheck of the `returned` event.
+    return reply_case_after(self, ctx, rid, r.case_id, json::object());
   });
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mediation::net {
@@ -51,7 +52,7 @@ struct http_request {
   std::string authorization;
   std::string content_type;
   std::string file_name;  // the X-File-Name header (percent-encoded UTF-8), for uploads
-  std::string body;
+  std::string body;  // empty in admit(), which sees only the header
   std::string remote;
   std::string request_id;  // for log lines; echoed in the X-Request-Id header of the answer
 };
@@ -75,8 +76,19 @@ class http_api {
     (void)target;
     return 0;
   }
+  // Decides from the request's header alone, before any of its body is read, whether the body
+  // may be read (an upload's token and the caller's access to the case): calls `decide` exactly
+  // once, from any thread, with nullopt to go on (the body is read, up to body_limit(), and then
+  // handle() runs), or with the answer to send at once. After such an answer the connection is
+  // closed, so that the unread body is never taken for a request. The default admits everything.
+  virtual void admit(const http_request& head, std::function<void(std::optional<http_reply>)> decide) {
+    (void)head;
+    decide(std::nullopt);
+  }
   // Answers through `respond`, exactly once, from any thread.
   virtual void handle(http_request request, std::function<void(http_reply)> respond) = 0;
+  // `target` as it may be written to a log: secrets in the path (link tokens) masked. Any thread.
+  virtual std::string log_target(const std::string& target) const { return target; }
 };
 
 }  // namespace mediation::net

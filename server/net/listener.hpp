@@ -28,6 +28,12 @@ struct net_settings {
   unsigned http_timeout_s = 30;  // to read a request's header (slow-loris), a TLS handshake, or write an answer
   std::string tls_cert_file;  // PEM certificate chain; with tls_key_file: TLS 1.2+ terminated here
   std::string tls_key_file;   // PEM private key
+  // Open HTTP connections (not yet WebSockets) from one peer address; one more is answered 429 and
+  // closed. Trusted proxies are not counted: they carry many clients. 0: no limit.
+  std::size_t max_http_connections_per_address = 256;
+  // Origins besides the server's own (scheme://host[:port]) whose pages may open /ws; a browser's
+  // upgrade from any other Origin is refused with 403. Requests without Origin are not browsers'.
+  std::vector<std::string> allowed_origins;
 };
 
 class listener {

@@ -54,30 +54,50 @@ struct shared_state {
   std::unordered_map<std::string, std::size_t> per_address;
   bool reserve(const std::string& address);
   void release(const std::string& address);
+
+  // HTTP connections per peer address, likewise (--max-http-connections-per-address): reserve_http()
+  // when the connection is accepted, release_http() when its session is gone (or has become a
+  // WebSocket). Trusted proxies are counted but never refused.
+  std::unordered_map<std::string, std::size_t> http_per_address;
+  bool reserve_http(const std::string& peer);
+  void release_http(const std::string& peer);
 };
 
 // One HTTP/1.1 connection: API calls, static files, and the /ws upgrade.
-// Over TLS the handshake comes first, with the same timeout as a request.
+// Over TLS the handshake comes first, with the same timeout as a request. A request's header is
+// read first; the API may refuse it (http_api::admit) before its body is read, with the body
+// limit of its route. Every answer carries the security headers (CSP and others).
 template <class Stream>
 class http_session : public std::enable_shared_from_this<http_session<Stream>> {
  public:
   http_session(tcp::socket&& socket, std::shared_ptr<shared_state> state);
+  ~http_session();
   void run();
 
  private:
   void on_handshake(beast::error_code ec);
   void do_read();
   void on_header(beast::error_code ec, std::size_t);
+  void begin_request();
+  void read_body();
+  void on_continue(beast::error_code ec, std::size_t);
   void on_read(beast::error_code ec, std::size_t);
+  void upgrade(http::request<http::string_body> req, const std::string& address);
   void send(http_reply reply, bool keep_alive);
   void on_write(bool keep_alive, beast::error_code ec, std::size_t);
   void do_close();
+  void linger();
 
   Stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<shared_state> state_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
+  std::shared_ptr<http::response<http::empty_body>> continue_;  // "100 Continue" for Expect: 100-continue
+  bool counted_ = false;  // counted in state_->http_per_address
+  bool refused_ = false;  // over the per-address limit: answered 429 and closed
+  bool lingering_ = false;  // after the last answer: reading and discarding until the client closes
+  std::string address_;   // the client's address (its proxy-reported one when trusted)
   std::string peer_ip_, peer_port_;
   std::string remote_;  // "address:port" of the client (its proxy-reported address when trusted)
   // The request being answered, for the access log line and the X-Request-Id header.

@@ -31,7 +31,10 @@ void ws_session<Stream>::run(http::request<http::string_body> req) {
   ws_.set_option(opt);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "mediation-server"); }));
-  ws_.read_message_max(state_->settings.max_frame_bytes);
+  // No limit inside Beast: over it, Beast fails the connection and its teardown (Boost 1.81) may
+  // close the socket with the rest of the frame unread, a reset that destroys the 1009 before the
+  // client reads it. do_read() counts the message itself and closes in the ordinary way instead.
+  ws_.read_message_max(0);
   ws_.text(true);
   ws_.async_accept(req, beast::bind_front_handler(&ws_session<Stream>::on_accept, this->shared_from_this()));
 }
@@ -50,21 +53,32 @@ void ws_session<Stream>::on_accept(beast::error_code ec) {
   do_read();
 }
 
+// Reads a message in pieces, never more than one byte over --max-frame.
 template <class Stream>
 void ws_session<Stream>::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session<Stream>::on_read, this->shared_from_this()));
+  const std::size_t room = state_->settings.max_frame_bytes + 1 - buffer_.size();
+  ws_.async_read_some(buffer_, room, beast::bind_front_handler(&ws_session<Stream>::on_read, this->shared_from_this()));
 }
 
 template <class Stream>
 void ws_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
-    if (ec == websocket::error::message_too_big) {
-      bump(state_->stats->frame_too_large_closes);
-      log::info("frame over the limit; closed with 1009", {{"remote", remote_}});
-    }
-    else if (ec != websocket::error::closed && ec != asio::error::operation_aborted)
+    if (ec != websocket::error::closed && ec != asio::error::operation_aborted)
       log::debug("websocket read ended", {{"remote", remote_}, {"error", ec.message()}});
     finish();
+    return;
+  }
+  if (buffer_.size() > state_->settings.max_frame_bytes) {
+    // A lingering close: the close frame goes out, and async_close reads and discards the rest
+    // of the message until the client's close (or close_grace), so the client receives the 1009.
+    buffer_.consume(buffer_.size());
+    bump(state_->stats->frame_too_large_closes);
+    log::info("frame over the limit; closed with 1009", {{"remote", remote_}});
+    do_close(static_cast<std::uint16_t>(websocket::close_code::too_big), "frame too large");
+    return;
+  }
+  if (!ws_.is_message_done()) {
+    do_read();
     return;
   }
   if (!ws_.got_text()) {

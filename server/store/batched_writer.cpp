@@ -89,7 +89,7 @@ void batched_writer::run_batch(std::vector<job>& batch) {
       // save, and parsing the larger statements would cost more than it saves.
       const bool batch_io = db_.kind() == backend::mysql;
       memo.defer_events = batch_io && !row_by_row;
-      sql.begin();
+      db_.begin_write(sql);  // SQLite: take the write lock first (BEGIN IMMEDIATE), so a batch waits for it
       const long long now = now_millis();
       if (batch_io) prefetch(sql, db_.kind(), hints, memo);
       for (std::size_t i = 0; i < batch.size() && !replay; ++i) {

@@ -50,10 +50,14 @@ void load_access(soci::session& sql, case_access& a) {
   hs.execute();
   while (hs.fetch()) a.handlers.push_back(h);
   long long user = 0;
-  soci::statement is = (sql.prepare << "SELECT user_id FROM case_invites WHERE case_id = :c",
-                        soci::into(user), soci::use(a.case_id, "c"));
+  std::string capacity;
+  soci::statement is = (sql.prepare << "SELECT user_id, capacity FROM case_invites WHERE case_id = :c",
+                        soci::into(user), soci::into(capacity), soci::use(a.case_id, "c"));
   is.execute();
-  while (is.fetch()) a.invited.push_back(user);
+  while (is.fetch()) {
+    a.invited.push_back(user);
+    if (capacity != "professional") a.party_side.push_back(user);
+  }
   soci::statement ls = (sql.prepare << "SELECT user_id FROM case_leaders WHERE case_id = :c",
                         soci::into(user), soci::use(a.case_id, "c"));
   ls.execute();
@@ -72,16 +76,22 @@ int china_year(long long now_ms) {
 
 namespace {
 
-// The access facts of the case selected by `where` (a condition on c or t with parameter :i).
+// The two threads of a case, joined to `c`: ti the internal one, tp the parties' one.
+constexpr const char* case_threads =
+    " JOIN threads ti ON ti.case_id = c.id AND ti.purpose = 'internal'"
+    " LEFT JOIN threads tp ON tp.case_id = c.id AND tp.purpose = 'parties' ";
+
+// The access facts of the case selected by `where` (a condition on c with parameter :i).
 std::optional<case_access> load_access_where(soci::session& sql, const std::string& where, long long id) {
   case_access a;
   long long closed = 0;
-  soci::indicator ci = soci::i_null, hi = soci::i_null;
-  sql << "SELECT c.id, t.id, c.org_id, c.handling_org_id, c.kind, c.closed_at FROM cases c "
-         "JOIN threads t ON t.case_id = c.id WHERE " + where,
-      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.owner_org), soci::into(a.handling_org, hi),
-      soci::into(a.kind), soci::into(closed, ci), soci::use(id, "i");
+  soci::indicator ci = soci::i_null, hi = soci::i_null, pi = soci::i_null;
+  sql << std::string("SELECT c.id, ti.id, tp.id, c.org_id, c.handling_org_id, c.kind, c.closed_at FROM cases c") +
+             case_threads + "WHERE " + where,
+      soci::into(a.case_id), soci::into(a.thread_id), soci::into(a.parties_thread_id, pi), soci::into(a.owner_org),
+      soci::into(a.handling_org, hi), soci::into(a.kind), soci::into(closed, ci), soci::use(id, "i");
   if (!sql.got_data()) return std::nullopt;
+  if (pi != soci::i_ok) a.parties_thread_id = 0;
   if (hi != soci::i_ok) a.handling_org = a.owner_org;
   a.closed = ci == soci::i_ok;
   load_access(sql, a);
@@ -95,7 +105,7 @@ std::optional<case_access> access_by_case(soci::session& sql, long long case_id)
 }
 
 std::optional<case_access> access_by_thread(soci::session& sql, long long thread_id) {
-  return load_access_where(sql, "t.id = :i", thread_id);
+  return load_access_where(sql, "c.id = (SELECT case_id FROM threads WHERE id = :i)", thread_id);
 }
 
 std::optional<case_access> access_by_thread(write_context& ctx, long long thread_id) {
@@ -110,7 +120,10 @@ std::optional<case_access> access_by_case(write_context& ctx, long long case_id)
   for (const auto& [thread, a] : ctx.memo.access)
     if (a.case_id == case_id) return a;
   auto a = access_by_case(ctx.sql, case_id);
-  if (a) ctx.memo.access.emplace(a->thread_id, *a);
+  if (a) {
+    ctx.memo.access.emplace(a->thread_id, *a);
+    if (a->parties_thread_id) ctx.memo.access.emplace(a->parties_thread_id, *a);
+  }
   return a;
 }
 
@@ -120,15 +133,17 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
     std::vector<long long> ids(threads.begin() + from, threads.begin() + std::min(threads.size(), from + chunk));
     case_access row;
     long long closed = 0;
-    soci::indicator ci = soci::i_null, hi = soci::i_null;
+    soci::indicator ci = soci::i_null, hi = soci::i_null, pi = soci::i_null;
     std::map<long long, case_access> by_case;
     soci::statement st = sql_util::prepare_dynamic(
         sql,
-        "SELECT c.id, t.id, c.org_id, c.handling_org_id, c.kind, c.closed_at FROM threads t JOIN cases c ON "
-        "c.id = t.case_id WHERE t.id IN (" + sql_util::placeholders("t", ids.size()) + ")",
+        std::string("SELECT DISTINCT c.id, ti.id, tp.id, c.org_id, c.handling_org_id, c.kind, c.closed_at "
+                    "FROM threads t JOIN cases c ON c.id = t.case_id") +
+            case_threads + "WHERE t.id IN (" + sql_util::placeholders("t", ids.size()) + ")",
         [&](soci::statement& s) {
           s.exchange(soci::into(row.case_id));
           s.exchange(soci::into(row.thread_id));
+          s.exchange(soci::into(row.parties_thread_id, pi));
           s.exchange(soci::into(row.owner_org));
           s.exchange(soci::into(row.handling_org, hi));
           s.exchange(soci::into(row.kind));
@@ -137,6 +152,7 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
         });
     st.execute();
     while (st.fetch()) {
+      if (pi != soci::i_ok) row.parties_thread_id = 0;
       if (hi != soci::i_ok) row.handling_org = row.owner_org;
       row.closed = ci == soci::i_ok;
       by_case[row.case_id] = row;
@@ -158,16 +174,21 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
     hs.execute();
     while (hs.fetch()) by_case[case_id].handlers.push_back(h);
     long long user = 0;
+    std::string capacity;
     soci::statement is = sql_util::prepare_dynamic(
-        sql, "SELECT case_id, user_id FROM case_invites WHERE case_id IN (" +
+        sql, "SELECT case_id, user_id, capacity FROM case_invites WHERE case_id IN (" +
                  sql_util::placeholders("c", cases.size()) + ")",
         [&](soci::statement& s) {
           s.exchange(soci::into(case_id));
           s.exchange(soci::into(user));
+          s.exchange(soci::into(capacity));
           for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
         });
     is.execute();
-    while (is.fetch()) by_case[case_id].invited.push_back(user);
+    while (is.fetch()) {
+      by_case[case_id].invited.push_back(user);
+      if (capacity != "professional") by_case[case_id].party_side.push_back(user);
+    }
     soci::statement ls = sql_util::prepare_dynamic(
         sql, "SELECT case_id, user_id FROM case_leaders WHERE case_id IN (" +
                  sql_util::placeholders("c", cases.size()) + ")",
@@ -181,7 +202,10 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
     // Supervising organisations: each distinct organisation of the batch looked up once.
     ancestor_cache cache;
     for (auto& [_, a] : by_case) fill_supervisors(sql, a, cache);
-    for (auto& [_, a] : by_case) memo.access[a.thread_id] = std::move(a);
+    for (auto& [_, a] : by_case) {
+      if (a.parties_thread_id) memo.access[a.parties_thread_id] = a;
+      memo.access[a.thread_id] = std::move(a);
+    }
   }
 }
 
@@ -227,9 +251,12 @@ created_case insert_case(write_context& ctx, long long org_id, long long created
         soci::use(p.phone, "ph"), soci::use(p.id_number, "idn"), soci::use(p.address, "a");
     ++position;
   }
-  sql << "INSERT INTO threads (case_id, head_seq, created_at) VALUES (:c, 0, :n)", soci::use(out.id, "c"),
-      soci::use(now, "n");
+  sql << "INSERT INTO threads (case_id, purpose, head_seq, created_at) VALUES (:c, 'internal', 0, :n)",
+      soci::use(out.id, "c"), soci::use(now, "n");
   sql.get_last_insert_id("threads", out.thread);
+  sql << "INSERT INTO threads (case_id, purpose, head_seq, created_at) VALUES (:c, 'parties', 0, :n)",
+      soci::use(out.id, "c"), soci::use(now, "n");
+  sql.get_last_insert_id("threads", out.parties_thread);
   return out;
 }
 
@@ -237,14 +264,17 @@ std::optional<protocol::case_view> find_case(soci::session& sql, long long case_
   protocol::case_view v;
   long long org = 0, first = 0, created_at = 0;
   soci::indicator first_ind = soci::i_null;
-  sql << "SELECT c.id, c.number, t.id, c.status, c.title, c.category, c.channel, c.description, c.org_id, "
-         "c.first_handler_org_id, c.created_by, u.name, c.created_at FROM cases c "
-         "JOIN threads t ON t.case_id = c.id JOIN users u ON u.id = c.created_by WHERE c.id = :c",
-      soci::into(v.id), soci::into(v.number), soci::into(v.thread), soci::into(v.status), soci::into(v.title),
+  soci::indicator parties_ind = soci::i_null;
+  sql << std::string("SELECT c.id, c.number, ti.id, tp.id, c.status, c.title, c.category, c.channel, c.description, "
+                     "c.org_id, c.first_handler_org_id, c.created_by, u.name, c.created_at FROM cases c") +
+             case_threads + "JOIN users u ON u.id = c.created_by WHERE c.id = :c",
+      soci::into(v.id), soci::into(v.number), soci::into(v.thread), soci::into(v.parties_thread, parties_ind),
+      soci::into(v.status), soci::into(v.title),
       soci::into(v.category), soci::into(v.channel), soci::into(v.description), soci::into(org),
       soci::into(first, first_ind), soci::into(v.created_by.id), soci::into(v.created_by.name),
       soci::into(created_at), soci::use(case_id, "c");
   if (!sql.got_data()) return std::nullopt;
+  if (parties_ind != soci::i_ok) v.parties_thread = 0;
   v.created_at = format_rfc3339(created_at);
   v.org = find_org(sql, org).value_or(protocol::org_view{});
   if (first_ind == soci::i_ok) v.first_handler = find_org(sql, first);
@@ -329,7 +359,8 @@ void decide_handoff(write_context& ctx, long long handoff_id, const std::string&
       soci::use(handoff_id, "i");
 }
 
-bool insert_invite(write_context& ctx, long long case_id, long long user_id, long long by) {
+bool insert_invite(write_context& ctx, long long case_id, long long user_id, long long by, const std::string& capacity,
+                   const std::optional<std::string>& side) {
   long long existing = 0;
   ctx.sql << "SELECT id FROM case_invites WHERE case_id = :c AND user_id = :u", soci::into(existing),
       soci::use(case_id, "c"), soci::use(user_id, "u");
@@ -337,8 +368,12 @@ bool insert_invite(write_context& ctx, long long case_id, long long user_id, lon
   ctx.touch();
   ctx.memo.access.clear();  // who may see the case changes
   long long now = ctx.now;
-  ctx.sql << "INSERT INTO case_invites (case_id, user_id, invited_by, created_at) VALUES (:c, :u, :b, :n)",
-      soci::use(case_id, "c"), soci::use(user_id, "u"), soci::use(by, "b"), soci::use(now, "n");
+  std::string sd = side.value_or("");
+  soci::indicator si = side ? soci::i_ok : soci::i_null;
+  ctx.sql << "INSERT INTO case_invites (case_id, user_id, invited_by, created_at, capacity, side) "
+             "VALUES (:c, :u, :b, :n, :cap, :s)",
+      soci::use(case_id, "c"), soci::use(user_id, "u"), soci::use(by, "b"), soci::use(now, "n"),
+      soci::use(capacity, "cap"), soci::use(sd, si, "s");
   return true;
 }
 

@@ -22,7 +22,7 @@ std::optional<case_access> access_by_case(write_context& ctx, long long case_id)
 void prefetch_access(soci::session& sql, const std::vector<long long>& threads, transaction_memo& memo);
 
 struct created_case {
-  long long id = 0, thread = 0;
+  long long id = 0, thread = 0, parties_thread = 0;
   std::string number;
 };
 // Inserts the case, its parties, its thread and a case number "<org short name>-<year>-<NNNNNN>"
@@ -44,7 +44,9 @@ std::optional<long long> find_handoff(soci::session& sql, long long case_id, lon
 void decide_handoff(write_context& ctx, long long handoff_id, const std::string& status,
                     const std::optional<std::string>& reason, long long by);
 
-// Returns false when the user was already invited.
-bool insert_invite(write_context& ctx, long long case_id, long long user_id, long long by);
+// Returns false when the user was already invited. `capacity`: professional (the internal thread),
+// representative (a party's lawyer, on `side`: the parties' thread), party (a meeting's guest).
+bool insert_invite(write_context& ctx, long long case_id, long long user_id, long long by,
+                   const std::string& capacity = "professional", const std::optional<std::string>& side = std::nullopt);
 
 }  // namespace mediation::store

@@ -74,15 +74,27 @@ void database::open(soci::session& sql) const {
 
 void database::configure(soci::session& sql) const {
   if (kind_ == backend::sqlite) {
+    // Wait for another connection's lock (another process: mediation-admin beside the server)
+    // rather than fail; set first, as switching to WAL may itself wait.
+    sql << "PRAGMA busy_timeout=10000";
     // WAL lets readers run beside the one writer; FULL makes every commit durable.
     sql << "PRAGMA journal_mode=WAL";
     sql << "PRAGMA synchronous=FULL";
-    sql << "PRAGMA busy_timeout=10000";
     sql << "PRAGMA foreign_keys=ON";
   } else {
     sql << "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci";
     sql << "SET time_zone = '+00:00'";
   }
+}
+
+void database::begin_write(soci::session& sql) const {
+  // A deferred transaction that reads before it writes cannot wait for the write lock: SQLite
+  // answers "database is locked" at once when another connection holds it or has committed since
+  // the read (the busy timeout does not apply). Taking the lock up front waits like any other.
+  if (kind_ == backend::sqlite)
+    sql << "BEGIN IMMEDIATE";
+  else
+    sql.begin();
 }
 
 void database::ensure_connected(soci::session& sql) const noexcept {

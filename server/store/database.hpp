@@ -31,6 +31,11 @@ class database {
 
   // Opens `sql` as a new connection (for the batched writer, which keeps its own).
   void open(soci::session& sql) const;
+  // Begins a transaction that will write, on `sql` (end it with sql.commit() or sql.rollback()).
+  // On SQLite it takes the write lock now (BEGIN IMMEDIATE), waiting up to 10 s for another
+  // connection or process to finish; later statements then never fail with "database is locked".
+  // Throws a soci error when the lock is not had in that time.
+  void begin_write(soci::session& sql) const;
   // Reconnects `sql` when its MySQL connection was lost (no-op on SQLite). Never throws.
   void ensure_connected(soci::session& sql) const noexcept;
 

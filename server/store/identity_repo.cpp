@@ -63,11 +63,11 @@ std::vector<protocol::user_view> query_users(soci::session& sql, const std::stri
 
 }  // namespace
 
-std::optional<login_row> find_login(soci::session& sql, const std::string& username) {
+std::optional<login_row> find_login(soci::session& sql, const std::string& username_key) {
   login_row r;
   int disabled = 0;
-  sql << "SELECT id, password_hash, disabled FROM users WHERE username = :n", soci::into(r.user_id),
-      soci::into(r.password_hash), soci::into(disabled), soci::use(username, "n");
+  sql << "SELECT id, password_hash, disabled FROM users WHERE username_key = :k", soci::into(r.user_id),
+      soci::into(r.password_hash), soci::into(disabled), soci::use(username_key, "k");
   if (!sql.got_data()) return std::nullopt;
   r.disabled = disabled != 0;
   return r;
@@ -153,10 +153,10 @@ long long insert_org(soci::session& sql, const std::string& name, const std::str
 long long insert_user(soci::session& sql, long long org_id, const std::string& username,
                       const std::string& name, const std::string& role, const std::string& password_hash,
                       long long now) {
-  sql << "INSERT INTO users (org_id, username, name, role, password_hash, created_at) "
-         "VALUES (:o, :u, :n, :r, :p, :c)",
-      soci::use(org_id, "o"), soci::use(username, "u"), soci::use(name, "n"), soci::use(role, "r"),
-      soci::use(password_hash, "p"), soci::use(now, "c");
+  sql << "INSERT INTO users (org_id, username, username_key, name, role, password_hash, created_at) "
+         "VALUES (:o, :u, :k, :n, :r, :p, :c)",
+      soci::use(org_id, "o"), soci::use(username, "u"), soci::use(username, "k"), soci::use(name, "n"),
+      soci::use(role, "r"), soci::use(password_hash, "p"), soci::use(now, "c");
   long long id = 0;
   sql.get_last_insert_id("users", id);
   return id;

@@ -16,7 +16,10 @@ struct login_row {
   bool disabled = false;
 };
 
-std::optional<login_row> find_login(soci::session& sql, const std::string& username);
+// The account whose normalised username (app::normalise_username) is exactly `username_key`:
+// a byte-wise comparison on both databases (users.username_key), never MySQL's case- and
+// trailing-space-insensitive collation.
+std::optional<login_row> find_login(soci::session& sql, const std::string& username_key);
 std::optional<protocol::user_view> find_user(soci::session& sql, long long id);
 // Active staff of `org` (or all), without guest and system accounts, ordered by organisation.
 std::vector<protocol::user_view> list_users(soci::session& sql, std::optional<long long> org);
@@ -35,6 +38,8 @@ bool revoke_auth_session(write_context& ctx, const std::string& token_hash);
 long long insert_org(soci::session& sql, const std::string& name, const std::string& name_en,
                      const std::string& short_name, const std::string& kind, const std::string& level,
                      std::optional<long long> parent, long long now);
+// `username` must already be normalised (app::normalise_username); it is stored as the login key
+// too. Throws a soci error when the name is taken (the unique key on users.username_key).
 long long insert_user(soci::session& sql, long long org_id, const std::string& username,
                       const std::string& name, const std::string& role, const std::string& password_hash,
                       long long now);

@@ -56,7 +56,17 @@ void job_pool::run() {
       queue_.pop_front();
     }
     try {
-      soci::session sql(db_.pool());
+      // The pool's own session, not a soci::session(pool) proxy: a proxy keeps the backend pointer
+      // it saw when leased, and a failed reconnect deletes that backend, so the next statement on
+      // the proxy would crash instead of failing with "Session is not connected.".
+      soci::connection_pool& pool = db_.pool();
+      const std::size_t pos = pool.lease();
+      struct give_back {
+        soci::connection_pool& pool;
+        std::size_t pos;
+        ~give_back() { pool.give_back(pos); }
+      } lease{pool, pos};
+      soci::session& sql = pool.at(pos);
       db_.ensure_connected(sql);
       j(sql);
     } catch (const std::exception& e) {

@@ -228,12 +228,12 @@ void mark_reminder_fired(write_context& ctx, long long id) {
   ctx.sql << "UPDATE meeting_reminders SET fired_at = :n WHERE id = :i", soci::use(now, "n"), soci::use(id, "i");
 }
 
-void insert_feed(write_context& ctx, long long user_id, const std::string& token_hash) {
+void insert_feed(write_context& ctx, long long user_id, const std::string& token_hash, long long expires_at) {
   ctx.touch();
   long long now = ctx.now;
   std::string h = token_hash;
-  ctx.sql << "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (:u, :h, :n)", soci::use(user_id, "u"),
-      soci::use(h, "h"), soci::use(now, "n");
+  ctx.sql << "INSERT INTO calendar_feeds (user_id, token_hash, created_at, expires_at) VALUES (:u, :h, :n, :e)",
+      soci::use(user_id, "u"), soci::use(h, "h"), soci::use(now, "n"), soci::use(expires_at, "e");
 }
 
 void revoke_feeds(write_context& ctx, long long user_id) {
@@ -243,11 +243,12 @@ void revoke_feeds(write_context& ctx, long long user_id) {
       soci::use(user_id, "u");
 }
 
-std::optional<long long> feed_user(soci::session& sql, const std::string& token_hash) {
+std::optional<long long> feed_user(soci::session& sql, const std::string& token_hash, long long now) {
   long long user = 0;
   std::string h = token_hash;
-  sql << "SELECT user_id FROM calendar_feeds WHERE token_hash = :h AND revoked_at IS NULL", soci::into(user),
-      soci::use(h, "h");
+  sql << "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id "
+         "WHERE f.token_hash = :h AND f.revoked_at IS NULL AND f.expires_at > :n AND u.disabled = 0",
+      soci::into(user), soci::use(h, "h"), soci::use(now, "n");
   if (!sql.got_data()) return std::nullopt;
   return user;
 }
@@ -255,9 +256,11 @@ std::optional<long long> feed_user(soci::session& sql, const std::string& token_
 long long insert_guest_user(write_context& ctx, long long org, const std::string& name, const std::string& username) {
   ctx.touch();
   long long id = 0, now = ctx.now;
-  ctx.sql << "INSERT INTO users (org_id, username, name, role, password_hash, disabled, created_at) "
-             "VALUES (:o, :u, :n, 'guest', '', 0, :at)",
-      soci::use(org, "o"), soci::use(username, "u"), soci::use(name, "n"), soci::use(now, "at");
+  // Guest names ("guest-" and hex) are already in normalised form: they are their own login key.
+  ctx.sql << "INSERT INTO users (org_id, username, username_key, name, role, password_hash, disabled, created_at) "
+             "VALUES (:o, :u, :k, :n, 'guest', '', 0, :at)",
+      soci::use(org, "o"), soci::use(username, "u"), soci::use(username, "k"), soci::use(name, "n"),
+      soci::use(now, "at");
   ctx.sql.get_last_insert_id("users", id);
   return id;
 }

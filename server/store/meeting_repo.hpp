@@ -47,9 +47,11 @@ std::vector<reminder_row> reminders(soci::session& sql, long long meeting_id);
 std::vector<reminder_row> due_reminders(soci::session& sql, long long now, int limit);
 void mark_reminder_fired(write_context& ctx, long long id);
 
-void insert_feed(write_context& ctx, long long user_id, const std::string& token_hash);
+// Calendar feeds: a secret URL per person, stored as the token's hash, valid until `expires_at`.
+void insert_feed(write_context& ctx, long long user_id, const std::string& token_hash, long long expires_at);
 void revoke_feeds(write_context& ctx, long long user_id);
-std::optional<long long> feed_user(soci::session& sql, const std::string& token_hash);
+// The user of a feed that is known, unrevoked and unexpired at `now`, and whose user is not disabled.
+std::optional<long long> feed_user(soci::session& sql, const std::string& token_hash, long long now);
 
 struct guest_invitation_row {
   long long id = 0, case_id = 0, guest_user_id = 0, created_by = 0, valid_from = 0, valid_until = 0;

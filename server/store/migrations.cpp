@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include <soci/soci.h>
 
@@ -68,6 +69,18 @@ int migrate(soci::session& sql, backend kind) {
   for (const auto& m : embedded_migrations())
     if (std::string_view(m.backend) == name && !applied.count(m.version)) todo.push_back(&m);
   std::sort(todo.begin(), todo.end(), [](auto* a, auto* b) { return a->version < b->version; });
+  // SQLite rebuilds a table to change a constraint (drop, copy, rename); with foreign keys
+  // enforced, dropping the old table would fail. They are switched off around the migrations (this
+  // pragma is ignored inside a transaction) and every key is checked before they are on again.
+  const bool sqlite = kind == backend::sqlite;
+  if (sqlite && !todo.empty()) sql << "PRAGMA foreign_keys=OFF";
+  struct restore_keys {
+    soci::session& sql;
+    bool on;
+    ~restore_keys() {
+      if (on) try { sql << "PRAGMA foreign_keys=ON"; } catch (...) {}
+    }
+  } restore{sql, sqlite && !todo.empty()};
   for (const migration* m : todo) {
     // MySQL commits DDL implicitly; SQLite runs the whole migration atomically.
     soci::transaction tr(sql);
@@ -77,6 +90,13 @@ int migrate(soci::session& sql, backend kind) {
     long long at = now_millis();
     sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
         soci::use(version, "v"), soci::use(mname, "n"), soci::use(at, "a");
+    if (sqlite) {
+      std::string table;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", soci::into(table, ind);
+      if (sql.got_data())
+        throw std::runtime_error("migration " + std::to_string(version) + " left a broken foreign key in " + table);
+    }
     tr.commit();
     log::info("migration applied", {{"version", std::to_string(version)}, {"name", mname}});
   }

@@ -350,6 +350,30 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await guest.waitForSelector('#conn-state[data-state=online]');
   await guest.waitForSelector(`.case-item[data-case-id="${kase.id}"]`);
   assert.equal(await guest.locator('.case-item').count(), 1, 'the guest sees the invited case only');
+  // The guest is on a party's side: only the thread shared with the parties. The officer's remark in
+  // the internal discussion never shows there; the two places look different.
+  await guest.click(`.case-item[data-case-id="${kase.id}"]`);
+  await guest.waitForSelector('#room-body[data-place="parties"]');
+  assert.equal(await guest.locator('#place-internal').isHidden(), true);
+  await guest.fill('#message', '我是申请人的代理律师');
+  await guest.press('#message', 'Enter');
+  await guest.waitForSelector('#timeline li.msg:not(.pending):has-text("我是申请人的代理律师")');
+  await li.waitForSelector('#room-body[data-place="internal"]');
+  await li.fill('#message', '内部：对方律师较强势');
+  await li.press('#message', 'Enter');
+  await li.waitForSelector('#timeline li.msg:not(.pending):has-text("内部：对方律师较强势")');
+  await li.screenshot({ path: path.join(artifacts, 'e2e-internal-thread-zh.png') });
+  await li.click('#place-parties');
+  await li.waitForSelector('#room-body[data-place="parties"] #timeline li.msg:has-text("我是申请人的代理律师")');
+  assert.equal(await li.locator('#timeline li:has-text("对方律师较强势")').count(), 0);
+  await li.fill('#message', '请明天上午九点准时参会');
+  await li.press('#message', 'Enter');
+  await guest.waitForSelector('#timeline li.msg:has-text("请明天上午九点准时参会")');
+  assert.equal(await guest.locator('#timeline li:has-text("对方律师较强势")').count(), 0, 'the guest read a staff remark');
+  await li.screenshot({ path: path.join(artifacts, 'e2e-parties-thread-zh.png') });
+  await guest.screenshot({ path: path.join(artifacts, 'e2e-guest-parties-thread-zh.png') });
+  await li.click('#place-internal');
+  await li.waitForSelector('#room-body[data-place="internal"] #timeline li.msg:has-text("内部：对方律师较强势")');
   await li.keyboard.press('Escape');
   await li.click('#open-calendar');
   await li.click('.meeting-item:has-text("远程联合调解会") button:has-text("进入会议")');

@@ -168,7 +168,7 @@ TEST_P(agreements, drafts_are_versioned_with_a_diff_and_signing_follows_the_rule
   EXPECT_ERROR(wang->request(sign), "conflict");  // twice
   // Unauthorised signers: an invited lawyer, a committee that does not handle the case, an officer as mediator.
   auto li = connect_as("officer.li");
-  ASSERT_OK(wang->request({{"type", "case.invite"}, {"case", kase["id"]}, {"user", user_id("lawyer.chen")}}));
+  ASSERT_OK(wang->request({{"type", "case.invite"}, {"case", kase["id"]}, {"user", user_id("lawyer.chen")}, {"capacity", "professional"}}));
   auto lawyer = connect_as("lawyer.chen");
   sign["party"] = 1;
   EXPECT_ERROR(lawyer->request(sign), "forbidden");

@@ -1,5 +1,8 @@
 #include "tests/integration/fixture.hpp"
 
+#include <chrono>
+#include <ctime>
+
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -89,6 +92,24 @@ std::unique_ptr<ws_client> server_test::connect_as(const std::string& username) 
   auto c = std::make_unique<ws_client>(port());
   auto r = c->request({{"type", "auth"}, {"token", token_for(username)}});
   if (r.value("type", "") != "ok") throw std::runtime_error("auth failed: " + r.dump());
+  return c;
+}
+
+std::string in_minutes(int m) {
+  auto t = std::chrono::system_clock::now() + std::chrono::minutes(m);
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  std::time_t tt = static_cast<std::time_t>(secs);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return buf;
+}
+
+std::unique_ptr<ws_client> server_test::connect_guest(const std::string& invitation_token) {
+  auto r = http_request(port(), "POST", "/api/guest-login", json{{"token", invitation_token}}.dump());
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto c = std::make_unique<ws_client>(port());
+  auto a = c->request({{"type", "auth"}, {"token", r.json_body()["token"]}});
+  EXPECT_EQ(a.value("type", ""), "ok") << a.dump();
   return c;
 }
 

@@ -15,6 +15,9 @@
 
 namespace mediation::test {
 
+// An RFC 3339 UTC time (whole seconds) `m` minutes from now.
+std::string in_minutes(int m);
+
 class server_test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
@@ -27,6 +30,8 @@ class server_test : public ::testing::TestWithParam<std::string> {
   unsigned short port() const { return server_->port(); }
   // A connection logged in and authenticated as `username` (a demo account).
   std::unique_ptr<ws_client> connect_as(const std::string& username);
+  // A guest connected and authenticated through an invitation link's token (meeting.invite_guest).
+  std::unique_ptr<ws_client> connect_guest(const std::string& invitation_token);
   std::string token_for(const std::string& username);
   // Creates a case as `c`'s user and returns the case object.
   json create_case(ws_client& c, const std::string& title = "拖欠工资纠纷");

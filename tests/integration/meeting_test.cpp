@@ -12,15 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string iso(std::chrono::system_clock::time_point t) {
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-  std::time_t tt = static_cast<std::time_t>(secs);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-  return buf;
-}
-std::string in_minutes(int m) { return iso(std::chrono::system_clock::now() + std::chrono::minutes(m)); }
-
 class meetings : public server_test {
  protected:
   std::vector<std::string> extra_args() const override {
@@ -47,15 +38,6 @@ class meetings : public server_test {
     }
     return std::nullopt;
   }
-  // A guest of `meeting` connected and authenticated through the invitation link.
-  std::unique_ptr<ws_client> guest(const std::string& token) {
-    auto r = http_request(port(), "POST", "/api/guest-login", json{{"token", token}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto c = std::make_unique<ws_client>(port());
-    auto a = c->request({{"type", "auth"}, {"token", r.json_body()["token"]}});
-    EXPECT_EQ(a.value("type", ""), "ok") << a.dump();
-    return c;
-  }
 };
 
 TEST_P(meetings, scheduling_warns_of_double_bookings_and_collects_answers) {
@@ -65,7 +47,14 @@ TEST_P(meetings, scheduling_warns_of_double_bookings_and_collects_answers) {
   json kase = create_case(*li, "三方会商");
   ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
   const std::string z = user_id("committee.zhang"), w = user_id("mediator.wang");
-  auto first = schedule(*li, kase, 60, 60, {{{"user", z}}, {{"user", w}, {"side", "neutral"}},
+  // A participant from outside the acting organisations has no side by default.
+  EXPECT_ERROR(li->request({{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "t"}, {"start", in_minutes(60)},
+                            {"end", in_minutes(90)}, {"participants", {{{"user", z}}}}}),
+               "bad_request");
+  EXPECT_ERROR(li->request({{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "t"}, {"start", in_minutes(60)},
+                            {"end", in_minutes(90)}, {"participants", {{{"name", "张三"}, {"side", "neutral"}}}}}),
+               "bad_request");
+  auto first = schedule(*li, kase, 60, 60, {{{"user", z}, {"side", "neutral"}}, {{"user", w}, {"side", "neutral"}},
                                             {{"name", "张三"}, {"phone", "13812345678"}, {"side", "petitioner"}}});
   const json m1 = first["meeting"];
   EXPECT_EQ(m1["status"], "scheduled");
@@ -130,7 +119,7 @@ TEST_P(meetings, scheduling_warns_of_double_bookings_and_collects_answers) {
 TEST_P(meetings, ics_files_and_a_revocable_feed) {
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "日历导出");
-  auto r = schedule(*li, kase, 60, 90, {{{"user", user_id("mediator.wang")}}});
+  auto r = schedule(*li, kase, 60, 90, {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}});
   const std::string id = r["meeting"]["id"];
   auto ics = http_request(port(), "GET", "/api/meetings/" + id + ".ics", "", "Bearer " + token_for("officer.li"));
   ASSERT_EQ(ics.status, 200) << ics.body;
@@ -184,8 +173,8 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "律师远程参加");
   json other = create_case(*li, "无关案件");
-  auto m = schedule(*li, kase, 10, 60, {{{"user", user_id("mediator.wang")}}})["meeting"];
-  auto m2 = schedule(*li, kase, 120, 60, {{{"user", user_id("mediator.wang")}}})["meeting"];
+  auto m = schedule(*li, kase, 10, 60, {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}})["meeting"];
+  auto m2 = schedule(*li, kase, 120, 60, {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}})["meeting"];
   auto inv = li->request({{"type", "meeting.invite_guest"}, {"meeting", m["id"]}, {"name", "陈律师"}, {"side", "petitioner"}});
   ASSERT_OK(inv);
   const std::string token = inv["token"];
@@ -193,11 +182,24 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   // Guest accounts are not in the staff directory.
   const json staff = li->request({{"type", "users.list"}});  // held: a range-for over a temporary's member dangles
   for (const auto& u : staff["users"]) EXPECT_NE(u["id"], inv["guest"]["id"]);
-  auto g = guest(token);
+  auto g = connect_guest(token);
   auto list = g->request({{"type", "case.list"}});
   ASSERT_EQ(list["cases"].size(), 1u);
   EXPECT_EQ(list["cases"][0]["id"], kase["id"]);
-  EXPECT_OK(g->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  // A guest is on a party's side: a summary of the case and the parties' thread, never the staff's.
+  EXPECT_EQ(list["cases"][0]["view"], "party");
+  auto summary = g->request({{"type", "case.get"}, {"case", kase["id"]}});
+  ASSERT_OK(summary);
+  EXPECT_TRUE(summary["case"]["thread"].is_null());
+  EXPECT_FALSE(summary["case"].contains("parties"));
+  EXPECT_FALSE(summary["case"].contains("description"));
+  EXPECT_EQ(summary["case"]["parties_thread"], kase["parties_thread"]);
+  EXPECT_ERROR(g->request({{"type", "subscribe"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "history"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "g0"}, {"body", "x"}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "agreement.list"}, {"case", kase["id"]}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "audit.list"}, {"case", kase["id"]}}), "forbidden");
+  EXPECT_OK(g->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
   EXPECT_OK(g->request({{"type", "meeting.get"}, {"meeting", m["id"]}}));
   EXPECT_ERROR(g->request({{"type", "meeting.get"}, {"meeting", m2["id"]}}), "forbidden");
   auto cal = g->request({{"type", "meeting.list"}, {"case", kase["id"]}});
@@ -212,14 +214,17 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   EXPECT_ERROR(g->request({{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "t"}, {"start", in_minutes(60)},
                            {"end", in_minutes(90)}, {"participants", {{{"name", "x"}}}}}),
                "forbidden");
-  EXPECT_OK(g->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "g1"}, {"body", "律师已上线"}}));
+  EXPECT_OK(g->request({{"type", "post"}, {"thread", kase["parties_thread"]}, {"cmid", "g1"}, {"body", "律师已上线"}}));
   // Revoked: the socket closes and the link no longer logs in.
   const std::string guest_id = inv["guest"]["id"];
   ASSERT_OK(li->request({{"type", "meeting.revoke_guest"}, {"meeting", m["id"]}, {"user", guest_id}}));
   EXPECT_TRUE(g->wait_closed(5s));
   EXPECT_EQ(http_request(port(), "POST", "/api/guest-login", json{{"token", token}}.dump()).status, 401);
   // Another invitation, then the clock runs out.
-  auto inv2 = li->request({{"type", "meeting.invite_guest"}, {"meeting", m["id"]}, {"name", "当事人代理人"}});
+  EXPECT_ERROR(li->request({{"type", "meeting.invite_guest"}, {"meeting", m["id"]}, {"name", "当事人代理人"}}),
+               "bad_request");  // a guest is on a party's side, never neutral by default
+  auto inv2 = li->request({{"type", "meeting.invite_guest"}, {"meeting", m["id"]}, {"name", "当事人代理人"},
+                           {"side", "respondent"}});
   const std::string token2 = inv2["token"];
   auto r = http_request(port(), "POST", "/api/guest-login", json{{"token", token2}}.dump());
   ASSERT_EQ(r.status, 200);
@@ -230,19 +235,19 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   ws_client late(port());
   EXPECT_ERROR(late.request({{"type", "auth"}, {"token", session}}), "unauthenticated");
   // Not yet open: a meeting next week.
-  auto m3 = schedule(*li, kase, 7 * 24 * 60, 60, {{{"user", user_id("mediator.wang")}}})["meeting"];
-  auto inv3 = li->request({{"type", "meeting.invite_guest"}, {"meeting", m3["id"]}, {"name", "证人"}});
+  auto m3 = schedule(*li, kase, 7 * 24 * 60, 60, {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}})["meeting"];
+  auto inv3 = li->request({{"type", "meeting.invite_guest"}, {"meeting", m3["id"]}, {"name", "证人"}, {"side", "petitioner"}});
   EXPECT_EQ(http_request(port(), "POST", "/api/guest-login", json{{"token", inv3["token"]}}.dump()).status, 403);
 }
 
 TEST_P(meetings, caucus_messages_and_signals_never_reach_the_other_side) {
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "背对背调解");
-  auto m = schedule(*li, kase, 5, 60, {{{"user", user_id("mediator.wang")}}})["meeting"];
+  auto m = schedule(*li, kase, 5, 60, {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}})["meeting"];
   auto ia = li->request({{"type", "meeting.invite_guest"}, {"meeting", m["id"]}, {"name", "申请人甲"}, {"side", "petitioner"}});
   auto ib = li->request({{"type", "meeting.invite_guest"}, {"meeting", m["id"]}, {"name", "被申请人乙"}, {"side", "respondent"}});
-  auto a = guest(ia["token"]);
-  auto b = guest(ib["token"]);
+  auto a = connect_guest(ia["token"]);
+  auto b = connect_guest(ib["token"]);
   const std::string a_id = ia["guest"]["id"], b_id = ib["guest"]["id"];
   auto join = li->request({{"type", "meeting.join"}, {"meeting", m["id"]}});
   ASSERT_OK(join);
@@ -271,8 +276,18 @@ TEST_P(meetings, caucus_messages_and_signals_never_reach_the_other_side) {
                "bad_request");
   // Only the mediator switches; in caucus with the petitioner, the respondent hears nothing.
   EXPECT_ERROR(a->request({{"type", "meeting.caucus"}, {"meeting", m["id"]}, {"mode", "petitioner"}}), "forbidden");
+  // Only the meeting's participants enter its room: a colleague who may see the case may not.
+  auto zhao = connect_as("leader.zhao");
+  EXPECT_ERROR(zhao->request({{"type", "meeting.join"}, {"meeting", m["id"]}}), "forbidden");
+  while (kind_of(*b, "room", "presence", 300ms)) {
+  }
   ASSERT_OK(li->request({{"type", "meeting.caucus"}, {"meeting", m["id"]}, {"mode", "petitioner"}}));
   ASSERT_TRUE(kind_of(*b, "room", "caucus"));
+  // In caucus the respondent sees only its own side present; the petitioner and the mediator see all.
+  auto b_presence = kind_of(*b, "room", "presence");
+  ASSERT_TRUE(b_presence);
+  ASSERT_EQ((*b_presence)["joined"].size(), 1u) << b_presence->dump();
+  EXPECT_EQ((*b_presence)["joined"][0]["id"], b_id);
   ASSERT_OK(a->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "我方底线是三万元"}}));
   ASSERT_OK(li->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "明白，我去和对方谈"}}));
   auto heard = kind_of(*li, "room", "message");

@@ -94,7 +94,7 @@ TEST_P(workflow, intake_records_the_full_case_and_masks_personal_data_for_others
   // A pending receiver and an invited lawyer see the numbers masked; the accepting committee in full.
   ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", k["id"]},
                          {"to_org", org_id(*li, "Labour dispute mediation committee")}}));
-  ASSERT_OK(li->request({{"type", "case.invite"}, {"case", k["id"]}, {"user", user_id("lawyer.chen")}}));
+  ASSERT_OK(li->request({{"type", "case.invite"}, {"case", k["id"]}, {"user", user_id("lawyer.chen")}, {"capacity", "professional"}}));
   auto zhang = connect_as("committee.zhang");
   auto lawyer = connect_as("lawyer.chen");
   for (auto* c : {zhang.get(), lawyer.get()}) {

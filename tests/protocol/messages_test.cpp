@@ -43,7 +43,10 @@ TEST(messages, requests_round_trip) {
   EXPECT_EQ(ho2.to_org, 6);
   EXPECT_EQ(ho2.due, "2026-12-01T00:00:00Z");
   EXPECT_EQ(round_trip(case_decline_request{5, "理由"}).reason, "理由");
-  EXPECT_EQ(round_trip(case_invite_request{5, 9}).user, 9);
+  EXPECT_EQ(round_trip(case_invite_request{5, 9, "professional", std::nullopt}).user, 9);
+  auto rep = round_trip(case_invite_request{5, 9, "representative", std::string("respondent")});
+  EXPECT_EQ(rep.capacity, "representative");
+  EXPECT_EQ(rep.side, "respondent");
   EXPECT_EQ(round_trip(read_request{5, 11}).seq, 11);
   EXPECT_EQ(round_trip(auth_request{"tok"}).token, "tok");
   EXPECT_EQ(round_trip(users_list_request{4}).org, 4);

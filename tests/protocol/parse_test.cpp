@@ -67,7 +67,15 @@ TEST(parse_frame, every_verb_parses) {
   EXPECT_EQ(h.due, "2026-12-01");
   parses<case_accept_request>(R"({"rid":"1","type":"case.accept","case":"1"})");
   EXPECT_EQ(parses<case_decline_request>(R"({"rid":"1","type":"case.decline","case":"1","reason":"r"})").reason, "r");
-  EXPECT_EQ(parses<case_invite_request>(R"({"rid":"1","type":"case.invite","case":"1","user":"8"})").user, 8);
+  EXPECT_EQ(parses<case_invite_request>(R"({"rid":"1","type":"case.invite","case":"1","user":"8","capacity":"professional"})").user, 8);
+  EXPECT_EQ(parses<case_invite_request>(
+                R"({"rid":"1","type":"case.invite","case":"1","user":"8","capacity":"representative","side":"petitioner"})")
+                .side,
+            "petitioner");
+  EXPECT_EQ(parses<meeting_set_side_request>(
+                R"({"rid":"1","type":"meeting.set_side","meeting":"3","user":"8","side":"respondent"})")
+                .side,
+            "respondent");
   auto s = parses<subscribe_request>(R"({"rid":"1","type":"subscribe","thread":"4","since":0})");
   EXPECT_EQ(s.since, 0);
   EXPECT_FALSE(parses<subscribe_request>(R"({"rid":"1","type":"subscribe","thread":"4"})").since);
@@ -144,4 +152,22 @@ TEST(request_types, lists_every_verb_once) {
 }
 
 }  // namespace
+TEST(parse_frame, invitations_and_sides_are_explicit) {
+  // An invitation carries a capacity; a representative a party's side, and only a representative.
+  EXPECT_EQ(fails(R"({"rid":"1","type":"case.invite","case":"1","user":"8"})").code, errc::bad_request);
+  EXPECT_EQ(fails(R"({"rid":"1","type":"case.invite","case":"1","user":"8","capacity":"representative"})").code,
+            errc::bad_request);
+  EXPECT_EQ(fails(R"({"rid":"1","type":"case.invite","case":"1","user":"8","capacity":"professional","side":"petitioner"})")
+                .code,
+            errc::bad_request);
+  EXPECT_EQ(fails(R"({"rid":"1","type":"case.invite","case":"1","user":"8","capacity":"friend"})").code,
+            errc::bad_request);
+  // A meeting guest is always on a party's side.
+  EXPECT_EQ(fails(R"({"rid":"1","type":"meeting.invite_guest","meeting":"1","name":"张三"})").code, errc::bad_request);
+  EXPECT_EQ(fails(R"({"rid":"1","type":"meeting.invite_guest","meeting":"1","name":"张三","side":"neutral"})").code,
+            errc::bad_request);
+  EXPECT_EQ(fails(R"({"rid":"1","type":"meeting.set_side","meeting":"1","user":"2","side":"both"})").code,
+            errc::bad_request);
+}
+
 }  // namespace mediation::protocol

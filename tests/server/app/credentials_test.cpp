@@ -35,5 +35,38 @@ TEST(credentials, token_hash_is_sha256_hex) {
   EXPECT_EQ(token_hash(new_token()).size(), 64u);
 }
 
+TEST(credentials, usernames_normalise_by_nfkc_case_folding_and_trimming) {
+  for (const char* variant : {"leader.zhao", "Leader.zhao", "LEADER.ZHAO", "leader.zhao ", " \tLeader.Zhao\n",
+                              "\uFF4C\uFF45\uFF41\uFF44\uFF45\uFF52.\uFF5A\uFF48\uFF41\uFF4F",  // full-width
+                              "\u3000leader.zhao\u00A0", "\uFF2C\uFF25\uFF21\uFF24\uFF25\uFF32.zhao"})
+    EXPECT_EQ(normalise_username(variant), "leader.zhao") << variant;
+  EXPECT_EQ(normalise_username("Stra\u00DFe"), "strasse");         // full case folding
+  EXPECT_EQ(normalise_username("\uFB01le"), "file");               // the ligature fi (NFKC)
+  EXPECT_EQ(normalise_username("\u212Aelvin"), "kelvin");          // the Kelvin sign
+  EXPECT_EQ(normalise_username("\u8D75\u56FD\u5F3A"), "\u8D75\u56FD\u5F3A");  // 赵国强 unchanged
+  EXPECT_EQ(normalise_username("a b"), "a b");                     // only the ends are trimmed
+  EXPECT_EQ(normalise_username(""), std::nullopt);
+  EXPECT_EQ(normalise_username(" \u3000\t"), std::nullopt);        // nothing left
+  EXPECT_EQ(normalise_username("bad\xff"), std::nullopt);          // not UTF-8
+  // Idempotent: a stored (normalised) name normalises to itself.
+  for (const char* s : {"Leader.Zhao", "\u0130stanbul", "\u01C5", "\u0345x", "Stra\u00DFe"}) {
+    auto once = normalise_username(s);
+    ASSERT_TRUE(once) << s;
+    EXPECT_EQ(normalise_username(*once), once) << s;
+  }
+}
+
+TEST(credentials, new_usernames_have_no_spaces_controls_or_invisible_characters) {
+  EXPECT_EQ(username_problem("officer.zhou"), "");
+  EXPECT_EQ(username_problem("\u5468\u654F"), "");  // 周敏
+  EXPECT_NE(username_problem(""), "");
+  EXPECT_NE(username_problem(std::string(65, 'a')), "");
+  EXPECT_EQ(username_problem(std::string(64, 'a')), "");
+  EXPECT_NE(username_problem("a b"), "");
+  EXPECT_NE(username_problem("a\u200Bb"), "");  // zero-width space
+  EXPECT_NE(username_problem("a\u202Eb"), "");  // right-to-left override
+  EXPECT_NE(username_problem("a\x01" "b"), "");
+}
+
 }  // namespace
 }  // namespace mediation::app

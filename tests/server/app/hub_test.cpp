@@ -7,12 +7,15 @@ namespace {
 
 struct recorder : subscriber {
   std::vector<std::pair<long long, long long>> got;  // thread, seq
-  int access_checks = 0;
+  std::vector<unsigned long> holds, rechecks;
   void deliver(long long thread, long long seq, const frame_ptr&, const void* origin) override {
     if (seq == 0 && origin == this) return;
     got.emplace_back(thread, seq);
   }
-  void access_changed(long long, const actor&) override { ++access_checks; }
+  void hold(long long, unsigned long id) override { holds.push_back(id); }
+  void recheck(long long, unsigned long id, const std::optional<store::case_access>&, const actor&) override {
+    rechecks.push_back(id);
+  }
 };
 
 TEST(hub, publishes_to_the_subscribers_of_a_thread_only) {
@@ -28,9 +31,13 @@ TEST(hub, publishes_to_the_subscribers_of_a_thread_only) {
   h.publish(3, 9, f);
   EXPECT_EQ(a->got, (std::vector<std::pair<long long, long long>>{{1, 5}}));
   EXPECT_EQ(b->got, (std::vector<std::pair<long long, long long>>{{1, 5}, {2, 7}}));
-  h.access_changed(2, actor{1, "李明"});
-  EXPECT_EQ(b->access_checks, 1);
-  EXPECT_EQ(a->access_checks, 0);
+  const unsigned long first = h.hold(2), second = h.hold(2);
+  EXPECT_NE(first, second);
+  h.recheck(2, first, std::nullopt, actor{1, "李明"});
+  EXPECT_EQ(b->holds, (std::vector<unsigned long>{first, second}));
+  EXPECT_EQ(b->rechecks, (std::vector<unsigned long>{first}));
+  EXPECT_TRUE(a->holds.empty());
+  EXPECT_TRUE(a->rechecks.empty());
 }
 
 TEST(hub, remove_and_expired_subscribers_stop_receiving) {

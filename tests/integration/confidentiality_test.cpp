@@ -1,0 +1,354 @@
+// Confidentiality by construction (issue #13), on both databases: each attack that once worked is
+// tried again here as the outsider would, connected and listening: notices by membership, the
+// staff's notes read by a party, a caucus overheard, sockets that outlive their session, oracles in
+// repeat detection, conflicts, lists and the audit trail, personal data read without a trace.
+#include <thread>
+
+#include "tests/integration/fixture.hpp"
+
+namespace mediation::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class confidentiality : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--session-check", "300"}; }
+
+  // Drains every frame that arrives within `quiet` and returns the events and notices among them.
+  static std::vector<json> drain(ws_client& c, std::chrono::milliseconds quiet = 600ms) {
+    std::vector<json> got;
+    while (auto f = c.next_frame(quiet)) got.push_back(*f);
+    while (auto n = c.next_notice(50ms)) got.push_back(*n);
+    return got;
+  }
+  // A meeting of `kase` starting soon, organised by `c`, with a guest on the petitioner's side;
+  // returns the guest's invitation token.
+  std::string invite_guest(ws_client& c, const json& kase, json* meeting = nullptr) {
+    auto m = c.request({{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "调解会"}, {"start", in_minutes(5)},
+                        {"end", in_minutes(65)}, {"remote", true},
+                        {"participants", {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}}}});
+    EXPECT_EQ(m.value("type", ""), "ok") << m.dump();
+    if (meeting) *meeting = m["meeting"];
+    auto inv = c.request({{"type", "meeting.invite_guest"}, {"meeting", m["meeting"]["id"]}, {"name", "申请人张三"},
+                          {"side", "petitioner"}});
+    EXPECT_EQ(inv.value("type", ""), "ok") << inv.dump();
+    return inv.value("token", "");
+  }
+  int audit_count(const std::string& action, const std::string& detail_prefix) {
+    return static_cast<int>(sql_strings("SELECT detail FROM audit WHERE action = '" + action + "' AND detail LIKE '" +
+                                        detail_prefix + "%'")
+                                .size());
+  }
+};
+
+TEST_P(confidentiality, guests_and_administrators_receive_no_notices_of_other_cases) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "甲案");
+  auto g = connect_guest(invite_guest(*li, kase));
+  auto admin = connect_as("admin");
+  drain(*g);
+  drain(*admin);
+  // Another case of the same office is handed over, declined and gets a meeting: every one of these
+  // once reached the guest and the administrator as notices.
+  json other = create_case(*li, "乙案：拆迁补偿");
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", other["id"]},
+                         {"to_org", org_id(*li, "Property management mediation committee")}, {"note", "请物业调委会处理"}}));
+  auto liu = connect_as("committee.liu");
+  ASSERT_OK(liu->request({{"type", "case.decline"}, {"case", other["id"]}, {"reason", "不属于物业纠纷"}}));
+  ASSERT_OK(li->request({{"type", "meeting.schedule"}, {"case", other["id"]}, {"title", "拆迁补偿协调会"},
+                         {"start", in_minutes(120)}, {"end", in_minutes(180)},
+                         {"participants", {{{"user", user_id("mediator.wang")}, {"side", "neutral"}}}}}));
+  // And in the guest's own case, staff work that belongs to the internal thread.
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]},
+                         {"to_org", org_id(*li, "Labour dispute mediation committee")}, {"note", "内部：申请人情绪激动"}}));
+  for (auto* c : {g.get(), admin.get()})
+    for (const auto& f : drain(*c)) ADD_FAILURE() << "received " << f.dump();
+}
+
+TEST_P(confidentiality, a_party_reads_the_parties_thread_never_the_staff_notes) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "欠薪纠纷");
+  ASSERT_FALSE(kase["parties_thread"].is_null());
+  ASSERT_NE(kase["parties_thread"], kase["thread"]);
+  auto g = connect_guest(invite_guest(*li, kase));
+  EXPECT_ERROR(g->request({{"type", "subscribe"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "history"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "read.list"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_ERROR(g->request({{"type", "typing"}, {"thread", kase["thread"]}}), "forbidden");
+  ASSERT_OK(g->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
+  drain(*g);
+  drain(*li);
+  // A remark in the staff's thread never reaches the party; a message to the parties does.
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "n1"}, {"body", "内部：此人多次上访"}}));
+  ASSERT_OK(li->request({{"type", "typing"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["parties_thread"]}, {"cmid", "p1"}, {"body", "请明天带材料来"}}));
+  auto e = g->next_event();
+  ASSERT_TRUE(e);
+  EXPECT_EQ((*e)["thread"], kase["parties_thread"]);
+  EXPECT_EQ((*e)["data"]["body"], "请明天带材料来");
+  for (const auto& f : drain(*g)) EXPECT_NE(f.value("thread", ""), kase["thread"].get<std::string>()) << f.dump();
+  // The party answers; the staff read it in the parties' thread.
+  ASSERT_OK(g->request({{"type", "post"}, {"thread", kase["parties_thread"]}, {"cmid", "g1"}, {"body", "好的"}}));
+  auto h = li->request({{"type", "history"}, {"thread", kase["parties_thread"]}});
+  ASSERT_EQ(h["events"].size(), 2u);
+  EXPECT_EQ(h["events"][1]["data"]["body"], "好的");
+  // The internal thread holds the staff's remark and the workflow, the parties' thread none of it.
+  auto internal = li->request({{"type", "history"}, {"thread", kase["thread"]}});
+  for (const auto& ev : h["events"]) EXPECT_EQ(ev["kind"], "message");
+  EXPECT_GE(internal["events"].size(), 3u);
+}
+
+TEST_P(confidentiality, a_partys_representative_sees_the_parties_thread_and_a_professional_the_internal_one) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "代理人与专业人员");
+  const std::string lawyer = user_id("lawyer.chen");
+  EXPECT_ERROR(li->request({{"type", "case.invite"}, {"case", kase["id"]}, {"user", lawyer}}), "bad_request");
+  ASSERT_OK(li->request({{"type", "case.invite"}, {"case", kase["id"]}, {"user", lawyer}, {"capacity", "representative"},
+                         {"side", "respondent"}}));
+  auto chen = connect_as("lawyer.chen");
+  auto summary = chen->request({{"type", "case.get"}, {"case", kase["id"]}});
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary["case"]["view"], "party");
+  EXPECT_ERROR(chen->request({{"type", "subscribe"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_OK(chen->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
+  EXPECT_ERROR(chen->request({{"type", "agreement.list"}, {"case", kase["id"]}}), "forbidden");
+  // A search reaches into the staff's notes: a representative's case never answers one.
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "s"}, {"body", "调解底线三万元"}}));
+  EXPECT_TRUE(chen->request({{"type", "case.list"}, {"q", "底线"}})["cases"].empty());
+  // A judge invited as a professional reads the case file and the staff's thread.
+  json other = create_case(*li, "法官指导");
+  ASSERT_OK(li->request({{"type", "case.invite"}, {"case", other["id"]}, {"user", lawyer}, {"capacity", "professional"}}));
+  auto full = chen->request({{"type", "case.get"}, {"case", other["id"]}});
+  ASSERT_OK(full);
+  EXPECT_FALSE(full["case"].contains("view"));
+  EXPECT_OK(chen->request({{"type", "subscribe"}, {"thread", other["thread"]}}));
+}
+
+TEST_P(confidentiality, only_participants_enter_a_room_and_a_caucus_hides_the_other_side) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "背对背");
+  json m;
+  auto g = connect_guest(invite_guest(*li, kase, &m));
+  // A colleague who may see the case, and the administrator, are not participants.
+  EXPECT_ERROR(connect_as("leader.zhao")->request({{"type", "meeting.join"}, {"meeting", m["id"]}}), "forbidden");
+  EXPECT_ERROR(connect_as("admin")->request({{"type", "meeting.join"}, {"meeting", m["id"]}}), "forbidden");
+  // The mediator assigns sides; neutral is for staff only.
+  auto got = li->request({{"type", "meeting.get"}, {"meeting", m["id"]}});
+  std::string gid;
+  for (const auto& p : got["meeting"]["participants"])
+    if (p.value("name", "") == "申请人张三" && p.contains("user")) gid = p["user"];
+  ASSERT_FALSE(gid.empty()) << got.dump();
+  EXPECT_ERROR(li->request({{"type", "meeting.set_side"}, {"meeting", m["id"]}, {"user", gid}, {"side", "neutral"}}),
+               "bad_request");
+  EXPECT_ERROR(g->request({{"type", "meeting.set_side"}, {"meeting", m["id"]}, {"user", gid}, {"side", "respondent"}}),
+               "forbidden");
+  ASSERT_OK(li->request({{"type", "meeting.set_side"}, {"meeting", m["id"]}, {"user", gid}, {"side", "respondent"}}));
+  ASSERT_OK(li->request({{"type", "meeting.join"}, {"meeting", m["id"]}}));
+  auto joined = g->request({{"type", "meeting.join"}, {"meeting", m["id"]}});
+  ASSERT_OK(joined);
+  EXPECT_EQ(joined["side"], "respondent");
+  // Caucus with the petitioner's side: the respondent's guest hears nothing and sees only itself.
+  ASSERT_OK(li->request({{"type", "meeting.caucus"}, {"meeting", m["id"]}, {"mode", "petitioner"}}));
+  ASSERT_OK(li->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "对方底线三万"}}));
+  std::optional<json> last_presence;
+  while (auto f = g->next_of("room", 700ms)) {
+    EXPECT_NE((*f)["kind"], "message") << f->dump();
+    if ((*f)["kind"] == "presence") last_presence = f;
+  }
+  ASSERT_TRUE(last_presence);
+  for (const auto& p : (*last_presence)["joined"]) EXPECT_EQ(p["side"], "respondent") << last_presence->dump();
+}
+
+TEST_P(confidentiality, expiry_revocation_reset_and_disabling_close_open_sockets_in_time) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "会话");
+  // Expiry: the token's time runs out while the socket is open.
+  auto wang = connect_as("mediator.wang");
+  sql_exec("UPDATE auth_sessions SET expires_at = 1000 WHERE user_id = " + user_id("mediator.wang"));
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(wang->wait_closed(5s), 1008);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  // A disabled user.
+  auto zhang = connect_as("committee.zhang");
+  sql_exec("UPDATE users SET disabled = 1 WHERE id = " + user_id("committee.zhang"));
+  EXPECT_EQ(zhang->wait_closed(5s), 1008);
+  // revoke-sessions and reset-password from the admin tool, while the server runs.
+  for (const std::string command : {"revoke-sessions", "reset-password"}) {
+    tokens_.erase("leader.zhao");
+    auto zhao = connect_as("leader.zhao");
+    ASSERT_OK(zhao->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+    std::string cmd = "printf '%s\\n' 'a-new-long-password' | '" + std::string(MEDIATION_ADMIN_BINARY) + "' --db '" +
+                      db_->url() + "' " + command + " --username leader.zhao 2>&1";
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_TRUE(p);
+    char buf[512];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    ASSERT_EQ(pclose(p), 0) << out;
+    EXPECT_EQ(zhao->wait_closed(5s), 1008) << command;
+  }
+  // A guest whose invitation expires, and one whose invitation is revoked.
+  json m;
+  auto g = connect_guest(invite_guest(*li, kase, &m));
+  sql_exec("UPDATE guest_invitations SET valid_until = 1000");
+  EXPECT_EQ(g->wait_closed(5s), 1008);
+  // Logout ends the socket at once.
+  auto sun = connect_as("officer.sun");
+  auto r = http_request(port(), "POST", "/api/logout", json{{"token", token_for("officer.sun")}}.dump());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(sun->wait_closed(5s), 1008);
+  // The officer who did nothing wrong is still connected.
+  EXPECT_OK(li->request({{"type", "case.get"}, {"case", kase["id"]}}));
+}
+
+TEST_P(confidentiality, losing_a_case_ends_its_subscription_before_the_next_frame) {
+  auto li = connect_as("officer.li");
+  auto liu = connect_as("committee.liu");
+  json kase = create_case(*li, "交办后退回");
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]},
+                         {"to_org", org_id(*li, "Property management mediation committee")}, {"note", "物业"}}));
+  ASSERT_OK(liu->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  // Another member of the committee listens; one declines; a flood of posts follows at once.
+  auto liu2 = connect_as("committee.liu");
+  ASSERT_OK(liu2->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(liu->request({{"type", "case.decline"}, {"case", kase["id"]}, {"reason", "不属于物业纠纷"}}));
+  for (int i = 0; i < 20; ++i)
+    li->send({{"type", "post"}, {"rid", "f" + std::to_string(i)}, {"thread", kase["thread"]}, {"cmid", "f" + std::to_string(i)},
+              {"body", "退回后的内部讨论"}});
+  for (auto* c : {liu.get(), liu2.get()}) {
+    auto got = drain(*c, 800ms);
+    bool ended = false;
+    for (const auto& f : got) {
+      if (f.value("type", "") != "event") continue;
+      EXPECT_FALSE(ended) << "a frame after unsubscribed: " << f.dump();
+      if (f["kind"] == "unsubscribed") ended = true;
+      else ADD_FAILURE() << "the declining committee received " << f.dump();
+    }
+    EXPECT_TRUE(ended);
+  }
+}
+
+TEST_P(confidentiality, typing_and_read_need_a_granted_subscription) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "输入提示");
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  auto sun = connect_as("officer.sun");
+  // An outsider asks again and again while the staff type: nothing of the thread ever reaches it.
+  std::thread typist([&] {
+    ws_client w(port());
+    w.request({{"type", "auth"}, {"token", token_for("officer.li")}});
+    w.request({{"type", "subscribe"}, {"thread", kase["thread"]}});
+    for (int i = 0; i < 60; ++i) w.send({{"type", "typing"}, {"rid", "t" + std::to_string(i)}, {"thread", kase["thread"]}});
+    std::this_thread::sleep_for(300ms);
+  });
+  for (int i = 0; i < 30; ++i) EXPECT_ERROR(sun->request({{"type", "subscribe"}, {"thread", kase["thread"]}}), "forbidden");
+  typist.join();
+  EXPECT_ERROR(sun->request({{"type", "typing"}, {"thread", kase["thread"]}}), "forbidden");
+  EXPECT_ERROR(sun->request({{"type", "read"}, {"thread", kase["thread"]}, {"seq", 1}}), "forbidden");
+  for (const auto& f : drain(*sun, 300ms)) ADD_FAILURE() << "the outsider received " << f.dump();
+}
+
+TEST_P(confidentiality, repeat_detection_and_conflicts_name_nothing_the_asker_may_not_see) {
+  auto li = connect_as("officer.li");
+  auto sun = connect_as("officer.sun");
+  const json party{{"role", "petitioner"}, {"name", "王五"}, {"id_number", "370214198001011234"}, {"phone", "13812345678"}};
+  auto first = li->request({{"type", "case.create"}, {"title", "征地补偿"}, {"category", "land"}, {"channel", "visit"},
+                            {"description", "征地补偿款未到位"}, {"parties", {party}}});
+  ASSERT_OK(first);
+  // The same petitioner at another office: nothing tells that office where else this person petitioned.
+  auto again = sun->request({{"type", "case.create"}, {"title", "征地补偿"}, {"category", "land"}, {"channel", "visit"},
+                             {"description", "再次反映"}, {"parties", {party}}});
+  ASSERT_OK(again);
+  EXPECT_TRUE(again["case"]["repeat_of"].is_null()) << again.dump();
+  auto h = sun->request({{"type", "history"}, {"thread", again["case"]["thread"]}});
+  for (const auto& e : h["events"]) {
+    EXPECT_FALSE(e["data"].contains("repeat_of")) << e.dump();
+    EXPECT_EQ(e.dump().find(first["case"]["number"].get<std::string>()), std::string::npos) << e.dump();
+  }
+  // The city bureau, which may see both earlier cases, is told.
+  auto mine = li->request({{"type", "case.create"}, {"title", "征地补偿"}, {"category", "land"}, {"channel", "visit"},
+                           {"description", "再次"}, {"parties", {party}}});
+  EXPECT_FALSE(mine["case"]["repeat_of"].is_null()) << mine.dump();
+  // Conflicts: the committee member is booked by the city bureau; the street office sees only "busy".
+  const std::string z = user_id("committee.zhang");
+  ASSERT_OK(li->request({{"type", "meeting.schedule"}, {"case", first["case"]["id"]}, {"title", "市局绝密协调会"},
+                         {"start", in_minutes(60)}, {"end", in_minutes(120)},
+                         {"participants", {{{"user", z}, {"side", "neutral"}}}}}));
+  auto clash = sun->request({{"type", "meeting.schedule"}, {"case", again["case"]["id"]}, {"title", "街道协调"},
+                             {"start", in_minutes(70)}, {"end", in_minutes(100)},
+                             {"participants", {{{"user", z}, {"side", "neutral"}}}}});
+  ASSERT_OK(clash);
+  ASSERT_GE(clash["conflicts"].size(), 1u);
+  for (const auto& c : clash["conflicts"]) {
+    EXPECT_TRUE(c["meeting"].value("busy", false)) << c.dump();
+    EXPECT_FALSE(c["meeting"].contains("title"));
+    EXPECT_FALSE(c["meeting"].contains("id"));
+  }
+  EXPECT_EQ(clash.dump().find("绝密"), std::string::npos);
+}
+
+TEST_P(confidentiality, lists_are_filtered_at_call_time_and_reads_of_personal_data_are_audited) {
+  auto li = connect_as("officer.li");
+  auto zhang = connect_as("committee.zhang");
+  json kase = create_case(*li, "名单过滤");
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]},
+                         {"to_org", org_id(*li, "Labour dispute mediation committee")}, {"note", "劳动"}}));
+  ASSERT_OK(li->request({{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "交办会商"}, {"start", in_minutes(60)},
+                         {"end", in_minutes(120)}, {"participants", {{{"user", user_id("committee.zhang")}, {"side", "neutral"}}}}}));
+  ASSERT_EQ(zhang->request({{"type", "meeting.list"}})["meetings"].size(), 1u);
+  ASSERT_OK(zhang->request({{"type", "case.decline"}, {"case", kase["id"]}, {"reason", "不属于劳动争议"}}));
+  EXPECT_TRUE(zhang->request({{"type", "meeting.list"}})["meetings"].empty());
+  // Addresses in the audit trail: not for an office with only a pending hand-over.
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]},
+                         {"to_org", org_id(*li, "Chengnan street office")}, {"note", "属地"}}));
+  auto sun = connect_as("officer.sun");
+  auto trail = sun->request({{"type", "audit.list"}, {"case", kase["id"]}});
+  ASSERT_OK(trail);
+  ASSERT_FALSE(trail["entries"].empty());
+  for (const auto& e : trail["entries"]) EXPECT_TRUE(e["remote"].is_null()) << e.dump();
+  auto zhao = connect_as("leader.zhao");
+  auto own = zhao->request({{"type", "audit.list"}, {"case", kase["id"]}});
+  ASSERT_OK(own);
+  // Agreement versions and diffs with unmasked numbers leave an audit row each.
+  const json content{{"parties", {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001011234"},
+                                   {"phone", "13812345678"}, {"address", "山东省青岛市城阳区某街道1号"}},
+                                  {{"role", "respondent"}, {"name", "某公司"}}}},
+                     {"facts", "拖欠工资"},
+                     {"disputes", {"数额"}},
+                     {"terms", {{{"text", "支付三万元"}, {"way", "转账"}, {"place", "申请人账户"}, {"deadline", "2026-12-31"}}}},
+                     {"mediators", {"李"}},
+                     {"organisation", "市信访局"}};
+  auto d = li->request({{"type", "agreement.draft"}, {"case", kase["id"]}, {"content", content}});
+  ASSERT_OK(d);
+  const json id = d["agreement"]["id"];
+  json changed = content;
+  changed["facts"] = "拖欠工资三个月";
+  auto d2 = li->request({{"type", "agreement.draft"}, {"case", kase["id"]}, {"agreement", id}, {"content", changed}});
+  ASSERT_OK(d2);
+  std::this_thread::sleep_for(300ms);
+  const int before_version = audit_count("personal_data.read", "agreement.version");
+  const int before_diff = audit_count("personal_data.read", "agreement.diff");
+  const int before_list = audit_count("personal_data.read", "agreement.list");
+  auto v1 = li->request({{"type", "agreement.version"}, {"agreement", id}, {"version", 1}});
+  ASSERT_OK(v1);
+  EXPECT_EQ(v1["content"]["parties"][0]["id_number"], "370214198001011234");
+  ASSERT_OK(li->request({{"type", "agreement.diff"}, {"agreement", id}, {"from", 1}, {"to", 2}}));
+  ASSERT_OK(li->request({{"type", "agreement.list"}, {"case", kase["id"]}}));
+  for (int i = 0; i < 50 && audit_count("personal_data.read", "agreement.list") == before_list; ++i)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(audit_count("personal_data.read", "agreement.version"), before_version + 1);
+  EXPECT_EQ(audit_count("personal_data.read", "agreement.diff"), before_diff + 1);
+  EXPECT_EQ(audit_count("personal_data.read", "agreement.list"), before_list + 1);
+  // Addresses are personal data: masked for whoever may not act on the case.
+  auto masked = sun->request({{"type", "agreement.version"}, {"agreement", id}, {"version", 1}});
+  ASSERT_OK(masked);
+  EXPECT_EQ(masked["content"]["parties"][0]["address"], "山东省青岛市****");
+}
+
+BACKEND_SUITE(confidentiality);
+
+}  // namespace
+}  // namespace mediation::test
