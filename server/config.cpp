@@ -67,6 +67,9 @@ std::string usage() {
   --token-ttl SECONDS    lifetime of a login token (default 43200)
   --calendar-feed-ttl-days N  how long a calendar feed URL works before it must be made anew
                          (default 365)
+  --max-queued-per-user N  database jobs of one user waiting in each queue (readers, writer) before
+                         that user is answered rate_limited; users are served in turn (default 4096;
+                         0: no bound)
   --session-check MS     how often open sockets are checked against their sessions (expiry, logout,
                          revocation, disabled user, guest invitation) and room members against their
                          meetings; what no longer holds is closed (default 2000)
@@ -98,8 +101,10 @@ std::string usage() {
   --attachments-dir DIR  where attachment files are kept (default var/attachments)
   --max-attachment BYTES largest attachment accepted (default 20971520)
   --ice-server URL       a STUN or TURN server for audio and video (repeatable), e.g. stun:turn.example.cn:3478
-  --turn-user NAME       user name for the TURN servers
-  --turn-password PASS   password for the TURN servers
+  --turn-secret-file FILE  the shared secret of the TURN servers (coturn: use-auth-secret,
+                         static-auth-secret): each participant gets credentials of their own that
+                         expire (TURN REST); needed when a turn: server is given
+  --turn-ttl SECONDS     how long those credentials work after meeting.join (default 21600)
   --config FILE          a JSON file of settings, keys as these flags without dashes
                          (environment variables MEDIATION_<FLAG> and then flags override it)
   --print-config         print the effective configuration (password masked) and exit
@@ -112,9 +117,9 @@ namespace {
 // Flags that take a value, and those that do not: the names a file or the environment may set.
 const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
-    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
+    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "max-queued-per-user", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
-    "attachments-dir", "max-attachment", "ice-server", "turn-user", "turn-password", "user-rate-limit",
+    "attachments-dir", "max-attachment", "ice-server", "turn-secret-file", "turn-ttl", "user-rate-limit",
     "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file",
     "max-http-connections-per-address", "allowed-origins"};
 const std::vector<std::string> switch_flags{"seed-demo"};
@@ -204,6 +209,7 @@ std::string describe(const config& c) {
       {"token-ttl", c.app.token_ttl_ms / 1000},
       {"session-check", c.app.session_check_ms},
       {"calendar-feed-ttl-days", c.app.calendar_feed_ttl_ms / 86400000},
+      {"max-queued-per-user", c.app.max_queued_per_user},
       {"db-workers", c.db_workers},
       {"write-batch", c.write_batch},
       {"rate-limit", c.app.rate_per_second},
@@ -229,8 +235,8 @@ std::string describe(const config& c) {
          for (const auto& s : c.app.ice_servers) urls.push_back(s["urls"]);
          return urls;
        }()},
-      {"turn-user", c.turn_user},
-      {"turn-password", c.turn_password.empty() ? "" : "****"}};
+      {"turn-secret-file", c.turn_secret_file},
+      {"turn-ttl", c.app.turn_ttl_s}};
   return j.dump(2);
 }
 
@@ -312,6 +318,8 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
     } else if (flag == "--token-ttl") {
       if (!to_number<unsigned long long>(value, n, 60, 365ULL * 86400)) return bad("expected 60 to 31536000 seconds");
       c.app.token_ttl_ms = static_cast<long long>(n) * 1000;
+    } else if (flag == "--max-queued-per-user") {
+      if (!to_number<std::size_t>(value, c.app.max_queued_per_user, 0, 1000000)) return bad("expected 0 to 1000000");
     } else if (flag == "--calendar-feed-ttl-days") {
       long long days = 0;
       if (!to_number<long long>(value, days, 1, 3650)) return bad("expected 1 to 3650 days");
@@ -361,10 +369,16 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (value.rfind("stun:", 0) != 0 && value.rfind("turn:", 0) != 0 && value.rfind("turns:", 0) != 0)
         return bad("expected a stun:, turn: or turns: URL");
       c.app.ice_servers.push_back({{"urls", value}});
-    } else if (flag == "--turn-user") {
-      c.turn_user = value;
-    } else if (flag == "--turn-password") {
-      c.turn_password = value;
+    } else if (flag == "--turn-secret-file") {
+      std::ifstream in(value);
+      std::string secret;
+      if (!in || !std::getline(in, secret)) return bad("cannot read the file");
+      while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+      if (secret.size() < 16) return bad("the secret must be at least 16 characters");
+      c.app.turn_secret = secret;
+      c.turn_secret_file = value;
+    } else if (flag == "--turn-ttl") {
+      if (!to_number<long long>(value, c.app.turn_ttl_s, 60, 86400)) return bad("expected 60 to 86400 seconds");
     } else if (flag == "--data-key-file") {
       if (value.empty()) return bad("expected a file");
       c.data_key_file = value;
@@ -380,11 +394,10 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       return fail("unknown option '" + flag + "' (see --help)");
     }
   }
-  for (auto& server : c.app.ice_servers)
-    if (server["urls"].get<std::string>().rfind("turn", 0) == 0 && !c.turn_user.empty()) {
-      server["username"] = c.turn_user;
-      server["credential"] = c.turn_password;
-    }
+  // A static TURN password would be handed to every participant, guests included, for good.
+  for (const auto& server : c.app.ice_servers)
+    if (server["urls"].get<std::string>().rfind("turn", 0) == 0 && c.app.turn_secret.empty())
+      return fail("a turn: server needs --turn-secret-file (TURN REST credentials; coturn: use-auth-secret)");
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     return fail(c.tls_cert_file.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());

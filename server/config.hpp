@@ -37,7 +37,7 @@ struct config {
   std::size_t db_workers = 4;             // database reader threads (and pooled connections)
   std::size_t write_batch = 512;          // jobs per group commit at most
   app::settings app;
-  std::string turn_user, turn_password;       // credentials handed to browsers for the TURN servers
+  std::string turn_secret_file;              // where the TURN servers' shared secret was read from
   std::string workflow_file;                  // --workflow: deadlines, holidays, escalation settings
   app::deadlines::workflow_config workflow;   // read from it (the legal defaults without one)
 };

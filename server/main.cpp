@@ -56,10 +56,11 @@ int main(int argc, char** argv) {
       if (cfg.seed_demo) app::seed_demo(sql);
     }
     app::hub hub;
-    store::job_pool jobs(db, cfg.db_workers);
+    // Both queues serve users in turn, so that one user's flood waits behind itself.
+    store::job_pool jobs(db, cfg.db_workers, 100000, cfg.app.max_queued_per_user);
     store::batched_writer writer(
         db, [&hub, &jobs](const std::vector<store::stored_event>& events) { app::publish_events(hub, jobs, events); },
-        cfg.write_batch);
+        cfg.write_batch, 200000, cfg.app.max_queued_per_user);
     app::services svc(db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));

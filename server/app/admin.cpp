@@ -162,7 +162,9 @@ int rekey_usernames(const store::database& db, soci::session& sql, std::ostream&
     while (st.fetch()) users.emplace_back(id, username);
   }
   int changed = 0;
-  for (auto& [id, username] : users) {
+  for (const auto& entry : users) {
+    const long long id = entry.first;
+    const std::string& username = entry.second;
     auto key = normalise_username(username);
     if (!key) continue;
     long long uid = id;

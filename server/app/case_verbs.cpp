@@ -187,6 +187,8 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
       scope.supervised.erase(scope.supervised.begin());  // its own cases come by membership
     }
     auto ids = store::list_case_ids(sql, f, scope);
+    const bool reaches_beyond_summary = r.q || r.org || r.level || r.overdue || r.due_within_days || r.mine ||
+                                        r.leader_owned || r.inbox;
     json list = json::array();
     json next = nullptr;
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -196,8 +198,10 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
       }
       auto access = store::access_by_case(sql, ids[i]);
       if (!access || !knows_case(v, *access)) continue;
-      // A search reaches into the staff's notes: it never lists a case its reader knows only as a party.
-      if (r.q && !can_see(v, *access)) continue;
+      // A search reaches into the staff's notes, and the workflow filters into facts the case's
+      // summary does not show (who handles it, its level, its deadline, a leader): none of them ever
+      // lists a case its reader knows only as a party.
+      if (reaches_beyond_summary && !can_see(v, *access)) continue;
       list.push_back(workflow::case_json(sql, self->svc().personal, ids[i], &v, now, &*access, true));
     }
     return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"cases", list}, {"next", next}}); };

@@ -1,6 +1,7 @@
 #include "server/app/client.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <soci/soci.h>
 
@@ -176,7 +177,7 @@ bool client::query(const std::string& rid, std::function<continuation(soci::sess
       self->finished_request();
       if (next) next();
     });
-  });
+  }, fairness_key());
   if (!queued) {
     finished_request();
     reply_error(rid, errc::rate_limited, "the server is busy; try again shortly");
@@ -202,11 +203,17 @@ void client::write(const std::string& rid, std::function<continuation(store::wri
             (*next)();
         });
       },
-      std::move(hints));
+      std::move(hints), fairness_key());
   if (!queued) {
     finished_request();
     reply_error(rid, errc::rate_limited, "the server is busy; try again shortly");
   }
+}
+
+long long client::fairness_key() const {
+  // The user's id once authenticated; before that, this connection alone (a negative key).
+  if (user_) return user_->id;
+  return -static_cast<long long>(reinterpret_cast<std::uintptr_t>(this) % 0x7fffffffLL) - 1;
 }
 
 // ---- subscriptions ---------------------------------------------------------------------------------

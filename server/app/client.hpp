@@ -83,6 +83,11 @@ class client final : public subscriber,
   void subscribe(const std::string& rid, long long thread, std::optional<long long> since);
   void unsubscribe(long long thread);
   bool subscribed(long long thread) const { return subs_.count(thread) != 0; }
+  // Subscribed, the subscription granted, and no access recheck under way.
+  bool subscription_granted(long long thread) const {
+    auto it = subs_.find(thread);
+    return it != subs_.end() && it->second.granted && it->second.holds.empty();
+  }
   // Sends an ephemeral frame to the other subscribers of `thread`.
   void broadcast_ephemeral(long long thread, const frame_ptr& frame);
 
@@ -109,6 +114,8 @@ class client final : public subscriber,
   void revoke(long long thread, const actor& by, const char* reason);
   void close_connection(std::uint16_t code, const std::string& reason);
   void finished_request();
+  // Whose turn a database job of this connection takes in the fair queues (job_pool, writer).
+  long long fairness_key() const;
 
   services& svc_;
   std::weak_ptr<net::connection> conn_;

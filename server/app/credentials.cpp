@@ -5,6 +5,8 @@
 #include <new>
 #include <stdexcept>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 #include <unicase.h>
 #include <unictype.h>
@@ -110,6 +112,20 @@ std::string username_problem(std::string_view normalised) {
     p += len;
   }
   return {};
+}
+
+turn_credential turn_rest_credential(std::string_view secret, long long user_id, long long expires_unix_s) {
+  init();
+  turn_credential out;
+  out.username = std::to_string(expires_unix_s) + ":" + std::to_string(user_id);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(out.username.data()), out.username.size(), mac, &mac_len);
+  std::string b64(sodium_base64_ENCODED_LEN(EVP_MAX_MD_SIZE, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), mac, mac_len, sodium_base64_VARIANT_ORIGINAL);
+  out.credential = b64.c_str();
+  return out;
 }
 
 }  // namespace mediation::app

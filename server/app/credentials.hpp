@@ -30,4 +30,13 @@ std::optional<std::string> normalise_username(std::string_view raw);
 // no white space, control or format characters (zero-width, bidirectional marks) inside.
 std::string username_problem(std::string_view normalised);
 
+// TURN REST credentials (the scheme coturn accepts with use-auth-secret): the user name is
+// "<expiry, Unix seconds>:<user id>" and the password base64(HMAC-SHA1(secret, user name)), so a
+// TURN server that knows only the shared secret admits the holder until the expiry and nobody
+// ever receives a standing password.
+struct turn_credential {
+  std::string username, credential;
+};
+turn_credential turn_rest_credential(std::string_view secret, long long user_id, long long expires_unix_s);
+
 }  // namespace mediation::app

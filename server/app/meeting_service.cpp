@@ -169,6 +169,18 @@ json meeting_json(soci::session& sql, long long meeting_id) {
           {"ics", "/api/meetings/" + id_to_wire(m->id) + ".ics"}};
 }
 
+json meeting_json(soci::session& sql, long long meeting_id, const viewer& reader, const store::case_access& access) {
+  json m = meeting_json(sql, meeting_id);
+  if (!on_party_side(reader, access) || !m.contains("participants")) return m;
+  const std::string me = id_to_wire(reader.user_id);
+  for (auto& p : m["participants"]) {
+    if (p.value("user", json()).is_string() && p["user"] == me) continue;
+    p["comment"] = "";
+    p.erase("proposed");
+  }
+  return m;
+}
+
 std::optional<std::string> side_of(soci::session& sql, long long meeting_id, long long user_id) {
   for (const auto& p : store::participants(sql, meeting_id))
     if (p.user_id == user_id) return p.side;

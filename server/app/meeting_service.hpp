@@ -32,6 +32,10 @@ nlohmann::json conflicts_json(soci::session& sql, const store::meeting_row& m, l
 nlohmann::json summary(const store::meeting_row& m);
 // The meeting object (protocol/README.md, "Joint sessions").
 nlohmann::json meeting_json(soci::session& sql, long long meeting_id);
+// The meeting object as `reader` may see it: someone on a party's side does not read the staff's
+// answers (comments, proposed times) of the other participants.
+nlohmann::json meeting_json(soci::session& sql, long long meeting_id, const viewer& reader,
+                            const store::case_access& access);
 // The participant's side in the room (petitioner, respondent or neutral); nullopt for someone who
 // is not a participant (and so may not enter the room).
 std::optional<std::string> side_of(soci::session& sql, long long meeting_id, long long user_id);

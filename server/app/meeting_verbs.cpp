@@ -65,7 +65,12 @@ client::continuation reply_meeting(const acting& who, store::write_context& ctx,
                                    json extra = json::object()) {
   auto m = store::find_meeting(ctx.sql, meeting_id);
   return reply_after_commit(who.self, ctx, who.rid, m ? m->case_id : 0, "meeting",
-                            [meeting_id](soci::session& sql) { return meetings::meeting_json(sql, meeting_id); },
+                            [meeting_id, v = who.v](soci::session& sql) {
+                              auto m = store::find_meeting(sql, meeting_id);
+                              auto access = m ? store::access_by_case(sql, m->case_id) : std::nullopt;
+                              return access ? meetings::meeting_json(sql, meeting_id, v, *access)
+                                            : meetings::meeting_json(sql, meeting_id);
+                            },
                             std::move(extra));
 }
 
@@ -131,6 +136,8 @@ void handle(client& c, const std::string& rid, const protocol::meeting_reschedul
       store::save_participant(ctx, p);
     }
     store::reset_reminders(ctx, m.id);
+    // The guests' links follow the meeting: open from 30 minutes before the new start to 2 hours after the new end.
+    store::move_guest_window(ctx, m.id, m.starts_at - 30 * 60000LL, m.ends_at + 2 * 3600000LL);
     json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, &who.v);
     json data{{"meeting", meetings::summary(m)}, {"before", before},
               {"conflicts", meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, nullptr)}};
@@ -152,7 +159,17 @@ void handle(client& c, const std::string& rid, const protocol::meeting_cancel_re
     json data{{"meeting", meetings::summary(m)}, {"reason", r.reason}};
     store::append_event(ctx, vm.access.thread_id, "meeting_cancelled", who.by, protocol::dump(data));
     store::audit(ctx, who.by.id, "meeting.cancel", m.case_id, m.title, who.remote);
-    return reply_meeting(who, ctx, m.id);
+    // A cancelled meeting's guests have nothing left to come to: their links end, and their sockets.
+    std::vector<std::string> hashes;
+    for (long long id : store::open_guest_invitations(ctx.sql, m.id)) {
+      auto more = store::revoke_guest_invitation(ctx, id);
+      hashes.insert(hashes.end(), more.begin(), more.end());
+    }
+    auto reply = reply_meeting(who, ctx, m.id);
+    return [self = who.self, reply = std::move(reply), hashes] {
+      reply();
+      for (const auto& h : hashes) self->svc().sessions.end_all(h, "meeting cancelled");
+    };
   });
 }
 
@@ -160,8 +177,8 @@ void handle(client& c, const std::string& rid, const protocol::meeting_get_reque
   auto self = c.shared_from_this();
   const viewer v = c.as_viewer();
   c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    require_meeting(sql, v, r.meeting);
-    json m = meetings::meeting_json(sql, r.meeting);
+    auto vm = require_meeting(sql, v, r.meeting);
+    json m = meetings::meeting_json(sql, r.meeting, v, vm.access);
     return [self, rid, m = std::move(m)] { self->reply_ok(rid, {{"meeting", m}}); };
   });
 }
@@ -181,14 +198,14 @@ void handle(client& c, const std::string& rid, const protocol::meeting_list_requ
       require_known_case(sql, v, *r.case_id);
       for (const auto& m : store::meetings_of_case(sql, *r.case_id)) {
         auto access = store::access_by_case(sql, m.case_id);
-        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id));
+        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id, v, *access));
       }
     } else {
       // Filtered at call time: a meeting of a case the user may no longer see (a declined hand-over,
       // a revoked invitation) is not listed, though they are still recorded as a participant.
       for (const auto& m : store::meetings_of_user(sql, v.user_id, from, to)) {
         auto access = store::access_by_case(sql, m.case_id);
-        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id));
+        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id, v, *access));
       }
     }
     return [self, rid, list = std::move(list), from, to] {
@@ -306,7 +323,14 @@ void handle(client& c, const std::string& rid, const protocol::meeting_join_requ
     auto side_found = meetings::side_of(sql, vm.m.id, v.user_id);
     if (!side_found) throw protocol::error(errc::forbidden, "only the meeting's participants may join its room");
     std::string side = *side_found;
+    // TURN servers get credentials of this user's own that expire (TURN REST), never a standing password.
     json ice = self->svc().cfg.ice_servers;
+    for (auto& server : ice)
+      if (server.value("urls", "").rfind("turn", 0) == 0 && !self->svc().cfg.turn_secret.empty()) {
+        auto cred = turn_rest_credential(self->svc().cfg.turn_secret, v.user_id, now / 1000 + self->svc().cfg.turn_ttl_s);
+        server["username"] = cred.username;
+        server["credential"] = cred.credential;
+      }
     const long long case_id = vm.m.case_id;
     return [self, rid, r, v, name, side, ice, case_id] {
       std::weak_ptr<client> weak = self;

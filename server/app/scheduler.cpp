@@ -188,7 +188,9 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
     const std::string rule(rule_view);
     auto self = shared_from_this();
     auto access_after = std::make_shared<std::optional<store::case_access>>();
-    auto apply = [self, case_id, rule, supervision_id, access_after](store::write_context& ctx) {
+    // A repeat the handling organisations may not know of: the new case's and the earlier case's facts.
+    auto repeat_told = std::make_shared<std::optional<std::pair<store::case_access, store::case_access>>>();
+    auto apply = [self, case_id, rule, supervision_id, access_after, repeat_told](store::write_context& ctx) {
       auto s = store::load_state(ctx.sql, case_id);
       auto access = store::access_by_case(ctx.sql, case_id);
       if (!s || !access || s->kind != "case") return;
@@ -211,10 +213,24 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
         s->evaluation_handled = true;
       } else if (rule == escalation::repeat) {
         if (!escalation::repeat_fires(f)) return;
-        // The thread may be read by people who may not see the earlier case: it is not named here;
-        // the case itself names it to those who may (case.get's repeat_of).
-        detail = "the petitioner petitioned again on the same matter within the repeat window";
         s->repeat_handled = true;
+        // Escalating writes into the new case's thread, which would tell its organisations that this
+        // person has a case elsewhere. Only when every case worker of them may see the earlier case
+        // anyway does the rule escalate; otherwise the supervising offices, who see both, are told
+        // (a notice and an audit row; case.get names the earlier case to them) and nothing moves.
+        auto earlier = store::access_by_case(ctx.sql, *s->repeat_of);
+        auto sees_earlier = [&](long long org) {
+          return earlier && can_see(viewer{0, org, std::string(roles::mediator)}, *earlier);
+        };
+        if (!sees_earlier(access->owner_org) || !sees_earlier(access->handling_org)) {
+          store::save_state(ctx, *s);
+          store::audit(ctx, store::system_user(ctx, s->org), "case.repeat_detected", case_id,
+                       "a repeat of a case the handling organisations may not see; the supervising offices were told");
+          if (earlier) *repeat_told = std::make_pair(*access, *earlier);
+          return;
+        }
+        // The thread's readers may all see the earlier case; still, it is named in case.get only.
+        detail = "the petitioner petitioned again on the same matter within the repeat window";
       } else {
         auto sup = store::find_supervision(ctx.sql, supervision_id);
         if (!sup || sup->answered_at || sup->escalated_at || sup->due_at >= ctx.now) return;
@@ -235,8 +251,8 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
       }
       *access_after = store::access_by_case(ctx.sql, case_id);
     };
-    auto done = [self, access_after, case_id, rule](std::exception_ptr error,
-                                                     const std::vector<store::stored_event>& events) {
+    auto done = [self, access_after, repeat_told, case_id, rule](std::exception_ptr error,
+                                                                  const std::vector<store::stored_event>& events) {
       if (error) {
         try {
           std::rethrow_exception(error);
@@ -250,6 +266,7 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
         log::info("escalation rule fired", {{"case", std::to_string(case_id)}, {"rule", rule}});
         notify_case(self->svc, **access_after, events);
       }
+      if (*repeat_told) notify_repeat(self->svc, (*repeat_told)->first, (*repeat_told)->second);
     };
     svc.writer.submit(apply, done);
   }

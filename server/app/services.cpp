@@ -106,6 +106,33 @@ void directory::notify(const store::case_access& access, long long except_user, 
   for (auto& fn : targets) fn(thread, frame);
 }
 
+void directory::notify_if(const std::function<bool(const viewer&)>& allowed, long long thread, const frame_ptr& frame) {
+  std::vector<notice_fn> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [_, e] : entries_)
+      if (!e.owner.expired() && allowed(e.who)) targets.push_back(e.fn);
+  }
+  for (auto& fn : targets) fn(thread, frame);
+}
+
+void notify_repeat(services& svc, const store::case_access& repeat, const store::case_access& earlier) {
+  nlohmann::json j{{"type", "notice"},
+                   {"case", protocol::id_to_wire(repeat.case_id)},
+                   {"thread", protocol::id_to_wire(repeat.thread_id)},
+                   {"kind", "repeat_detected"},
+                   {"at", format_rfc3339(now_millis())},
+                   {"data", {{"earlier", {{"id", protocol::id_to_wire(earlier.case_id)}}}}}};
+  auto frame = std::make_shared<const std::string>(protocol::dump(j));
+  svc.people.notify_if(
+      [&](const viewer& v) {
+        return is_supervisor_role(v.role) &&
+               std::find(repeat.supervisors.begin(), repeat.supervisors.end(), v.org_id) != repeat.supervisors.end() &&
+               can_see(v, repeat) && can_see(v, earlier);
+      },
+      repeat.thread_id, frame);
+}
+
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events) {
   for (const auto& e : events) {
     // Messages reach subscribers only; a new case shows in its organisation's lists.
@@ -333,8 +360,13 @@ void publish_events(hub& h, store::job_pool& jobs, const std::vector<store::stor
   };
   std::vector<held> holds;
   for (const auto& e : events) {
-    // Any change of a case may change who sees it: hold its subscribers before this event.
-    if (e.kind != "message") holds.push_back({e.thread, h.hold(e.thread), actor{e.author_id, e.author_name}});
+    // Any change of a case may change who sees it: hold the subscribers of both its threads before
+    // this event (the parties' thread too, though nothing but messages is written there).
+    if (e.kind != "message") {
+      holds.push_back({e.thread, h.hold(e.thread), actor{e.author_id, e.author_name}});
+      if (e.sibling_thread)
+        holds.push_back({e.sibling_thread, h.hold(e.sibling_thread), actor{e.author_id, e.author_name}});
+    }
     h.publish(e.thread, e.seq, event_frame(e));
   }
   if (holds.empty()) return;

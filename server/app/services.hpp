@@ -37,10 +37,13 @@ struct settings {
   std::string attachments_dir = "var/attachments";  // attachment files, named by their SHA-256
   std::size_t max_attachment_bytes = 20 << 20;      // largest attachment accepted
   nlohmann::json ice_servers = nlohmann::json::array();  // STUN/TURN for the browser (RTCIceServer list)
+  std::string turn_secret;             // coturn's static-auth-secret: TURN REST credentials per user
+  long long turn_ttl_s = 6 * 3600;     // ...valid this long from meeting.join
   double user_rate_per_second = 2000;  // requests per user across all their connections, sustained
   double user_rate_burst = 10000;      // ...in a burst
   long long session_check_ms = 2000;   // how often open sockets' sessions and room members are rechecked
   long long calendar_feed_ttl_ms = 365LL * 86400000;  // how long a calendar feed URL works
+  std::size_t max_queued_per_user = 4096;  // database jobs of one user waiting, per queue (0: no bound)
 };
 
 // Per-user token buckets shared by all of a user's connections, so that opening more sockets does
@@ -96,6 +99,8 @@ class directory {
   // can_see_thread), except connections of `except_user`. Membership alone never suffices: a
   // guest, lawyer, judicial officer or administrator of the organisation gets nothing by it.
   void notify(const store::case_access& access, long long except_user, long long thread, const frame_ptr& frame);
+  // Calls the notice function of every live connection whose user `allowed` admits, outside the lock.
+  void notify_if(const std::function<bool(const viewer&)>& allowed, long long thread, const frame_ptr& frame);
 
  private:
   struct entry {
@@ -212,6 +217,10 @@ nlohmann::json event_json(const store::stored_event& e);
 // can_see_thread on `access` (the facts after the change), but not the author of the change. A new case
 // (`created`) gives no notice. Frames: {"type": "notice", "case", ...event}.
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events);
+// A repeat petition found for `repeat` that its handling organisations may not see: a notice
+// {"type": "notice", "case", "kind": "repeat_detected", "data": {"earlier": {"id"}}} to the
+// supervising petition officers and leaders who may see both cases, and nobody else.
+void notify_repeat(services& svc, const store::case_access& repeat, const store::case_access& earlier);
 // The batched writer's sink: fans committed events out through the hub. Before a case-changing
 // event (any kind but `message`) is delivered, the thread's subscribers are held (hub::hold); the
 // thread's access facts are then read again on a database worker of `jobs` and each subscriber

@@ -105,7 +105,9 @@ void handle(client& c, const std::string& rid, const protocol::history_request& 
 }
 
 void handle(client& c, const std::string& rid, const protocol::typing_request& r) {
-  if (!c.subscribed(r.thread))
+  // Only on a subscription that has been granted (not one whose check is still under way) and whose
+  // access is not being rechecked.
+  if (!c.subscription_granted(r.thread))
     throw protocol::error(errc::forbidden, "subscribe to the thread before sending typing");
   protocol::event_view ev;
   ev.thread = r.thread;

@@ -7,8 +7,8 @@
 // A job that fails (an application error such as forbidden, or a database error) is left out
 // and the rest of the batch commits. Every store function that writes marks the job dirty first
 // (write_context::touch); a job that fails before writing anything needs no rollback, and one
-// that fails after writing makes the writer roll the transaction back and apply the batch again
-// without it. So jobs must only act on the database (and on state they own), and must write only
+// that fails after writing makes the writer roll back to the last savepoint (taken every job on
+// SQLite, every 16 on MySQL) and apply only the jobs since then again, without it. So jobs must only act on the database (and on state they own), and must write only
 // through store functions that take the write_context.
 //
 // After the commit, and only then, the writer thread calls the event sink with each job's
@@ -36,6 +36,7 @@
 
 #include "server/store/case_access.hpp"
 #include "server/store/database.hpp"
+#include "server/store/fair_queue.hpp"
 
 namespace mediation::store {
 
@@ -49,6 +50,9 @@ struct stored_event {
   std::string author_name;
   std::string data;  // JSON object text
   std::optional<std::string> cmid;
+  // For a case-changing event (any kind but message): the case's other thread, whose
+  // subscribers' access is rechecked along with this thread's (app::publish_events). Not stored.
+  long long sibling_thread = 0;
 };
 
 // What a job will touch, announced at submit so that the writer reads it for the whole batch in a
@@ -97,7 +101,7 @@ class write_context {
 
 struct writer_stats {
   unsigned long long batches = 0, jobs = 0, failed_commits = 0;
-  unsigned long long replays = 0;  // transactions applied again without a job that failed after writing
+  unsigned long long replays = 0;  // roll-backs to a savepoint (a job failed after writing), or row-by-row retries
   std::size_t largest_batch = 0;
   std::size_t queued = 0;          // jobs waiting now
   // Time from BEGIN to the end of COMMIT, per batch: counts of batches at or under each bound.
@@ -113,16 +117,18 @@ class batched_writer {
   using done_fn = std::function<void(std::exception_ptr error, const std::vector<stored_event>& events)>;
   using event_sink = std::function<void(const std::vector<stored_event>& events)>;
 
-  // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue.
+  // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue; `max_per_key`:
+  // jobs of one key (user) waiting at most (0: no bound). Keys are served in turn (fair_queue).
   batched_writer(database& db, event_sink sink, std::size_t max_batch = 512,
-                 std::size_t max_queued = 200000);
+                 std::size_t max_queued = 200000, std::size_t max_per_key = 0);
   ~batched_writer();  // stop()
   batched_writer(const batched_writer&) = delete;
   batched_writer& operator=(const batched_writer&) = delete;
 
   // Queues a job. Returns false (and never calls `done`) when the queue is full or the writer
   // has stopped; the caller then answers "busy". `hints` are optional (see write_hint).
-  bool submit(apply_fn apply, done_fn done, std::vector<write_hint> hints = {});
+  // `key`: whose job it is (a user id; 0 for the server's own work), for fair turns.
+  bool submit(apply_fn apply, done_fn done, std::vector<write_hint> hints = {}, long long key = 0);
   // Commits everything already queued, then joins the thread. Idempotent.
   void stop();
   writer_stats stats() const;
@@ -139,10 +145,10 @@ class batched_writer {
 
   database& db_;
   event_sink sink_;
-  std::size_t max_batch_, max_queued_;
+  std::size_t max_batch_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<job> queue_;
+  fair_queue<job> queue_;
   bool stopping_ = false;
   writer_stats stats_;
   std::unique_ptr<soci::session> sql_;

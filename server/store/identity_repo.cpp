@@ -119,9 +119,12 @@ void insert_auth_session(write_context& ctx, long long user_id, const std::strin
 
 std::optional<long long> auth_session_user(soci::session& sql, const std::string& token_hash, long long now) {
   long long user = 0;
+  // A guest's session holds only while its invitation does (not revoked, not past its window).
   sql << "SELECT s.user_id FROM auth_sessions s JOIN users u ON u.id = s.user_id "
-         "WHERE s.token_hash = :h AND s.revoked_at IS NULL AND s.expires_at > :n AND u.disabled = 0",
-      soci::into(user), soci::use(token_hash, "h"), soci::use(now, "n");
+         "LEFT JOIN guest_invitations g ON g.id = s.guest_invitation_id "
+         "WHERE s.token_hash = :h AND s.revoked_at IS NULL AND s.expires_at > :n AND u.disabled = 0 "
+         "AND (s.guest_invitation_id IS NULL OR (g.revoked_at IS NULL AND g.valid_until > :n2))",
+      soci::into(user), soci::use(token_hash, "h"), soci::use(now, "n"), soci::use(now, "n2");
   if (!sql.got_data()) return std::nullopt;
   return user;
 }

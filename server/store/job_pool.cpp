@@ -6,14 +6,14 @@
 
 namespace mediation::store {
 
-job_pool::job_pool(database& db, std::size_t threads, std::size_t max_queued)
-    : db_(db), max_queued_(max_queued) {
+job_pool::job_pool(database& db, std::size_t threads, std::size_t max_queued, std::size_t max_per_key)
+    : db_(db), queue_(max_queued, max_per_key) {
   for (std::size_t i = 0; i < (threads ? threads : 1); ++i) workers_.emplace_back([this] { run(); });
 }
 
 job_pool::~job_pool() { stop(); }
 
-bool job_pool::post(job j) {
+bool job_pool::post(job j, long long key) {
   if (const auto& id = log::current_request(); !id.empty())
     j = [id, inner = std::move(j)](soci::session& sql) {
       log::request_scope scope(id);
@@ -21,8 +21,7 @@ bool job_pool::post(job j) {
     };
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back(std::move(j));
+    if (stopping_ || !queue_.push(key, std::move(j))) return false;
   }
   cv_.notify_one();
   return true;
@@ -52,8 +51,7 @@ void job_pool::run() {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      j = std::move(queue_.front());
-      queue_.pop_front();
+      j = queue_.pop();
     }
     try {
       // The pool's own session, not a soci::session(pool) proxy: a proxy keeps the backend pointer

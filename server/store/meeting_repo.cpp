@@ -318,6 +318,25 @@ std::optional<guest_invitation_row> guest_invitation_of_user(soci::session& sql,
   return query_invitation(sql, "WHERE guest_user_id = :n ORDER BY id DESC LIMIT 1", "", guest_user_id);
 }
 
+std::vector<long long> open_guest_invitations(soci::session& sql, long long meeting_id) {
+  long long id = 0;
+  std::vector<long long> out;
+  soci::statement st = (sql.prepare << "SELECT id FROM guest_invitations WHERE meeting_id = :m AND revoked_at IS NULL",
+                        soci::into(id), soci::use(meeting_id, "m"));
+  st.execute();
+  while (st.fetch()) out.push_back(id);
+  return out;
+}
+
+void move_guest_window(write_context& ctx, long long meeting_id, long long valid_from, long long valid_until) {
+  ctx.touch();
+  ctx.sql << "UPDATE guest_invitations SET valid_from = :f, valid_until = :u WHERE meeting_id = :m AND revoked_at IS NULL",
+      soci::use(valid_from, "f"), soci::use(valid_until, "u"), soci::use(meeting_id, "m");
+  ctx.sql << "UPDATE auth_sessions SET expires_at = :u WHERE revoked_at IS NULL AND guest_invitation_id IN "
+             "(SELECT id FROM guest_invitations WHERE meeting_id = :m AND revoked_at IS NULL)",
+      soci::use(valid_until, "u"), soci::use(meeting_id, "m");
+}
+
 std::vector<std::string> revoke_guest_invitation(write_context& ctx, long long id) {
   ctx.touch();
   long long now = ctx.now;

@@ -2,7 +2,13 @@
 // tried again here as the outsider would, connected and listening: notices by membership, the
 // staff's notes read by a party, a caucus overheard, sockets that outlive their session, oracles in
 // repeat detection, conflicts, lists and the audit trail, personal data read without a trace.
+#include <ctime>
+#include <set>
+#include <fstream>
 #include <thread>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "tests/integration/fixture.hpp"
 
@@ -13,7 +19,14 @@ using namespace std::chrono_literals;
 
 class confidentiality : public server_test {
  protected:
-  std::vector<std::string> extra_args() const override { return {"--session-check", "300"}; }
+  std::vector<std::string> extra_args() const override {
+    const std::string secret = db_->dir() + "/turn-secret";
+    std::ofstream(secret) << "shared-with-coturn-only\n";
+    const std::string workflow = db_->dir() + "/workflow.json";
+    std::ofstream(workflow) << R"({"scan_interval_ms": 150})";
+    return {"--session-check", "300", "--ice-server", "turn:turn.example.cn:3478", "--turn-secret-file", secret,
+            "--turn-ttl", "3600", "--workflow", workflow};
+  }
 
   // Drains every frame that arrives within `quiet` and returns the events and notices among them.
   static std::vector<json> drain(ws_client& c, std::chrono::milliseconds quiet = 600ms) {
@@ -150,6 +163,21 @@ TEST_P(confidentiality, only_participants_enter_a_room_and_a_caucus_hides_the_ot
   auto joined = g->request({{"type", "meeting.join"}, {"meeting", m["id"]}});
   ASSERT_OK(joined);
   EXPECT_EQ(joined["side"], "respondent");
+  // TURN: a credential of the guest's own that expires within the TTL (TURN REST), never a standing password.
+  const json turn = joined["ice_servers"][0];
+  const std::string name = turn.value("username", "");
+  ASSERT_EQ(name.substr(name.find(':') + 1), gid) << turn.dump();
+  const long long expires = std::stoll(name.substr(0, name.find(':')));
+  EXPECT_LE(expires, static_cast<long long>(std::time(nullptr)) + 3600 + 5);
+  EXPECT_GT(expires, static_cast<long long>(std::time(nullptr)) + 3600 - 60);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  const std::string secret = "shared-with-coturn-only";
+  HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(name.data()),
+       name.size(), mac, &len);
+  unsigned char b64[64] = {};
+  EVP_EncodeBlock(b64, mac, static_cast<int>(len));
+  EXPECT_EQ(turn.value("credential", ""), std::string(reinterpret_cast<char*>(b64)));
   // Caucus with the petitioner's side: the respondent's guest hears nothing and sees only itself.
   ASSERT_OK(li->request({{"type", "meeting.caucus"}, {"meeting", m["id"]}, {"mode", "petitioner"}}));
   ASSERT_OK(li->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "对方底线三万"}}));
@@ -160,6 +188,16 @@ TEST_P(confidentiality, only_participants_enter_a_room_and_a_caucus_hides_the_ot
   }
   ASSERT_TRUE(last_presence);
   for (const auto& p : (*last_presence)["joined"]) EXPECT_EQ(p["side"], "respondent") << last_presence->dump();
+  // A staff member's answer to the invitation is the staff's: the party reads the answer, not the remark.
+  auto wang = connect_as("mediator.wang");
+  ASSERT_OK(wang->request({{"type", "meeting.respond"}, {"meeting", m["id"]}, {"answer", "declined"},
+                           {"comment", "内部：申请人情绪不稳定"}}));
+  auto seen = g->request({{"type", "meeting.get"}, {"meeting", m["id"]}});
+  ASSERT_OK(seen);
+  EXPECT_EQ(seen.dump().find("情绪不稳定"), std::string::npos) << seen.dump();
+  // Cancelling the meeting ends its guests' links and sockets.
+  ASSERT_OK(li->request({{"type", "meeting.cancel"}, {"meeting", m["id"]}, {"reason", "改期"}}));
+  EXPECT_EQ(g->wait_closed(5s), 1008);
 }
 
 TEST_P(confidentiality, expiry_revocation_reset_and_disabling_close_open_sockets_in_time) {
@@ -211,24 +249,34 @@ TEST_P(confidentiality, losing_a_case_ends_its_subscription_before_the_next_fram
   ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]},
                          {"to_org", org_id(*li, "Property management mediation committee")}, {"note", "物业"}}));
   ASSERT_OK(liu->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
-  // Another member of the committee listens; one declines; a flood of posts follows at once.
+  ASSERT_OK(liu->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
+  // Another member of the committee listens to both threads; one declines; posts and typing
+  // follow at once in both threads.
   auto liu2 = connect_as("committee.liu");
   ASSERT_OK(liu2->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(liu2->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
+  ASSERT_OK(li->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
   ASSERT_OK(liu->request({{"type", "case.decline"}, {"case", kase["id"]}, {"reason", "不属于物业纠纷"}}));
-  for (int i = 0; i < 20; ++i)
-    li->send({{"type", "post"}, {"rid", "f" + std::to_string(i)}, {"thread", kase["thread"]}, {"cmid", "f" + std::to_string(i)},
-              {"body", "退回后的内部讨论"}});
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = std::to_string(i);
+    li->send({{"type", "post"}, {"rid", "f" + n}, {"thread", kase["thread"]}, {"cmid", "f" + n}, {"body", "退回后的内部讨论"}});
+    li->send({{"type", "post"}, {"rid", "p" + n}, {"thread", kase["parties_thread"]}, {"cmid", "p" + n}, {"body", "对当事人说"}});
+    li->send({{"type", "typing"}, {"rid", "t" + n}, {"thread", kase["parties_thread"]}});
+  }
   for (auto* c : {liu.get(), liu2.get()}) {
     auto got = drain(*c, 800ms);
-    bool ended = false;
+    std::set<std::string> ended;
     for (const auto& f : got) {
       if (f.value("type", "") != "event") continue;
-      EXPECT_FALSE(ended) << "a frame after unsubscribed: " << f.dump();
-      if (f["kind"] == "unsubscribed") ended = true;
+      const std::string thread = f.value("thread", "");
+      EXPECT_FALSE(ended.count(thread)) << "a frame after unsubscribed: " << f.dump();
+      if (f["kind"] == "unsubscribed") ended.insert(thread);
       else ADD_FAILURE() << "the declining committee received " << f.dump();
     }
-    EXPECT_TRUE(ended);
+    EXPECT_EQ(ended.size(), 2u) << "both threads' subscriptions end";
   }
+  // Nor may they announce typing in the thread they lost.
+  EXPECT_ERROR(liu->request({{"type", "typing"}, {"thread", kase["parties_thread"]}}), "forbidden");
 }
 
 TEST_P(confidentiality, typing_and_read_need_a_granted_subscription) {
@@ -248,12 +296,21 @@ TEST_P(confidentiality, typing_and_read_need_a_granted_subscription) {
   typist.join();
   EXPECT_ERROR(sun->request({{"type", "typing"}, {"thread", kase["thread"]}}), "forbidden");
   EXPECT_ERROR(sun->request({{"type", "read"}, {"thread", kase["thread"]}, {"seq", 1}}), "forbidden");
-  for (const auto& f : drain(*sun, 300ms)) ADD_FAILURE() << "the outsider received " << f.dump();
+  // A typing sent right behind a subscribe, before its refusal, is refused too: it needs a granted one.
+  drain(*li, 200ms);
+  for (int i = 0; i < 10; ++i) {
+    sun->send({{"type", "subscribe"}, {"rid", "s" + std::to_string(i)}, {"thread", kase["thread"]}});
+    EXPECT_ERROR(sun->request({{"type", "typing"}, {"thread", kase["thread"]}}), "forbidden");
+  }
+  for (const auto& f : drain(*li, 300ms)) EXPECT_NE(f.value("kind", ""), "typing") << f.dump();
+  for (const auto& f : drain(*sun, 300ms))
+    if (f.value("type", "") != "error") ADD_FAILURE() << "the outsider received " << f.dump();
 }
 
 TEST_P(confidentiality, repeat_detection_and_conflicts_name_nothing_the_asker_may_not_see) {
   auto li = connect_as("officer.li");
   auto sun = connect_as("officer.sun");
+  auto zhao = connect_as("leader.zhao");  // supervises the street office and may see both cases
   const json party{{"role", "petitioner"}, {"name", "王五"}, {"id_number", "370214198001011234"}, {"phone", "13812345678"}};
   auto first = li->request({{"type", "case.create"}, {"title", "征地补偿"}, {"category", "land"}, {"channel", "visit"},
                             {"description", "征地补偿款未到位"}, {"parties", {party}}});
@@ -263,7 +320,19 @@ TEST_P(confidentiality, repeat_detection_and_conflicts_name_nothing_the_asker_ma
                              {"description", "再次反映"}, {"parties", {party}}});
   ASSERT_OK(again);
   EXPECT_TRUE(again["case"]["repeat_of"].is_null()) << again.dump();
+  // The scheduler's repeat rule does not escalate (that would tell the street office through its
+  // thread); the supervising bureau is told instead.
+  std::optional<json> told;
+  for (auto until = std::chrono::steady_clock::now() + 5s; !told && std::chrono::steady_clock::now() < until;)
+    if (auto n = zhao->next_notice(500ms); n && (*n)["kind"] == "repeat_detected") told = n;
+  ASSERT_TRUE(told) << "the supervising office was not told of the repeat";
+  EXPECT_EQ((*told)["case"], again["case"]["id"]);
+  EXPECT_EQ((*told)["data"]["earlier"]["id"], first["case"]["id"]);
+  EXPECT_FALSE(zhao->request({{"type", "case.get"}, {"case", again["case"]["id"]}})["case"]["repeat_of"].is_null());
+  std::this_thread::sleep_for(500ms);
+  for (const auto& f : drain(*sun, 300ms)) EXPECT_EQ(f.dump().find("repeat"), std::string::npos) << f.dump();
   auto h = sun->request({{"type", "history"}, {"thread", again["case"]["thread"]}});
+  ASSERT_EQ(h["events"].size(), 1u) << h.dump();  // created, and nothing else
   for (const auto& e : h["events"]) {
     EXPECT_FALSE(e["data"].contains("repeat_of")) << e.dump();
     EXPECT_EQ(e.dump().find(first["case"]["number"].get<std::string>()), std::string::npos) << e.dump();

@@ -88,6 +88,19 @@ TEST(config, bad_flags_are_clear_errors) {
   EXPECT_TRUE(parse_args({"--help"}).help);
 }
 
+TEST(config, turn_servers_get_per_user_credentials_never_a_static_password) {
+  // A standing password would be handed to every participant, guests included.
+  EXPECT_NE(parse_args({"--turn-password", "p"}).error.find("unknown option"), std::string::npos);
+  EXPECT_NE(parse_args({"--ice-server", "turn:turn.example.cn:3478"}).error.find("--turn-secret-file"), std::string::npos);
+  EXPECT_NE(parse_args({"--turn-secret-file", write_file("short")}).error.find("at least 16"), std::string::npos);
+  auto p = parse_args({"--ice-server", "turn:turn.example.cn:3478", "--turn-secret-file", write_file("a-long-shared-secret\n"),
+                       "--turn-ttl", "600"});
+  ASSERT_TRUE(p.cfg) << p.error;
+  EXPECT_EQ(p.cfg->app.turn_secret, "a-long-shared-secret");
+  EXPECT_EQ(p.cfg->app.turn_ttl_s, 600);
+  EXPECT_EQ(describe(*p.cfg).find("a-long-shared-secret"), std::string::npos);  // --print-config never shows it
+}
+
 TEST(config, tls_needs_both_readable_files) {
   auto cert = write_file("certificate");
   EXPECT_EQ(parse_args({"--tls-cert", cert}).error, "--tls-cert needs --tls-key");

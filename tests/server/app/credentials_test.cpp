@@ -68,5 +68,15 @@ TEST(credentials, new_usernames_have_no_spaces_controls_or_invisible_characters)
   EXPECT_NE(username_problem("a\x01" "b"), "");
 }
 
+TEST(credentials, turn_rest_credentials_are_what_coturn_computes) {
+  // base64(HMAC-SHA1("north-sea-secret", "1700003600:42")), computed independently with Python's hmac.
+  auto c = turn_rest_credential("north-sea-secret", 42, 1700003600);
+  EXPECT_EQ(c.username, "1700003600:42");
+  EXPECT_EQ(c.credential, "bS67VMSNDlqWtyv05zE8Dg1PytQ=");
+  EXPECT_NE(turn_rest_credential("north-sea-secret", 43, 1700003600).credential, c.credential);
+  EXPECT_NE(turn_rest_credential("another-secret!!", 42, 1700003600).credential, c.credential);
+}
+
 }  // namespace
+
 }  // namespace mediation::app

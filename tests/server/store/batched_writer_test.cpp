@@ -113,6 +113,39 @@ TEST_P(batched_writer_test, only_a_job_that_failed_after_writing_makes_the_batch
   EXPECT_TRUE(events_after(*sql_, fc.thread, 0, 10).empty());
 }
 
+TEST_P(batched_writer_test, a_job_that_fails_after_writing_is_undone_to_its_savepoint_not_the_whole_batch) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {}, 1000);
+  // Hold the writer with a first job so that the next 100 queue up and form one batch.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  writer.submit([released](write_context&) { released.wait(); }, [](std::exception_ptr, const auto&) {});
+  std::vector<int> applied(100, 0);
+  std::vector<std::promise<long long>> acks(100);
+  for (int i = 0; i < 100; ++i)
+    writer.submit([&, i](write_context& ctx) {
+      ++applied[i];
+      append_event(ctx, fc.thread, "message", fc.by, "{}", "sp" + std::to_string(i));
+      if (i == 50) throw protocol::error(protocol::errc::conflict, "fails after writing");
+    }, [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) { acks[i].set_value(e ? -1 : ev.at(0).seq); });
+  release.set_value();
+  std::vector<long long> seqs;
+  for (int i = 0; i < 100; ++i) seqs.push_back(acks[i].get_future().get());
+  writer.stop();
+  EXPECT_EQ(seqs[50], -1);
+  // Everyone else is stored, numbered without a gap in submission order.
+  long long expect = 1;
+  for (int i = 0; i < 100; ++i)
+    if (i != 50) EXPECT_EQ(seqs[i], expect++) << i;
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 99);
+  EXPECT_EQ(writer.stats().replays, 1u);
+  // Only the jobs since the last savepoint were applied again (one per job on SQLite, every 16 on MySQL).
+  int again = 0;
+  for (int i = 0; i < 100; ++i) again += applied[i] - 1;
+  EXPECT_LE(again, GetParam() == "mysql" ? 16 : 1);
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(applied[i], 1) << i;
+}
+
 TEST_P(batched_writer_test, seqs_of_a_busy_thread_are_numbered_in_memory_and_stored_at_commit) {
   auto fc = make_case(*sql_);
   batched_writer writer(*db_, [](const auto&) {}, 1000);
