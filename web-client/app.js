@@ -604,6 +604,10 @@ async function decide(accept) {
 async function invite() {
   const users = await state.conn.request({ type: 'users.list' });
   runDialog('dlg-invite', (f) => {
+    // A representative acts for one party: the side is asked only then.
+    f.capacity.value = 'professional';
+    $('invite-side').hidden = true;
+    f.capacity.onchange = () => { $('invite-side').hidden = f.capacity.value !== 'representative'; };
     f.user.replaceChildren();
     for (const u of users.users) {
       const opt = document.createElement('option');

@@ -402,6 +402,51 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await guestContext.close();
 });
 
+test("a lawyer invited as a party's representative has only the thread with the parties", async () => {
+  const li = await loginAs('officer.li');
+  const made = await protocolAs(li, 'officer.li', [
+    { type: 'case.create', title: '代理人视角', category: 'labour_wages', channel: 'visit', parties: [] },
+  ]);
+  const kase = made[1].case;
+  const users = await protocolAs(li, 'officer.li', [{ type: 'users.list' }]);
+  const lawyer = users[1].users.find((u) => u.username === 'lawyer.chen');
+  await li.reload();
+  await li.waitForSelector('#conn-state[data-state=online]');
+  await li.click(`.case-item[data-case-id="${kase.id}"]`);
+  // The officer invites the lawyer through the dialog: the side is asked only for a representative.
+  await li.click('#act-invite');
+  await li.selectOption('#dlg-invite select[name=user]', lawyer.id);
+  assert.equal(await li.locator('#invite-side').isHidden(), true);
+  await li.selectOption('#dlg-invite select[name=capacity]', 'representative');
+  await li.waitForSelector('#invite-side:not([hidden])');
+  await li.selectOption('#dlg-invite select[name=side]', 'respondent');
+  await li.click('#dlg-invite button[value=ok]');
+  await li.waitForSelector(`#timeline li.sys:has-text("${lawyer.name}")`);
+  await li.fill('#message', '内部：代理人比较强势');
+  await li.press('#message', 'Enter');
+  await li.waitForSelector('#timeline li.msg:not(.pending):has-text("代理人比较强势")');
+  // The lawyer, on a phone, sees the case's summary and the parties' thread only.
+  const chen = await loginAs('lawyer.chen');
+  await chen.setViewportSize({ width: 390, height: 844 });
+  await chen.click(`.case-item[data-case-id="${kase.id}"]`);
+  await chen.waitForSelector('#room-body[data-place="parties"]');
+  assert.equal(await chen.locator('#place-internal').isHidden(), true);
+  assert.equal(await chen.locator('#room-workflow').isHidden(), true);
+  assert.equal(await chen.locator('#timeline li:has-text("代理人比较强势")').count(), 0);
+  await chen.fill('#message', '被申请人同意调解');
+  await chen.press('#message', 'Enter');
+  await chen.waitForSelector('#timeline li.msg:not(.pending):has-text("被申请人同意调解")');
+  await chen.screenshot({ path: path.join(artifacts, 'e2e-representative-phone-zh.png') });
+  await li.click('#place-parties');
+  await li.waitForSelector('#timeline li.msg:has-text("被申请人同意调解")');
+  // In English too, the two places are named for what they are.
+  await li.click('#lang');
+  await li.waitForSelector('#place-parties:has-text("With the parties")');
+  await li.waitForSelector('#place-note:has-text("parties")');
+  assert.deepEqual(li.errors, []);
+  assert.deepEqual(chen.errors, []);
+});
+
 test('the workspace: inbox, search and filters, workflow actions, attachments and the statistics dashboard', async () => {
   const li = await loginAs('officer.li');
   const zhang = await loginAs('committee.zhang');
