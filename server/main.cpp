@@ -65,11 +65,11 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     net::counters net_stats;
-    net::net_settings ns{cfg.max_frame_bytes, cfg.max_body_bytes, cfg.ws_queue_frames, cfg.ws_queue_bytes,
-                         cfg.idle_timeout_s, cfg.max_connections_per_address, cfg.web_root,
-                         cfg.trusted_proxies, cfg.http_timeout_s, cfg.tls_cert_file, cfg.tls_key_file};
-    ns.max_http_connections_per_address = cfg.max_http_connections_per_address;
-    ns.allowed_origins = cfg.allowed_origins;
+    net::net_settings ns{cfg.max_frame_bytes,  cfg.max_body_bytes,         cfg.ws_queue_frames,
+                         cfg.ws_queue_bytes,   cfg.idle_timeout_s,         cfg.max_connections_per_address,
+                         cfg.web_root,         cfg.trusted_proxies,        cfg.http_timeout_s,
+                         cfg.tls_cert_file,    cfg.tls_key_file,           cfg.max_http_connections_per_address,
+                         cfg.allowed_origins};
     net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, net_stats),
                            [&svc](std::shared_ptr<net::connection> c) {
                              return std::make_shared<app::client>(svc, std::move(c));

@@ -3,10 +3,6 @@
 #include <atomic>
 #include <map>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <soci/soci.h>
 
 #include "protocol/frames.hpp"
@@ -53,36 +49,9 @@ std::string describe_overdue(const store::case_state& s) {
 }  // namespace
 
 struct scheduler::impl : std::enable_shared_from_this<impl> {
-  impl(boost::asio::io_context& ioc, services& svc) : timer(boost::asio::make_strand(ioc)), svc(svc) {}
+  explicit impl(services& svc) : svc(svc) {}
 
-  boost::asio::steady_timer timer;
   services& svc;
-  std::atomic<bool> stopped{false};
-
-  // Sets the timer on its own executor: the scan that re-arms it finishes on a database worker, and
-  // stop() cancels it there too, so the timer is only ever touched from one place.
-  void arm(long long delay_ms) {
-    boost::asio::post(timer.get_executor(), [self = shared_from_this(), delay_ms] {
-      if (self->stopped) return;
-      self->timer.expires_after(std::chrono::milliseconds(delay_ms));
-      self->timer.async_wait([self](const boost::system::error_code& ec) {
-        if (!ec && !self->stopped) self->scan();
-      });
-    });
-  }
-
-  void scan() {
-    auto self = shared_from_this();
-    bool queued = svc.jobs.post([self](soci::session& sql) {
-      try {
-        self->scan_with(sql);
-      } catch (const std::exception& e) {
-        log::warn("scheduler scan failed; it runs again at the next interval", {{"error", e.what()}});
-      }
-      self->arm(self->svc.workflow.scan_interval_ms);
-    });
-    if (!queued) arm(svc.workflow.scan_interval_ms);
-  }
 
   void scan_with(soci::session& sql) {
     const millis now = now_millis();
@@ -296,15 +265,15 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
   }
 };
 
-scheduler::scheduler(boost::asio::io_context& ioc, services& svc) : impl_(std::make_shared<impl>(ioc, svc)) {}
+scheduler::scheduler(boost::asio::io_context& ioc, services& svc)
+    : impl_(std::make_shared<impl>(svc)),
+      work_(ioc, svc.jobs, [&svc] { return svc.workflow.scan_interval_ms; },
+            [self = impl_](soci::session& sql) { self->scan_with(sql); }, "scheduler scan") {}
 
 scheduler::~scheduler() { stop(); }
 
-void scheduler::start() { impl_->arm(0); }
+void scheduler::start() { work_.start(0); }
 
-void scheduler::stop() {
-  impl_->stopped = true;
-  boost::asio::post(impl_->timer.get_executor(), [impl = impl_] { impl->timer.cancel(); });
-}
+void scheduler::stop() { work_.stop(); }
 
 }  // namespace mediation::app

@@ -13,9 +13,7 @@
 
 #include <memory>
 
-namespace boost::asio {
-class io_context;
-}
+#include "server/app/periodic_work.hpp"
 
 namespace mediation::app {
 
@@ -35,6 +33,7 @@ class scheduler {
  private:
   struct impl;
   std::shared_ptr<impl> impl_;
+  periodic_work work_;
 };
 
 }  // namespace mediation::app

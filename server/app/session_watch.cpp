@@ -1,13 +1,7 @@
 #include "server/app/session_watch.hpp"
 
-#include <atomic>
-#include <chrono>
 #include <map>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <soci/soci.h>
 
 #include "server/app/meeting_service.hpp"
@@ -30,36 +24,9 @@ std::string session_ended_reason(const std::optional<store::session_state>& s, l
   return "";
 }
 
-struct session_watch::impl : std::enable_shared_from_this<impl> {
-  impl(boost::asio::io_context& ioc, services& svc) : timer(boost::asio::make_strand(ioc)), svc(svc) {}
-
-  boost::asio::steady_timer timer;
+struct session_watch::impl {
+  explicit impl(services& svc) : svc(svc) {}
   services& svc;
-  std::atomic<bool> stopped{false};
-
-  void arm(long long delay_ms) {
-    boost::asio::post(timer.get_executor(), [self = shared_from_this(), delay_ms] {
-      if (self->stopped) return;
-      self->timer.expires_after(std::chrono::milliseconds(delay_ms));
-      self->timer.async_wait([self](const boost::system::error_code& ec) {
-        if (!ec && !self->stopped) self->tick();
-      });
-    });
-  }
-
-  void tick() {
-    auto self = shared_from_this();
-    const bool queued = svc.jobs.post([self](soci::session& sql) {
-      try {
-        self->check_sessions(sql);
-        self->check_rooms(sql);
-      } catch (const std::exception& e) {
-        log::warn("session check failed; it runs again at the next interval", {{"error", e.what()}});
-      }
-      self->arm(self->svc.cfg.session_check_ms);
-    });
-    if (!queued) arm(svc.cfg.session_check_ms);
-  }
 
   void check_sessions(soci::session& sql) {
     const auto hashes = svc.sessions.live();
@@ -102,15 +69,19 @@ struct session_watch::impl : std::enable_shared_from_this<impl> {
   }
 };
 
-session_watch::session_watch(boost::asio::io_context& ioc, services& svc) : impl_(std::make_shared<impl>(ioc, svc)) {}
+session_watch::session_watch(boost::asio::io_context& ioc, services& svc)
+    : impl_(std::make_shared<impl>(svc)),
+      work_(ioc, svc.jobs, [&svc] { return svc.cfg.session_check_ms; },
+            [self = impl_](soci::session& sql) {
+              self->check_sessions(sql);
+              self->check_rooms(sql);
+            },
+            "session check") {}
 
 session_watch::~session_watch() { stop(); }
 
-void session_watch::start() { impl_->arm(impl_->svc.cfg.session_check_ms); }
+void session_watch::start() { work_.start(impl_->svc.cfg.session_check_ms); }
 
-void session_watch::stop() {
-  impl_->stopped = true;
-  boost::asio::post(impl_->timer.get_executor(), [self = impl_] { self->timer.cancel(); });
-}
+void session_watch::stop() { work_.stop(); }
 
 }  // namespace mediation::app

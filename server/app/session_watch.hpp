@@ -9,7 +9,7 @@
 //
 // The database is the only source of truth, so a revocation made by another node or by the admin
 // tool is seen within one interval on every node. Thread-safe; the timer runs on its own strand and
-// the checks on a database worker.
+// the checks on a database worker (periodic_work).
 
 #include <memory>
 #include <optional>
@@ -18,9 +18,7 @@
 
 #include "server/store/session_repo.hpp"
 
-namespace boost::asio {
-class io_context;
-}
+#include "server/app/periodic_work.hpp"
 
 namespace mediation::app {
 
@@ -43,6 +41,7 @@ class session_watch {
  private:
   struct impl;
   std::shared_ptr<impl> impl_;
+  periodic_work work_;
 };
 
 }  // namespace mediation::app
