@@ -5,6 +5,8 @@
 #include <charconv>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -370,6 +372,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
         return bad("expected a stun:, turn: or turns: URL");
       c.app.ice_servers.push_back({{"urls", value}});
     } else if (flag == "--turn-secret-file") {
+      struct stat st {};
+      if (::stat(value.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+        return bad("the file must be readable by its owner only (chmod 600)");
       std::ifstream in(value);
       std::string secret;
       if (!in || !std::getline(in, secret)) return bad("cannot read the file");

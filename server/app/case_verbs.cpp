@@ -131,12 +131,8 @@ void handle(client& c, const std::string& rid, const protocol::case_create_reque
                         {"category", r.category}, {"channel", r.channel}, {"urgency", r.urgency},
                         {"location", r.location}}},
               {"due", s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr)}};
-    // Named in the thread only when the registering worker may see the earlier case; otherwise the
-    // scheduler escalates the repeat to the supervising office, which may.
-    if (s.repeat_of) {
-      auto earlier = store::access_by_case(ctx.sql, *s.repeat_of);
-      if (earlier && can_see(v, *earlier)) data["repeat_of"] = id_to_wire(*s.repeat_of);
-    }
+    // The earlier case is never named in the thread: others join the thread later (a handler, an
+    // invited professional) who may not see it. case.get names it to whoever may (repeat_of).
     store::append_event(ctx, created.thread, "created", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.create", created.id, created.number, remote);
     return reply_case_after(self, ctx, rid, created.id, json::object());

@@ -137,13 +137,17 @@ void handle(client& c, const std::string& rid, const protocol::meeting_reschedul
     }
     store::reset_reminders(ctx, m.id);
     // The guests' links follow the meeting: open from 30 minutes before the new start to 2 hours after the new end.
-    store::move_guest_window(ctx, m.id, m.starts_at - 30 * 60000LL, m.ends_at + 2 * 3600000LL);
+    auto ended = store::move_guest_window(ctx, m.id, m.starts_at - 30 * 60000LL, m.ends_at + 2 * 3600000LL);
     json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, &who.v);
     json data{{"meeting", meetings::summary(m)}, {"before", before},
               {"conflicts", meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, nullptr)}};
     store::append_event(ctx, vm.access.thread_id, "meeting_rescheduled", who.by, protocol::dump(data));
     store::audit(ctx, who.by.id, "meeting.reschedule", m.case_id, m.title, who.remote);
-    return reply_meeting(who, ctx, m.id, {{"conflicts", warnings}});
+    auto reply = reply_meeting(who, ctx, m.id, {{"conflicts", warnings}});
+    return [self = who.self, reply = std::move(reply), ended] {
+      reply();
+      for (const auto& h : ended) self->svc().sessions.end_all(h, "meeting moved; the link opens again before it");
+    };
   });
 }
 

@@ -193,8 +193,13 @@ struct scheduler::impl : std::enable_shared_from_this<impl> {
         };
         if (!sees_earlier(access->owner_org) || !sees_earlier(access->handling_org)) {
           store::save_state(ctx, *s);
-          store::audit(ctx, store::system_user(ctx, s->org), "case.repeat_detected", case_id,
-                       "a repeat of a case the handling organisations may not see; the supervising offices were told");
+          // Recorded for the supervising offices, not on the case (whose audit its own office reads):
+          // the system account belongs to the top organisation, so the row shows in its audit only.
+          auto earlier_state = store::load_state(ctx.sql, *s->repeat_of);
+          store::audit(ctx, store::system_user(ctx, s->org), "case.repeat_detected", std::nullopt,
+                       "case " + s->number + " (id " + std::to_string(case_id) + ") repeats case " +
+                           (earlier_state ? earlier_state->number : std::string()) + " (id " +
+                           std::to_string(*s->repeat_of) + "); its organisations may not see that one");
           if (earlier) *repeat_told = std::make_pair(*access, *earlier);
           return;
         }

@@ -328,13 +328,29 @@ std::vector<long long> open_guest_invitations(soci::session& sql, long long meet
   return out;
 }
 
-void move_guest_window(write_context& ctx, long long meeting_id, long long valid_from, long long valid_until) {
+std::vector<std::string> move_guest_window(write_context& ctx, long long meeting_id, long long valid_from,
+                                           long long valid_until) {
   ctx.touch();
+  std::vector<std::string> ended;
+  if (valid_from > ctx.now) {
+    std::string hash;
+    soci::statement st = (ctx.sql.prepare << "SELECT s.token_hash FROM auth_sessions s JOIN guest_invitations g ON "
+                                             "g.id = s.guest_invitation_id WHERE g.meeting_id = :m AND "
+                                             "g.revoked_at IS NULL AND s.revoked_at IS NULL",
+                          soci::into(hash), soci::use(meeting_id, "m"));
+    st.execute();
+    while (st.fetch()) ended.push_back(hash);
+    long long now = ctx.now;
+    ctx.sql << "UPDATE auth_sessions SET revoked_at = :n WHERE revoked_at IS NULL AND guest_invitation_id IN "
+               "(SELECT id FROM guest_invitations WHERE meeting_id = :m AND revoked_at IS NULL)",
+        soci::use(now, "n"), soci::use(meeting_id, "m");
+  }
   ctx.sql << "UPDATE guest_invitations SET valid_from = :f, valid_until = :u WHERE meeting_id = :m AND revoked_at IS NULL",
       soci::use(valid_from, "f"), soci::use(valid_until, "u"), soci::use(meeting_id, "m");
   ctx.sql << "UPDATE auth_sessions SET expires_at = :u WHERE revoked_at IS NULL AND guest_invitation_id IN "
              "(SELECT id FROM guest_invitations WHERE meeting_id = :m AND revoked_at IS NULL)",
       soci::use(valid_until, "u"), soci::use(meeting_id, "m");
+  return ended;
 }
 
 std::vector<std::string> revoke_guest_invitation(write_context& ctx, long long id) {

@@ -64,8 +64,11 @@ std::optional<guest_invitation_row> find_guest_invitation(soci::session& sql, co
 std::optional<guest_invitation_row> guest_invitation_of_user(soci::session& sql, long long guest_user_id);
 // The open (not revoked) guest invitations to a meeting.
 std::vector<long long> open_guest_invitations(soci::session& sql, long long meeting_id);
-// Moves the window of a meeting's open guest invitations (and of the sessions made with them).
-void move_guest_window(write_context& ctx, long long meeting_id, long long valid_from, long long valid_until);
+// Moves the window of a meeting's open guest invitations (and of the sessions made with them). When
+// the new window opens later than now, the sessions end (a guest signs in again once it opens, as a
+// new guest would); returns the token hashes of the sessions ended.
+std::vector<std::string> move_guest_window(write_context& ctx, long long meeting_id, long long valid_from,
+                                           long long valid_until);
 // Revokes the invitation and every login session made with it; returns their token hashes.
 std::vector<std::string> revoke_guest_invitation(write_context& ctx, long long id);
 void insert_guest_session(write_context& ctx, long long user_id, const std::string& token_hash, long long expires_at,

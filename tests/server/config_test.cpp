@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include "server/config.hpp"
 
 namespace mediation {
@@ -92,13 +94,18 @@ TEST(config, turn_servers_get_per_user_credentials_never_a_static_password) {
   // A standing password would be handed to every participant, guests included.
   EXPECT_NE(parse_args({"--turn-password", "p"}).error.find("unknown option"), std::string::npos);
   EXPECT_NE(parse_args({"--ice-server", "turn:turn.example.cn:3478"}).error.find("--turn-secret-file"), std::string::npos);
-  EXPECT_NE(parse_args({"--turn-secret-file", write_file("short")}).error.find("at least 16"), std::string::npos);
-  auto p = parse_args({"--ice-server", "turn:turn.example.cn:3478", "--turn-secret-file", write_file("a-long-shared-secret\n"),
-                       "--turn-ttl", "600"});
+  const std::string secret = write_file("a-long-shared-secret\n");
+  EXPECT_NE(parse_args({"--turn-secret-file", secret}).error.find("owner only"), std::string::npos)
+      << "a secret others may read is refused";
+  ::chmod(secret.c_str(), 0600);
+  auto p = parse_args({"--ice-server", "turn:turn.example.cn:3478", "--turn-secret-file", secret, "--turn-ttl", "600"});
   ASSERT_TRUE(p.cfg) << p.error;
   EXPECT_EQ(p.cfg->app.turn_secret, "a-long-shared-secret");
   EXPECT_EQ(p.cfg->app.turn_ttl_s, 600);
   EXPECT_EQ(describe(*p.cfg).find("a-long-shared-secret"), std::string::npos);  // --print-config never shows it
+  const std::string short_secret = write_file("short");
+  ::chmod(short_secret.c_str(), 0600);
+  EXPECT_NE(parse_args({"--turn-secret-file", short_secret}).error.find("at least 16"), std::string::npos);
 }
 
 TEST(config, tls_needs_both_readable_files) {
