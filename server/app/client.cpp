@@ -228,7 +228,9 @@ void client::subscribe(const std::string& rid, long long thread, std::optional<l
   // subscribe to the same thread starts over on the registration it already has.
   const bool registered = subs_.count(thread) != 0;
   auto& s = subs_[thread];
+  auto holds = std::move(s.holds);  // a recheck under way still applies to the subscription made anew
   s = subscription{};
+  s.holds = std::move(holds);
   s.generation = ++next_generation_;
   s.fetching = true;
   if (!registered) svc_.live.add(thread, shared_from_this());
