@@ -137,6 +137,29 @@ std::optional<protocol::user_view> token_user(soci::session& sql, const std::str
   return store::find_user(sql, *user_id);
 }
 
+// Who may add files to the case: anyone who may see its file, but not administrators. The
+// uploader, or the answer that refuses the token.
+struct uploader {
+  std::optional<protocol::user_view> user;
+  std::optional<store::case_access> access;
+  std::optional<net::http_reply> refusal;
+};
+uploader check_uploader(soci::session& sql, const std::string& token, long long case_id) {
+  uploader u;
+  u.user = token_user(sql, token);
+  if (!u.user) {
+    u.refusal = error_reply(401, errc::unauthenticated, "the token is unknown, expired or revoked");
+    return u;
+  }
+  const viewer v{u.user->id, u.user->org.id, u.user->role};
+  u.access = store::access_by_case(sql, case_id);
+  if (!u.access)
+    u.refusal = error_reply(404, errc::not_found, "no such case");
+  else if (!can_see(v, *u.access) || v.role == roles::administrator)
+    u.refusal = error_reply(403, errc::forbidden, "you may not add files to this case");
+  return u;
+}
+
 }  // namespace
 
 // Before the body is read: who may add files to the case. upload() asks again once the body is
@@ -147,14 +170,7 @@ void http_api::admit_upload(long long case_id, const net::http_request& head,
   if (token.empty()) return decide(error_reply(401, errc::unauthenticated, "send 'Authorization: Bearer <token>'"));
   bool queued = svc_.jobs.post([decide, case_id, token](soci::session& sql) {
     try {
-      auto user = token_user(sql, token);
-      if (!user) return decide(error_reply(401, errc::unauthenticated, "the token is unknown, expired or revoked"));
-      viewer v{user->id, user->org.id, user->role};
-      auto access = store::access_by_case(sql, case_id);
-      if (!access) return decide(error_reply(404, errc::not_found, "no such case"));
-      if (!can_see(v, *access) || v.role == roles::administrator)
-        return decide(error_reply(403, errc::forbidden, "you may not add files to this case"));
-      decide(std::nullopt);
+      decide(check_uploader(sql, token, case_id).refusal);
     } catch (const std::exception& e) {
       log::error("upload check failed", {{"error", e.what()}});
       decide(internal_reply());
@@ -192,13 +208,8 @@ void http_api::upload(long long case_id, net::http_request request, std::functio
   bool queued = svc_.jobs.post([&svc, respond, case_id, token, type, name = *name, shared_body,
                                 remote](soci::session& sql) {
     try {
-      auto user = token_user(sql, token);
-      if (!user) return respond(error_reply(401, errc::unauthenticated, "the token is unknown, expired or revoked"));
-      viewer v{user->id, user->org.id, user->role};
-      auto access = store::access_by_case(sql, case_id);
-      if (!access) return respond(error_reply(404, errc::not_found, "no such case"));
-      if (!can_see(v, *access) || v.role == roles::administrator)
-        return respond(error_reply(403, errc::forbidden, "you may not add files to this case"));
+      auto [user, access, refusal] = check_uploader(sql, token, case_id);
+      if (refusal) return respond(std::move(*refusal));
       const std::string sha = token_hash(*shared_body);
       try {
         store_file(file_path(svc.cfg.attachments_dir, sha), *shared_body);

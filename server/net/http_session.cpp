@@ -53,40 +53,47 @@ void shared_state::remove(const std::weak_ptr<connection>& s) {
   sockets.erase(s);
 }
 
-bool shared_state::reserve(const std::string& address) {
-  std::lock_guard lock(mutex);
-  auto& n = per_address[address];
-  if (settings.max_connections_per_address && n >= settings.max_connections_per_address) {
-    if (n == 0) per_address.erase(address);
+namespace {
+
+// One more connection of `key` under `limit` (0: none); false when it is reached.
+bool take_slot(std::unordered_map<std::string, std::size_t>& counts, const std::string& key, std::size_t limit) {
+  auto& n = counts[key];
+  if (limit && n >= limit) {
+    if (n == 0) counts.erase(key);
     return false;
   }
   ++n;
   return true;
+}
+
+void give_slot(std::unordered_map<std::string, std::size_t>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  if (it != counts.end() && --it->second == 0) counts.erase(it);
+}
+
+}  // namespace
+
+bool shared_state::reserve(const std::string& address) {
+  std::lock_guard lock(mutex);
+  return take_slot(per_address, address, settings.max_connections_per_address);
 }
 
 void shared_state::release(const std::string& address) {
   std::lock_guard lock(mutex);
-  auto it = per_address.find(address);
-  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  give_slot(per_address, address);
 }
 
 bool shared_state::reserve_http(const std::string& peer) {
+  // Trusted proxies carry many clients: counted, never refused.
   const auto& proxies = settings.trusted_proxies;
   const bool proxy = std::find(proxies.begin(), proxies.end(), peer) != proxies.end();
   std::lock_guard lock(mutex);
-  auto& n = http_per_address[peer];
-  if (!proxy && settings.max_http_connections_per_address && n >= settings.max_http_connections_per_address) {
-    if (n == 0) http_per_address.erase(peer);
-    return false;
-  }
-  ++n;
-  return true;
+  return take_slot(http_per_address, peer, proxy ? 0 : settings.max_http_connections_per_address);
 }
 
 void shared_state::release_http(const std::string& peer) {
   std::lock_guard lock(mutex);
-  auto it = http_per_address.find(peer);
-  if (it != http_per_address.end() && --it->second == 0) http_per_address.erase(it);
+  give_slot(http_per_address, peer);
 }
 
 namespace {

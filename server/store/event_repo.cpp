@@ -58,11 +58,16 @@ long long append_event(write_context& ctx, long long thread, const std::string& 
   stored_event e{thread, seq, kind, ctx.now, by.id, by.name, data, cmid};
   if (kind != "message") {
     // Who may see the case may change with it: both of its threads are rechecked after the commit.
-    long long sibling = 0;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT id FROM threads WHERE case_id = (SELECT case_id FROM threads WHERE id = :t) AND id <> :t2",
-        soci::into(sibling, ind), soci::use(thread, "t"), soci::use(thread, "t2");
-    if (sql.got_data() && ind == soci::i_ok) e.sibling_thread = sibling;
+    // The job has usually loaded the case's access facts already (they name both threads).
+    if (auto it = ctx.memo.access.find(thread); it != ctx.memo.access.end()) {
+      e.sibling_thread = it->second.thread_id == thread ? it->second.parties_thread_id : it->second.thread_id;
+    } else {
+      long long sibling = 0;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT id FROM threads WHERE case_id = (SELECT case_id FROM threads WHERE id = :t) AND id <> :t2",
+          soci::into(sibling, ind), soci::use(thread, "t"), soci::use(thread, "t2");
+      if (sql.got_data() && ind == soci::i_ok) e.sibling_thread = sibling;
+    }
   }
   ctx.memo.pending_events.push_back(e);
   if (!ctx.memo.defer_events) flush_pending_events(sql, ctx.memo);  // inserted now, alone

@@ -24,9 +24,6 @@ inline std::string placeholders(const std::string& prefix, std::size_t n) {
 // alive and in place until the statement is done), and returns the statement ready to execute.
 inline soci::statement prepare_dynamic(soci::session& sql, const std::string& query,
                                        const std::function<void(soci::statement&)>& bind) {
-  // A statement built by hand on a session whose connection was lost (and not re-established)
-  // would dereference SOCI's missing backend; fail like any other statement instead.
-  if (!sql.get_backend()) throw soci::soci_error("Session is not connected.");
   soci::statement st(sql);
   bind(st);
   st.alloc();

@@ -13,29 +13,11 @@
 namespace mediation::test {
 namespace {
 
-struct admin_result {
-  int status = -1;
-  std::string output;
-};
-
 class admin : public server_test {
  protected:
   std::vector<std::string> extra_args() const override { return {"--attachments-dir", db_->dir() + "/files"}; }
 
-  // Runs mediation-admin with `args` (each single-quoted), `input` on standard input.
-  admin_result run(const std::vector<std::string>& args, const std::string& input = "") {
-    std::string cmd = "printf '%s\\n' '" + input + "' | '" + std::string(MEDIATION_ADMIN_BINARY) + "' --db '" + db_->url() + "'";
-    for (const auto& a : args) cmd += " '" + a + "'";
-    cmd += " 2>&1";
-    admin_result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-    int status = pclose(p);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-  }
+  admin_result run(const std::vector<std::string>& args, const std::string& input = "") { return run_admin(args, input); }
 };
 
 TEST_P(admin, creates_organisations_and_users_and_manages_their_sessions) {

@@ -17,9 +17,7 @@ const std::string drawn = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAA
 class agreements : public server_test {
  protected:
   std::vector<std::string> extra_args() const override {
-    const std::string path = db_->dir() + "/workflow.json";
-    std::ofstream(path) << R"({"scan_interval_ms": 150})";
-    return {"--workflow", path};
+    return {"--workflow", test_file("workflow.json", R"({"scan_interval_ms": 150})")};
   }
   static json content(const std::string& amount = "30000", const std::string& deadline = "2026-12-31") {
     return {{"parties",

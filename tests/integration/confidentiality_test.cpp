@@ -4,10 +4,8 @@
 // repeat detection, conflicts, lists and the audit trail, personal data read without a trace.
 #include <ctime>
 #include <set>
-#include <fstream>
 #include <thread>
 
-#include <sys/stat.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -22,13 +20,9 @@ using namespace std::chrono_literals;
 class confidentiality : public server_test {
  protected:
   std::vector<std::string> extra_args() const override {
-    const std::string secret = db_->dir() + "/turn-secret";
-    std::ofstream(secret) << "shared-with-coturn-only\n";
-    ::chmod(secret.c_str(), 0600);
-    const std::string workflow = db_->dir() + "/workflow.json";
-    std::ofstream(workflow) << R"({"scan_interval_ms": 150})";
-    return {"--session-check", "300", "--ice-server", "turn:turn.example.cn:3478", "--turn-secret-file", secret,
-            "--turn-ttl", "3600", "--workflow", workflow};
+    return {"--session-check", "300", "--ice-server", "turn:turn.example.cn:3478",
+            "--turn-secret-file", test_file("turn-secret", "shared-with-coturn-only\n", 0600), "--turn-ttl", "3600",
+            "--workflow", test_file("workflow.json", R"({"scan_interval_ms": 150})")};
   }
 
   // Drains every frame that arrives within `quiet` and returns the events and notices among them.
@@ -226,14 +220,8 @@ TEST_P(confidentiality, expiry_revocation_reset_and_disabling_close_open_sockets
     tokens_.erase("leader.zhao");
     auto zhao = connect_as("leader.zhao");
     ASSERT_OK(zhao->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
-    std::string cmd = "printf '%s\\n' 'a-new-long-password' | '" + std::string(MEDIATION_ADMIN_BINARY) + "' --db '" +
-                      db_->url() + "' " + command + " --username leader.zhao 2>&1";
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    ASSERT_TRUE(p);
-    char buf[512];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    ASSERT_EQ(pclose(p), 0) << out;
+    auto r = run_admin({command, "--username", "leader.zhao"}, "a-new-long-password");
+    ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(zhao->wait_closed(5s), 1008) << command;
   }
   // A guest whose invitation expires, and one whose invitation is revoked.

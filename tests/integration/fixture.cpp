@@ -1,7 +1,12 @@
 #include "tests/integration/fixture.hpp"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <fstream>
 
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
@@ -102,6 +107,27 @@ std::string in_minutes(int m) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
   return buf;
+}
+
+admin_result server_test::run_admin(const std::vector<std::string>& args, const std::string& input) const {
+  std::string cmd = "printf '%s\\n' '" + input + "' | '" + std::string(MEDIATION_ADMIN_BINARY) + "' --db '" + db_->url() + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " 2>&1";
+  admin_result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string server_test::test_file(const std::string& name, const std::string& text, unsigned mode) const {
+  const std::string path = db_->dir() + "/" + name;
+  std::ofstream(path) << text;
+  ::chmod(path.c_str(), mode);
+  return path;
 }
 
 std::unique_ptr<ws_client> server_test::connect_guest(const std::string& invitation_token) {

@@ -18,6 +18,12 @@ namespace mediation::test {
 // An RFC 3339 UTC time (whole seconds) `m` minutes from now.
 std::string in_minutes(int m);
 
+// What mediation-admin printed and its exit status.
+struct admin_result {
+  int status = -1;
+  std::string output;
+};
+
 class server_test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
@@ -35,6 +41,10 @@ class server_test : public ::testing::TestWithParam<std::string> {
   std::string token_for(const std::string& username);
   // Creates a case as `c`'s user and returns the case object.
   json create_case(ws_client& c, const std::string& title = "拖欠工资纠纷");
+  // Runs mediation-admin on the test's database with `args`, `input` on standard input.
+  admin_result run_admin(const std::vector<std::string>& args, const std::string& input = "") const;
+  // Writes `text` to a file `name` in the test's folder (with `mode`) and returns its path.
+  std::string test_file(const std::string& name, const std::string& text, unsigned mode = 0644) const;
   // An org id by its English name.
   std::string org_id(ws_client& c, const std::string& name_en);
   std::string user_id(const std::string& username);

@@ -50,24 +50,12 @@ const expected matrix[] = {
 
 class isolation : public server_test {
  protected:
-  std::string admin_tool(const std::vector<std::string>& args, const std::string& input = "a-long-password-1") {
-    std::string cmd = "printf '%s\\n' '" + input + "' | '" + std::string(MEDIATION_ADMIN_BINARY) + "' --db '" + db_->url() + "'";
-    for (const auto& a : args) cmd += " '" + a + "'";
-    cmd += " 2>&1";
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) throw std::runtime_error("popen failed");
-    char buf[1024];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    if (pclose(p) != 0) throw std::runtime_error("mediation-admin failed: " + out);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
-  }
-  std::unique_ptr<ws_client> connect_with(const std::string& username, const std::string& password) {
-    auto c = std::make_unique<ws_client>(port());
-    auto a = c->request({{"type", "auth"}, {"token", login(port(), username, password)}});
-    if (a.value("type", "") != "ok") throw std::runtime_error("auth failed: " + a.dump());
-    return c;
+  // mediation-admin, which must succeed; its output without the trailing newline.
+  std::string admin_tool(const std::vector<std::string>& args) {
+    auto r = run_admin(args, "a-long-password-1");
+    if (r.status != 0) throw std::runtime_error("mediation-admin failed: " + r.output);
+    while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == ' ')) r.output.pop_back();
+    return r.output;
   }
   static std::string guest_token(ws_client& organiser, const json& meeting, const std::string& name, const std::string& side) {
     auto inv = organiser.request({{"type", "meeting.invite_guest"}, {"meeting", meeting["id"]}, {"name", name}, {"side", side}});
@@ -149,8 +137,8 @@ TEST_P(isolation, every_relation_receives_and_reads_exactly_what_the_table_allow
     std::string bearer;
   };
   std::map<std::string, party_socket> s;
-  auto add = [&](const std::string& relation, const std::string& username, const std::string& password = "mediate") {
-    const std::string token = login(port(), username, password);
+  // Two connections signed in with one token: one subscribes, the other only listens for notices.
+  auto add_token = [&](const std::string& relation, const std::string& token) {
     auto make = [&] {
       auto c = std::make_unique<ws_client>(port());
       c->request({{"type", "auth"}, {"token", token}});
@@ -158,16 +146,13 @@ TEST_P(isolation, every_relation_receives_and_reads_exactly_what_the_table_allow
     };
     s[relation] = {make(), make(), "Bearer " + token};
   };
+  auto add = [&](const std::string& relation, const std::string& username, const std::string& password = "mediate") {
+    add_token(relation, login(port(), username, password));
+  };
   auto add_guest = [&](const std::string& relation, const std::string& invitation) {
     auto r = http_request(port(), "POST", "/api/guest-login", json{{"token", invitation}}.dump());
     ASSERT_EQ(r.status, 200) << r.body;
-    const std::string token = r.json_body()["token"];
-    auto make = [&] {
-      auto c = std::make_unique<ws_client>(port());
-      c->request({{"type", "auth"}, {"token", token}});
-      return c;
-    };
-    s[relation] = {make(), make(), "Bearer " + token};
+    add_token(relation, r.json_body()["token"]);
   };
   add("owner", "officer.sun");
   add("handler", "committee.zhang");

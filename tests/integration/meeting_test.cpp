@@ -15,9 +15,8 @@ using namespace std::chrono_literals;
 class meetings : public server_test {
  protected:
   std::vector<std::string> extra_args() const override {
-    const std::string path = db_->dir() + "/workflow.json";
-    std::ofstream(path) << R"({"scan_interval_ms": 150})";
-    return {"--workflow", path, "--ice-server", "stun:stun.example.cn:3478"};
+    return {"--workflow", test_file("workflow.json", R"({"scan_interval_ms": 150})"), "--ice-server",
+            "stun:stun.example.cn:3478"};
   }
   json schedule(ws_client& c, const json& kase, int start_in, int minutes, json participants, json extra = json::object()) {
     json req{{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "联合调解会"}, {"purpose", "欠薪协商"},

@@ -16,9 +16,8 @@ using namespace std::chrono_literals;
 class workflow : public server_test {
  protected:
   std::vector<std::string> extra_args() const override {
-    const std::string path = db_->dir() + "/workflow.json";
-    std::ofstream(path) << R"({"scan_interval_ms": 150, "holidays": ["2027-01-01"]})";
-    return {"--workflow", path, "--attachments-dir", db_->dir() + "/files", "--max-attachment", "65536"};
+    return {"--workflow", test_file("workflow.json", R"({"scan_interval_ms": 150, "holidays": ["2027-01-01"]})"),
+            "--attachments-dir", db_->dir() + "/files", "--max-attachment", "65536"};
   }
 
 
