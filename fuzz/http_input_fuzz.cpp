@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/errors.hpp"
-#include "server/app/agreement.hpp"
-#include "server/app/deadlines.hpp"
+#include "server/agreements/agreement.hpp"
+#include "server/core/deadlines.hpp"
 #include "server/net/forwarded.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

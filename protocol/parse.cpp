@@ -40,37 +40,37 @@ const std::vector<std::string_view>& request_types() {
   return names;
 }
 
+envelope parse_envelope(std::string_view text) {
+  envelope out;
+  out.frame = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto fail = [&](std::string message) {
+    out.failure = parse_failure{errc::bad_request, std::move(message)};
+    return std::move(out);
+  };
+  if (out.frame.is_discarded()) return fail("the frame is not valid JSON (UTF-8)");
+  if (!out.frame.is_object()) return fail("the frame must be a JSON object");
+  auto rid = out.frame.find("rid");
+  if (rid == out.frame.end() || !rid->is_string()) return fail("field 'rid' is required and must be a string");
+  if (rid->get_ref<const std::string&>().size() > limits::rid) return fail("field 'rid' is longer than 128 bytes");
+  out.rid = rid->get<std::string>();
+  auto type = out.frame.find("type");
+  if (type == out.frame.end() || !type->is_string()) return fail("field 'type' is required and must be a string");
+  out.type = type->get<std::string>();
+  return out;
+}
+
 parsed_frame parse_frame(std::string_view text) {
   parsed_frame out{std::nullopt, parse_failure{errc::bad_request, ""}};
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    out.result = parse_failure{errc::bad_request, "the frame is not valid JSON (UTF-8)"};
+  auto env = parse_envelope(text);
+  out.rid = env.rid;
+  if (env.failure) {
+    out.result = *env.failure;
     return out;
   }
-  if (!j.is_object()) {
-    out.result = parse_failure{errc::bad_request, "the frame must be a JSON object"};
-    return out;
-  }
-  auto rid = j.find("rid");
-  if (rid == j.end() || !rid->is_string()) {
-    out.result = parse_failure{errc::bad_request, "field 'rid' is required and must be a string"};
-    return out;
-  }
-  if (rid->get_ref<const std::string&>().size() > limits::rid) {
-    out.result = parse_failure{errc::bad_request, "field 'rid' is longer than 128 bytes"};
-    return out;
-  }
-  out.rid = rid->get<std::string>();
-  auto type = j.find("type");
-  if (type == j.end() || !type->is_string()) {
-    out.result = parse_failure{errc::bad_request, "field 'type' is required and must be a string"};
-    return out;
-  }
-  const auto& name = type->get_ref<const std::string&>();
   for (const auto& e : table()) {
-    if (e.type != name) continue;
+    if (e.type != env.type) continue;
     try {
-      out.result = e.parse(j);
+      out.result = e.parse(env.frame);
     } catch (const error& ex) {
       out.result = parse_failure{ex.code(), ex.what()};
     } catch (const std::exception& ex) {
@@ -78,7 +78,7 @@ parsed_frame parse_frame(std::string_view text) {
     }
     return out;
   }
-  out.result = parse_failure{errc::unknown_type, "unknown request type '" + name.substr(0, 64) + "'"};
+  out.result = parse_failure{errc::unknown_type, "unknown request type '" + env.type.substr(0, 64) + "'"};
   return out;
 }
 

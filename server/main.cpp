@@ -11,15 +11,21 @@
 #include <boost/asio/signal_set.hpp>
 #include <soci/soci.h>
 
-#include "server/app/client.hpp"
-#include "server/app/http_api.hpp"
-#include "server/app/scheduler.hpp"
-#include "server/app/session_watch.hpp"
-#include "server/app/seed.hpp"
-#include "server/config.hpp"
-#include "server/log.hpp"
+#include "server/admin/seed.hpp"
+#include "server/agreements/install.hpp"
+#include "server/base/log.hpp"
+#include "server/cases/install.hpp"
+#include "server/core/client.hpp"
+#include "server/core/config.hpp"
+#include "server/core/http_api.hpp"
+#include "server/core/scheduler.hpp"
+#include "server/core/session_watch.hpp"
+#include "server/identity/install.hpp"
+#include "server/meetings/install.hpp"
 #include "server/net/listener.hpp"
+#include "server/oversight/install.hpp"
 #include "server/store/migrations.hpp"
+#include "server/threads/install.hpp"
 
 using namespace mediation;
 
@@ -62,6 +68,13 @@ int main(int argc, char** argv) {
         db, [&hub, &jobs](const std::vector<store::stored_event>& events) { app::publish_events(hub, jobs, events); },
         cfg.write_batch, 200000, cfg.app.max_queued_per_user);
     app::services svc(db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
+    // The feature slices, one line each: their verbs, routes, scans and hooks (core/registry.hpp).
+    identity::install(svc.reg, svc);
+    cases::install(svc.reg, svc);
+    threads::install(svc.reg, svc);
+    oversight::install(svc.reg, svc);
+    agreements::install(svc.reg, svc);
+    meetings::install(svc.reg, svc);
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     net::counters net_stats;
@@ -70,7 +83,7 @@ int main(int argc, char** argv) {
                          cfg.web_root,         cfg.trusted_proxies,        cfg.http_timeout_s,
                          cfg.tls_cert_file,    cfg.tls_key_file,           cfg.max_http_connections_per_address,
                          cfg.allowed_origins};
-    net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, net_stats),
+    net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, svc.reg, net_stats),
                            [&svc](std::shared_ptr<net::connection> c) {
                              return std::make_shared<app::client>(svc, std::move(c));
                            },

@@ -4,7 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
-#include "server/log.hpp"
+#include "server/base/log.hpp"
 #include "server/net/sessions.hpp"
 #include "server/net/forwarded.hpp"
 #include "server/net/static_files.hpp"

@@ -5,7 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "server/log.hpp"
+#include "server/base/log.hpp"
 #include "server/net/sessions.hpp"
 
 namespace mediation::net {

@@ -1,7 +1,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
-#include "server/log.hpp"
+#include "server/base/log.hpp"
 #include "server/net/sessions.hpp"
 
 namespace mediation::net {

@@ -5,10 +5,10 @@
 #include <soci/soci.h>
 
 #include "protocol/errors.hpp"
-#include "server/log.hpp"
-#include "server/store/case_repo.hpp"
+#include "server/base/log.hpp"
+#include "server/store/access_repo.hpp"
 #include "server/store/event_repo.hpp"
-#include "server/time.hpp"
+#include "server/base/time.hpp"
 
 namespace mediation::store {
 

@@ -7,7 +7,7 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include "server/log.hpp"
+#include "server/base/log.hpp"
 
 namespace mediation::store {
 

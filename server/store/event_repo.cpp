@@ -5,7 +5,7 @@
 
 #include <soci/soci.h>
 
-#include "server/store/case_repo.hpp"
+#include "server/store/access_repo.hpp"
 #include "server/store/sql_util.hpp"
 
 namespace mediation::store {

@@ -171,4 +171,42 @@ long long count_orgs(soci::session& sql) {
   return n;
 }
 
+std::vector<long long> ancestors(soci::session& sql, long long org) {
+  std::vector<long long> out;
+  long long current = org;
+  for (int depth = 0; depth < 16; ++depth) {
+    long long parent = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT parent_id FROM orgs WHERE id = :o", soci::into(parent, ind), soci::use(current, "o");
+    if (!sql.got_data() || ind != soci::i_ok) break;
+    if (std::find(out.begin(), out.end(), parent) != out.end() || parent == org) break;  // a cycle
+    out.push_back(parent);
+    current = parent;
+  }
+  return out;
+}
+
+std::vector<long long> subtree(soci::session& sql, long long org) {
+  std::vector<long long> out{org};
+  std::vector<long long> frontier{org};
+  for (int depth = 0; depth < 16 && !frontier.empty(); ++depth) {
+    long long child = 0;
+    std::vector<long long> next;
+    soci::statement st = sql_util::prepare_dynamic(
+        sql, "SELECT id FROM orgs WHERE parent_id IN (" + sql_util::placeholders("o", frontier.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(child));
+          for (std::size_t i = 0; i < frontier.size(); ++i) s.exchange(soci::use(frontier[i], "o" + std::to_string(i)));
+        });
+    st.execute();
+    while (st.fetch())
+      if (std::find(out.begin(), out.end(), child) == out.end()) {
+        out.push_back(child);
+        next.push_back(child);
+      }
+    frontier = std::move(next);
+  }
+  return out;
+}
+
 }  // namespace mediation::store

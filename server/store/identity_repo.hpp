@@ -45,4 +45,8 @@ long long insert_user(soci::session& sql, long long org_id, const std::string& u
                       long long now);
 long long count_orgs(soci::session& sql);
 
+// The organisation tree: `org`'s ancestors, nearest first; `org` and all below it.
+std::vector<long long> ancestors(soci::session& sql, long long org);
+std::vector<long long> subtree(soci::session& sql, long long org);
+
 }  // namespace mediation::store

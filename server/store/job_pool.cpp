@@ -2,7 +2,7 @@
 
 #include <soci/soci.h>
 
-#include "server/log.hpp"
+#include "server/base/log.hpp"
 
 namespace mediation::store {
 

@@ -6,8 +6,8 @@
 
 #include <soci/soci.h>
 
-#include "server/log.hpp"
-#include "server/time.hpp"
+#include "server/base/log.hpp"
+#include "server/base/time.hpp"
 
 namespace mediation::store {
 

@@ -7,7 +7,7 @@
 
 #include <sys/stat.h>
 
-#include "server/config.hpp"
+#include "server/core/config.hpp"
 
 namespace mediation {
 namespace {

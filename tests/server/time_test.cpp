@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "server/time.hpp"
+#include "server/base/time.hpp"
 
 namespace mediation {
 namespace {

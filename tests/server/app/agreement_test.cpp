@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "protocol/errors.hpp"
-#include "server/app/agreement.hpp"
+#include "server/agreements/agreement.hpp"
 
 namespace mediation::app::agreement {
 namespace {

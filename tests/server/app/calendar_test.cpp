@@ -1,7 +1,7 @@
 // Joint sessions as pure functions: time zones, double bookings, free slots and iCalendar output.
 #include <gtest/gtest.h>
 
-#include "server/app/calendar.hpp"
+#include "server/meetings/calendar.hpp"
 
 namespace mediation::app::calendar {
 namespace {

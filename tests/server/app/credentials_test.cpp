@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/app/credentials.hpp"
+#include "server/core/credentials.hpp"
 
 namespace mediation::app {
 namespace {

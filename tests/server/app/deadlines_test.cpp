@@ -1,7 +1,7 @@
 // The deadline engine: local days, working days, holidays, pauses, extensions, policies.
 #include <gtest/gtest.h>
 
-#include "server/app/deadlines.hpp"
+#include "server/core/deadlines.hpp"
 
 namespace mediation::app::deadlines {
 namespace {

@@ -1,7 +1,7 @@
 // The automatic escalation rules as pure functions.
 #include <gtest/gtest.h>
 
-#include "server/app/escalation.hpp"
+#include "server/cases/escalation.hpp"
 
 namespace mediation::app::escalation {
 namespace {

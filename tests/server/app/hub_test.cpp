@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "server/app/hub.hpp"
+#include "server/core/hub.hpp"
 
 namespace mediation::app {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "server/app/login_throttle.hpp"
+#include "server/identity/login_throttle.hpp"
 
 namespace mediation::app {
 namespace {

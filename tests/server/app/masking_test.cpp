@@ -1,7 +1,7 @@
 // Masking of personal data and the petitioner key.
 #include <gtest/gtest.h>
 
-#include "server/app/masking.hpp"
+#include "server/core/masking.hpp"
 
 namespace mediation::app {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/app/personal_data.hpp"
+#include "server/core/personal_data.hpp"
 
 namespace mediation::app {
 namespace {

@@ -1,7 +1,7 @@
 // Search terms for Chinese and Latin text.
 #include <gtest/gtest.h>
 
-#include "server/app/search_terms.hpp"
+#include "server/cases/search_terms.hpp"
 
 namespace mediation::app {
 namespace {

@@ -1,7 +1,7 @@
 // The dashboard figures.
 #include <gtest/gtest.h>
 
-#include "server/app/stats.hpp"
+#include "server/oversight/stats.hpp"
 
 namespace mediation::app {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "server/app/visibility.hpp"
+#include "server/core/visibility.hpp"
 
 namespace mediation::app {
 namespace {

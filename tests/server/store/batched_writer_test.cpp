@@ -2,9 +2,9 @@
 #include <future>
 
 #include "protocol/errors.hpp"
-#include "server/app/seed.hpp"
+#include "server/admin/seed.hpp"
 #include "server/store/batched_writer.hpp"
-#include "server/store/case_repo.hpp"
+#include "server/cases/case_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "tests/server/store/store_fixture.hpp"

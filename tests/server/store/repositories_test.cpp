@@ -1,9 +1,9 @@
 // The same repository tests on SQLite and on MariaDB.
 #include <regex>
 
-#include "server/app/seed.hpp"
-#include "server/store/case_repo.hpp"
-#include "server/store/workflow_repo.hpp"
+#include "server/admin/seed.hpp"
+#include "server/cases/case_repo.hpp"
+#include "server/cases/workflow_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "tests/server/store/store_fixture.hpp"

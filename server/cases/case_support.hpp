@@ -1,0 +1,15 @@
+#pragma once
+// What the verbs of the cases slice and of the slices above it share.
+
+#include "server/cases/workflow_repo.hpp"
+#include "server/core/verb_support.hpp"
+
+namespace mediation::app {
+
+// The workflow state of a case; not_found when there is none.
+store::case_state require_state(soci::session& sql, long long case_id);
+// reply_after_commit with {"case": the case as the user sees it}.
+client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
+                                      long long case_id, nlohmann::json extra);
+
+}  // namespace mediation::app

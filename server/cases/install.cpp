@@ -1,0 +1,36 @@
+#include "server/cases/install.hpp"
+
+#include <soci/soci.h>
+
+#include "server/core/registry.hpp"
+#include "server/core/services.hpp"
+#include "server/cases/verbs.hpp"
+
+namespace mediation::cases {
+
+using app::client;
+
+void install(app::registry& reg, app::services& svc) {
+  using namespace app;
+  reg.verb<protocol::case_create_request>(app::handle);
+  reg.verb<protocol::case_get_request>(app::handle);
+  reg.verb<protocol::case_list_request>(app::handle);
+  reg.verb<protocol::case_handoff_request>(app::handle);
+  reg.verb<protocol::case_accept_request>(app::handle);
+  reg.verb<protocol::case_decline_request>(app::handle);
+  reg.verb<protocol::case_invite_request>(app::handle);
+  reg.verb<protocol::case_triage_request>(app::handle);
+  reg.verb<protocol::case_return_request>(app::handle);
+  reg.verb<protocol::case_escalate_request>(app::handle);
+  reg.verb<protocol::case_pause_request>(app::handle);
+  reg.verb<protocol::case_resume_request>(app::handle);
+  reg.verb<protocol::case_extend_request>(app::handle);
+  reg.verb<protocol::case_own_request>(app::handle);
+  reg.verb<protocol::case_close_request>(app::handle);
+  reg.verb<protocol::case_evaluate_request>(app::handle);
+  reg.verb<protocol::case_evaluation_link_request>(app::handle);
+  add_cases_routes(reg, svc);
+  reg.scan("cases", [&svc](soci::session& sql, long long now) { scan_cases(svc, sql, now); });
+}
+
+}  // namespace mediation::cases

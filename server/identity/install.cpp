@@ -1,0 +1,19 @@
+#include "server/identity/install.hpp"
+
+#include "server/core/registry.hpp"
+#include "server/core/services.hpp"
+#include "server/identity/verbs.hpp"
+
+namespace mediation::identity {
+
+using app::client;
+
+void install(app::registry& reg, app::services& svc) {
+  using namespace app;
+  reg.verb<protocol::auth_request>(app::handle);
+  reg.verb<protocol::orgs_list_request>(app::handle);
+  reg.verb<protocol::users_list_request>(app::handle);
+  add_identity_routes(reg, svc);
+}
+
+}  // namespace mediation::identity

@@ -1,0 +1,40 @@
+#pragma once
+// The meetings slice's WebSocket verbs: meeting.*, calendar.feed (meeting_verbs.cpp).
+// Each runs on the client's strand after its frame parsed and answers `rid` exactly once;
+// install.cpp registers them.
+
+#include <string>
+
+#include "protocol/messages.hpp"
+#include "server/base/time.hpp"
+#include "server/core/verb_support.hpp"
+
+namespace mediation::app {
+
+class rooms;  // meetings/rooms.hpp: the live rooms, owned by install()
+
+void handle(client& c, const std::string& rid, const protocol::meeting_schedule_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_reschedule_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_cancel_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_get_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_join_request& r, rooms& live);
+void handle(client& c, const std::string& rid, const protocol::meeting_leave_request& r, rooms& live);
+void handle(client& c, const std::string& rid, const protocol::meeting_list_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_suggest_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_respond_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_invite_guest_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_revoke_guest_request& r);
+void handle(client& c, const std::string& rid, const protocol::calendar_feed_request& r);
+void handle(client& c, const std::string& rid, const protocol::meeting_caucus_request& r, rooms& live);
+void handle(client& c, const std::string& rid, const protocol::meeting_set_side_request& r, rooms& live);
+void handle(client& c, const std::string& rid, const protocol::meeting_say_request& r, rooms& live);
+void handle(client& c, const std::string& rid, const protocol::meeting_signal_request& r, rooms& live);
+
+// GET /api/meetings/{id}.ics, GET /api/calendar/{token}.ics, POST /api/guest-login (meeting_http.cpp).
+void add_meetings_routes(registry& reg, services& svc);
+// Reminders before joint sessions, at every scan (scan.cpp).
+void scan_meetings(services& svc, soci::session& sql, millis now);
+// Everyone in a live room must still be a participant who may see the meeting (rooms.cpp).
+void check_rooms(rooms& live, soci::session& sql);
+
+}  // namespace mediation::app

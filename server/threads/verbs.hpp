@@ -1,0 +1,21 @@
+#pragma once
+// The threads slice's WebSocket verbs: subscribe, unsubscribe, post, history, typing, read, read.list (thread_verbs.cpp).
+// Each runs on the client's strand after its frame parsed and answers `rid` exactly once;
+// install.cpp registers them.
+
+#include <string>
+
+#include "protocol/messages.hpp"
+#include "server/core/verb_support.hpp"
+
+namespace mediation::app {
+
+void handle(client& c, const std::string& rid, const protocol::subscribe_request& r);
+void handle(client& c, const std::string& rid, const protocol::unsubscribe_request& r);
+void handle(client& c, const std::string& rid, const protocol::post_request& r);
+void handle(client& c, const std::string& rid, const protocol::history_request& r);
+void handle(client& c, const std::string& rid, const protocol::typing_request& r);
+void handle(client& c, const std::string& rid, const protocol::read_request& r);
+void handle(client& c, const std::string& rid, const protocol::read_list_request& r);
+
+}  // namespace mediation::app
