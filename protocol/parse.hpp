@@ -6,15 +6,11 @@
 #include <string_view>
 #include <variant>
 
+#include "protocol/envelope.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/messages.hpp"
 
 namespace mediation::protocol {
-
-struct parse_failure {
-  errc code;
-  std::string message;
-};
 
 struct parsed_frame {
   // The request id, when the frame had a string `rid` of at most limits::rid bytes; an error
@@ -23,16 +19,7 @@ struct parsed_frame {
   std::variant<request, parse_failure> result;
 };
 
-// A frame's envelope: its `rid` and `type`, and the frame itself for the verb's parser. Never throws.
-// Failures: bad_request (not JSON, not an object, no or ill-typed `type` or `rid`). The server
-// dispatches on `type` through the verbs its slices registered, so it needs no request variant.
-struct envelope {
-  std::optional<std::string> rid;
-  std::optional<parse_failure> failure;  // set when the envelope itself is bad
-  std::string type;
-  json frame;
-};
-envelope parse_envelope(std::string_view text);
+
 
 // Never throws. Failures: bad_request (not JSON, not an object, no or ill-typed `type` or `rid`,
 // a missing or ill-typed field), unknown_type, too_large (a field over its limit).

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "protocol/errors.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/core/credentials.hpp"
 #include "server/core/deadlines.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/agreements.hpp"
 #include "server/base/time.hpp"
 #include "server/core/verb_support.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/cases.hpp"
 #include "server/store/batched_writer.hpp"
 #include "server/store/access_repo.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/cases.hpp"
 #include "server/base/time.hpp"
 #include "server/core/verb_support.hpp"
 

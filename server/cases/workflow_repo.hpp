@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/store/batched_writer.hpp"
 
 namespace mediation::store {

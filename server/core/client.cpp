@@ -6,8 +6,8 @@
 #include <soci/soci.h>
 
 #include "protocol/frames.hpp"
-#include "protocol/parse.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/envelope.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/core/registry.hpp"
 #include "server/core/verb_support.hpp"
 #include "server/base/log.hpp"

@@ -23,7 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/core/hub.hpp"
 #include "server/core/services.hpp"
 #include "server/core/visibility.hpp"

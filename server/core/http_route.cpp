@@ -4,7 +4,7 @@
 #include <soci/soci.h>
 
 #include "protocol/frames.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
 #include "server/core/credentials.hpp"

@@ -8,7 +8,7 @@
 #include "server/store/access_repo.hpp"
 #include <soci/soci.h>
 #include "server/base/time.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 
 namespace mediation::app {
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/core/client.hpp"
 #include "server/store/event_repo.hpp"
 

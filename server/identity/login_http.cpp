@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
 #include "server/core/credentials.hpp"

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/meetings.hpp"
 #include "server/meetings/calendar.hpp"
 #include "server/core/verb_support.hpp"
 #include "server/meetings/meeting_repo.hpp"

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "protocol/frames.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 #include "server/base/time.hpp"
 
 namespace mediation::app {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "protocol/messages.hpp"
+#include "protocol/messages/threads.hpp"
 #include "server/core/verb_support.hpp"
 
 namespace mediation::app {

@@ -1,6 +1,12 @@
 #include "tests/support/ws_client.hpp"
 
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <stdexcept>
+
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +20,39 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+namespace {
+
+// Samples of real frames for the schema test (tests/e2e/schema.test.mjs): when MEDIATION_FRAME_LOG
+// names a folder, each process appends to frames-<pid>.jsonl up to 20 frames of each kind:
+// requests the server accepted (answered ok) and every frame received. Thread-safe.
+class frame_log {
+ public:
+  static frame_log& get() {
+    static frame_log log;
+    return log;
+  }
+  void record(const char* dir, const json& frame) {
+    if (!out_.is_open() || !frame.is_object()) return;
+    std::string key = std::string(dir) + ":" + frame.value("type", "?");
+    if (frame.contains("kind") && frame["kind"].is_string()) key += ":" + frame["kind"].get<std::string>();
+    std::lock_guard lock(mutex_);
+    if (++seen_[key] > 20) return;
+    out_ << json{{"dir", dir}, {"frame", frame}}.dump() << "\n";
+    out_.flush();
+  }
+
+ private:
+  frame_log() {
+    if (const char* dir = std::getenv("MEDIATION_FRAME_LOG"); dir && *dir)
+      out_.open(std::string(dir) + "/frames-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+  }
+  std::mutex mutex_;
+  std::ofstream out_;
+  std::map<std::string, int> seen_;
+};
+
+}  // namespace
 
 struct ws_client::impl {
   asio::io_context ioc;
@@ -38,6 +77,7 @@ struct ws_client::impl {
       std::string text = beast::buffers_to_string(buffer.data());
       buffer.consume(buffer.size());
       frames.push_back(json::parse(text, nullptr, false));
+      frame_log::get().record("in", frames.back());
       start_read();
     });
   }
@@ -105,6 +145,7 @@ json ws_client::request(json frame, std::chrono::milliseconds timeout) {
     return false;
   });
   if (!got) throw std::runtime_error("no reply to " + frame.value("type", "?") + " (rid " + rid + ")");
+  if (reply.value("type", "") == "ok") frame_log::get().record("request", frame);
   return reply;
 }
 
