@@ -434,7 +434,7 @@ void client::hold(long long thread, unsigned long hold) {
 }
 
 void client::recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
-                     const actor& by) {
+                     const change_author& by) {
   auto conn = conn_.lock();
   if (!conn) return;
   conn->dispatch([self = shared_from_this(), thread, hold, access, by] {
@@ -455,7 +455,7 @@ void client::recheck(long long thread, unsigned long hold, const std::optional<s
   });
 }
 
-void client::revoke(long long thread, const actor& by, const char* reason) {
+void client::revoke(long long thread, const change_author& by, const char* reason) {
   auto it = subs_.find(thread);
   if (it == subs_.end()) return;
   drop(thread, it->second.generation);

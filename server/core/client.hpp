@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/messages/common.hpp"
+#include "server/core/actor.hpp"
 #include "server/core/hub.hpp"
 #include "server/core/services.hpp"
 #include "server/core/visibility.hpp"
@@ -46,7 +47,7 @@ class client final : public subscriber,
   void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) override;
   void hold(long long thread, unsigned long hold) override;
   void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
-               const actor& by) override;
+               const change_author& by) override;
   // A notice about a case (services::notify_case); dropped when the client is subscribed to the
   // thread, which carries the event itself. Any thread.
   void notice(long long thread, const frame_ptr& frame);
@@ -59,6 +60,7 @@ class client final : public subscriber,
   // of that session closes the connection.
   void set_user(protocol::user_view u, const std::string& token_hash);
   viewer as_viewer() const;
+  actor as_actor() const { return actor{as_viewer(), store::author{user_->id, user_->name}, remote_}; }
   // Whether a parsed request may run now: authenticated (or `is_auth`) and under the in-flight
   // limit; replies with the refusal otherwise.
   bool admit(const std::string& rid, bool is_auth);
@@ -114,7 +116,7 @@ class client final : public subscriber,
   void flush_pending(long long thread, subscription& s);
   void drop(long long thread, unsigned long generation);
   // Ends a subscription the user may no longer have, telling the client why.
-  void revoke(long long thread, const actor& by, const char* reason);
+  void revoke(long long thread, const change_author& by, const char* reason);
   void close_connection(std::uint16_t code, const std::string& reason);
   void finished_request();
   // Whose turn a database job of this connection takes in the fair queues (job_pool, writer).

@@ -56,7 +56,7 @@ unsigned long hub::hold(long long thread) {
 }
 
 void hub::recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
-                  const actor& by) {
+                  const change_author& by) {
   for (const auto& s : snapshot(thread)) s->recheck(thread, hold, access, by);
 }
 

@@ -21,7 +21,7 @@ namespace mediation::app {
 using frame_ptr = std::shared_ptr<const std::string>;
 
 // Who caused a change (the author of the push that reports it).
-struct actor {
+struct change_author {
   long long id = 0;
   std::string name;
 };
@@ -40,7 +40,7 @@ class subscriber {
   // the thread is gone): the subscriber checks its user against them, resumes delivery if still
   // allowed, and otherwise ends the subscription with an `unsubscribed` push authored by `by`.
   virtual void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access,
-                       const actor& by) = 0;
+                       const change_author& by) = 0;
 };
 
 class hub {
@@ -53,7 +53,7 @@ class hub {
   // Holds every subscriber of `thread` (subscriber::hold) and returns the hold's id, which the
   // matching recheck() releases.
   unsigned long hold(long long thread);
-  void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access, const actor& by);
+  void recheck(long long thread, unsigned long hold, const std::optional<store::case_access>& access, const change_author& by);
   // Live subscriptions over all threads.
   std::size_t size() const;
 

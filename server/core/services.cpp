@@ -162,16 +162,16 @@ void publish_events(hub& h, store::job_pool& jobs, const std::vector<store::stor
   struct held {
     long long thread;
     unsigned long id;
-    actor by;
+    change_author by;
   };
   std::vector<held> holds;
   for (const auto& e : events) {
     // Any change of a case may change who sees it: hold the subscribers of both its threads before
     // this event (the parties' thread too, though nothing but messages is written there).
     if (e.kind != "message") {
-      holds.push_back({e.thread, h.hold(e.thread), actor{e.author_id, e.author_name}});
+      holds.push_back({e.thread, h.hold(e.thread), change_author{e.author_id, e.author_name}});
       if (e.sibling_thread)
-        holds.push_back({e.sibling_thread, h.hold(e.sibling_thread), actor{e.author_id, e.author_name}});
+        holds.push_back({e.sibling_thread, h.hold(e.sibling_thread), change_author{e.author_id, e.author_name}});
     }
     h.publish(e.thread, e.seq, event_frame(e));
   }

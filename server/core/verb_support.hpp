@@ -30,6 +30,45 @@ void write_as(client& c, const std::string& rid, Fn apply) {
     return apply(ctx, who);
   });
 }
+// What a write verb's logic returns: the ok reply's result, and optionally what to do once the
+// change is committed (live pushes such as a read marker), run on the connection's strand.
+struct verb_outcome {
+  nlohmann::json result = nlohmann::json::object();
+  std::function<void(services&)> after_commit;
+};
+
+// The adapter of a read verb: `logic(sql, actor, request)` runs on a database worker and its result
+// is the ok reply. An exception is the error reply.
+template <class Request>
+auto read_verb(nlohmann::json (*logic)(soci::session&, const actor&, const Request&)) {
+  return [logic](client& c, const std::string& rid, const Request& r) {
+    auto self = c.shared_from_this();
+    c.query(rid, [self, rid, r, who = c.as_actor(), logic](soci::session& sql) -> client::continuation {
+      auto result = logic(sql, who, r);
+      return [self, rid, result = std::move(result)] { self->reply_ok(rid, result); };
+    });
+  };
+}
+
+// The adapter of a write verb: `logic(ctx, actor, request)` runs inside the batched writer's
+// transaction; after the commit its result is the ok reply and its after_commit runs. `hint(r, who)`
+// tells the writer what the job will read (client::write).
+template <class Request>
+auto write_verb(verb_outcome (*logic)(store::write_context&, const actor&, const Request&),
+                std::vector<store::write_hint> (*hint)(const Request&, const actor&) = nullptr) {
+  return [logic, hint](client& c, const std::string& rid, const Request& r) {
+    auto self = c.shared_from_this();
+    const actor who = c.as_actor();
+    c.write(rid, [self, rid, r, who, logic](store::write_context& ctx) -> client::continuation {
+      auto out = logic(ctx, who, r);
+      return [self, rid, out = std::move(out)] {
+        self->reply_ok(rid, out.result);
+        if (out.after_commit) out.after_commit(self->svc());
+      };
+    }, hint ? hint(r, who) : std::vector<store::write_hint>{});
+  };
+}
+
 // An optional deadline field: RFC 3339 or a date; bad_request naming `field` otherwise.
 std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field = "due");
 

@@ -12,10 +12,6 @@ namespace mediation::app {
 
 void handle(client& c, const std::string& rid, const protocol::subscribe_request& r);
 void handle(client& c, const std::string& rid, const protocol::unsubscribe_request& r);
-void handle(client& c, const std::string& rid, const protocol::post_request& r);
-void handle(client& c, const std::string& rid, const protocol::history_request& r);
 void handle(client& c, const std::string& rid, const protocol::typing_request& r);
-void handle(client& c, const std::string& rid, const protocol::read_request& r);
-void handle(client& c, const std::string& rid, const protocol::read_list_request& r);
 
 }  // namespace mediation::app

@@ -110,7 +110,7 @@ std::string in_minutes(int m) {
 }
 
 admin_result server_test::run_admin(const std::vector<std::string>& args, const std::string& input) const {
-  std::string cmd = "printf '%s\\n' '" + input + "' | '" + std::string(MEDIATION_ADMIN_BINARY) + "' --db '" + db_->url() + "'";
+  std::string cmd = "printf '%s\\n' '" + input + "' | '" + admin_binary() + "' --db '" + db_->url() + "'";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " 2>&1";
   admin_result r;

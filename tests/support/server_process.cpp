@@ -12,13 +12,25 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstdlib>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 namespace mediation::test {
 
-std::string server_binary() { return MEDIATION_SERVER_BINARY; }
+// MEDIATION_TEST_SERVER_BINARY runs the tests against another build of the server (scripts/sanitize:
+// the sanitized one) with this build's test binaries.
+std::string server_binary() {
+  const char* other = std::getenv("MEDIATION_TEST_SERVER_BINARY");
+  return other && *other ? other : MEDIATION_SERVER_BINARY;
+}
+
+std::string admin_binary() {
+  const char* other = std::getenv("MEDIATION_TEST_ADMIN_BINARY");
+  return other && *other ? other : MEDIATION_ADMIN_BINARY;
+}
 
 server_process::server_process(const std::string& db_url, std::vector<std::string> extra, const std::string& log_path)
     : log_path_(log_path) {

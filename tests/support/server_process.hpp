@@ -55,5 +55,7 @@ std::string login(unsigned short port, const std::string& username, const std::s
 
 // The path of the server binary (set by CMake).
 std::string server_binary();
+// The admin tool (mediation-admin) the tests run.
+std::string admin_binary();
 
 }  // namespace mediation::test

@@ -13,7 +13,7 @@ struct recorder : subscriber {
     got.emplace_back(thread, seq);
   }
   void hold(long long, unsigned long id) override { holds.push_back(id); }
-  void recheck(long long, unsigned long id, const std::optional<store::case_access>&, const actor&) override {
+  void recheck(long long, unsigned long id, const std::optional<store::case_access>&, const change_author&) override {
     rechecks.push_back(id);
   }
 };
@@ -33,7 +33,7 @@ TEST(hub, publishes_to_the_subscribers_of_a_thread_only) {
   EXPECT_EQ(b->got, (std::vector<std::pair<long long, long long>>{{1, 5}, {2, 7}}));
   const unsigned long first = h.hold(2), second = h.hold(2);
   EXPECT_NE(first, second);
-  h.recheck(2, first, std::nullopt, actor{1, "李明"});
+  h.recheck(2, first, std::nullopt, change_author{1, "李明"});
   EXPECT_EQ(b->holds, (std::vector<unsigned long>{first, second}));
   EXPECT_EQ(b->rechecks, (std::vector<unsigned long>{first}));
   EXPECT_TRUE(a->holds.empty());

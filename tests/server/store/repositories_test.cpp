@@ -13,19 +13,6 @@ namespace {
 
 using repositories = store_test;
 
-// Runs `fn` in a committed transaction, as the batched writer would.
-template <class Fn>
-auto in_tx(soci::session& sql, long long now, Fn fn) {
-  soci::transaction tr(sql);
-  transaction_memo memo;
-  write_context ctx(sql, now, memo);
-  auto r = fn(ctx);
-  flush_pending_events(sql, memo);
-  flush_thread_heads(sql, memo);
-  tr.commit();
-  return r;
-}
-
 TEST_P(repositories, migrations_are_recorded_and_idempotent) {
   EXPECT_EQ(migrate(*sql_, db_->kind()), 0);
   long long n = 0;

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "server/store/batched_writer.hpp"
 #include "server/store/database.hpp"
+#include "server/store/event_repo.hpp"
 #include "server/store/migrations.hpp"
 #include "tests/support/test_db.hpp"
 
@@ -30,6 +32,19 @@ class store_test : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<database> db_;
   std::unique_ptr<soci::session> sql_;
 };
+
+// Runs `fn` in a committed transaction, as the batched writer would.
+template <class Fn>
+auto in_tx(soci::session& sql, long long now, Fn fn) {
+  soci::transaction tr(sql);
+  transaction_memo memo;
+  write_context ctx(sql, now, memo);
+  auto r = fn(ctx);
+  flush_pending_events(sql, memo);
+  flush_thread_heads(sql, memo);
+  tr.commit();
+  return r;
+}
 
 #define STORE_SUITE(name) \
   INSTANTIATE_TEST_SUITE_P(backends, name, ::testing::ValuesIn(mediation::test::backends))
