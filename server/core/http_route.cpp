@@ -31,7 +31,7 @@ net::http_reply internal_reply() {
   return error_reply(500, errc::internal, "the server could not complete the request; nothing was changed");
 }
 
-net::http_reply busy_reply() { return busy_reply(); }
+net::http_reply busy_reply() { return error_reply(503, errc::rate_limited, "the server is busy; try again shortly"); }
 
 unsigned http_status(errc code) noexcept {
   switch (code) {
