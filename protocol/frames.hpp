@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "protocol/errors.hpp"
-#include "protocol/messages.hpp"
+#include "protocol/messages/common.hpp"
 
 namespace mediation::protocol {
 

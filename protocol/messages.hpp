@@ -3,7 +3,7 @@
 // protocol/messages/<slice>.hpp: a struct whose `fields` list gives each field's name, type and
 // limits, from which parsing (from_json, validating every field and throwing protocol::error
 // {bad_request or too_large} naming it), serialisation (to_json) and the JSON Schemas in
-// protocol/schema/ are made (protocol/spec.hpp; tools/schema_gen). Views (server -> client) are in
+// protocol/schema/ are made (protocol/spec.hpp; protocol/schema_gen.cpp). Views (server -> client) are in
 // protocol/messages/common.hpp. Identifiers are 64-bit integers inside the server and decimal
 // strings on the wire; a non-negative JSON integer is accepted for an id too.
 // A slice includes only its own requests' header; this one is for what needs them all (the frame

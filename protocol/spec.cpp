@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <stdexcept>
 
 namespace mediation::protocol {
 
@@ -43,8 +44,24 @@ id_t to_id(std::string_view field, const json& v) {
   return out;
 }
 
+// White space as JSON Schema patterns (ECMA-262 \\s) see it, so that the parser and the schemas agree:
+// a reason of ideographic spaces (U+3000) is as blank as one of ASCII spaces.
+bool is_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
 bool is_blank(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (i + n > s.size()) return false;
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (std::size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (!is_space(c)) return false;
+    i += n;
+  }
+  return true;
 }
 
 std::string join(choices list) {
@@ -289,20 +306,28 @@ void field_reader::exclusive(std::string_view a, std::string_view b, std::string
 ojson id_schema() {
   return {{"oneOf",
            {{{"type", "string"},
-             {"pattern", "^[1-9][0-9]{0,18}$"},
-             {"description", "An id: a decimal string (a positive JSON integer is also accepted on input)."}},
-            {{"type", "integer"}, {"minimum", 1}}}}};
+             {"pattern", "^(?=[0-9]{1,19}$)0*[1-9][0-9]*$"},
+             {"description", "An id: a decimal string of a positive 64-bit integer (a positive JSON integer is also "
+                             "accepted on input)."}},
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", 9223372036854775807LL}}}}};
 }
 
 schema_writer::schema_writer() = default;
 
 void schema_writer::add(std::string_view n, ojson schema, std::string_view doc, bool optional) {
+  // The parser reads null as absent: an optional field may be null.
+  if (optional) {
+    if (schema.contains("type")) schema["type"] = {schema["type"], "null"};
+    else if (schema.contains("enum")) schema["enum"].push_back(nullptr);
+    else if (schema.contains("oneOf")) schema["oneOf"].push_back({{"type", "null"}});
+  }
   if (!doc.empty()) schema["description"] = doc;
   properties_[std::string(n)] = std::move(schema);
   if (!optional) required_.push_back(n);
 }
 
 void schema_writer::add_text(std::string_view n, const text_opt& o, bool optional) {
+  if (o.max == 0) throw std::logic_error("field '" + std::string(n) + "' declares no .max");
   ojson s = {{"type", "string"}, {"maxLength", o.max}};
   const bool required = !(optional || o.optional);
   if (required) s["pattern"] = "\\S";  // not blank
@@ -341,7 +366,13 @@ void schema_writer::integers(std::string_view n, const std::vector<int>&, long l
 ojson schema_writer::required_schema(std::string_view field) const {
   ojson then = {{"required", {field}}};
   auto it = properties_.find(std::string(field));
-  if (it != properties_.end() && it->value("type", "") == "string" && !it->contains("enum"))
+  auto is_text = [](const ojson& p) {
+    auto t = p.find("type");
+    if (t == p.end()) return false;
+    if (t->is_string()) return *t == "string";
+    return std::find(t->begin(), t->end(), "string") != t->end();
+  };
+  if (it != properties_.end() && is_text(*it) && !it->contains("enum"))
     then["properties"] = {{std::string(field), {{"pattern", "\\S"}}}};
   return then;
 }

@@ -7,7 +7,7 @@
 //   - field_reader  parses and validates a request object (from_json), throwing protocol::error
 //                   {bad_request or too_large} with a message naming the field;
 //   - field_writer  serialises it (to_json), for clients, tests and the load generator;
-//   - schema_writer writes its JSON Schema (protocol/schema/<type>.json, by tools/schema_gen).
+//   - schema_writer writes its JSON Schema (protocol/schema/<type>.json, by protocol/schema_gen.cpp).
 // Cross-field rules are declared in the same list (v.required_if, v.only_if, v.together, ...), so
 // the parser enforces them and the schema states them. Rules that a schema cannot state stay in the
 // message's `validate()` and are described in its `doc`. Pure code; thread-safe.
@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +73,8 @@ class choices {
  private:
   static constexpr std::size_t capacity = 8;
   void assign(const std::string_view* first, const std::string_view* last) {
-    for (; first != last && size_ < capacity; ++first) values_[size_++] = *first;
+    if (last - first > static_cast<std::ptrdiff_t>(capacity)) throw std::logic_error("more than 8 choices");
+    for (; first != last; ++first) values_[size_++] = *first;
   }
   std::string_view values_[capacity];
   std::size_t size_ = 0;

@@ -1,4 +1,5 @@
 // mediation-server: wiring only. See docs/architecture.md.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <soci/soci.h>
 
+#include "protocol/parse.hpp"
 #include "server/admin/seed.hpp"
 #include "server/agreements/install.hpp"
 #include "server/base/log.hpp"
@@ -75,6 +77,15 @@ int main(int argc, char** argv) {
     oversight::install(svc.reg, svc);
     agreements::install(svc.reg, svc);
     meetings::install(svc.reg, svc);
+    // Every request of the protocol has exactly one handler (a verb added to protocol/messages.hpp but
+    // not installed, or installed but not declared there and so without a schema, stops the start).
+    {
+      auto registered = svc.reg.verb_types();
+      std::vector<std::string> declared(protocol::request_types().begin(), protocol::request_types().end());
+      std::sort(registered.begin(), registered.end());
+      std::sort(declared.begin(), declared.end());
+      if (registered != declared) throw std::logic_error("the installed verbs are not the protocol's requests");
+    }
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     net::counters net_stats;

@@ -1,4 +1,4 @@
-// mediation-admin: wiring only. See server/app/admin.hpp.
+// mediation-admin: wiring only. See server/admin/admin.hpp.
 #include <iostream>
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 // The case file over HTTP: attachments (upload and download) and the petitioner's one-time
-// evaluation link. Authorisation is the same as on the WebSocket (app/visibility).
+// evaluation link. Authorisation is the same as on the WebSocket (core/visibility).
 #include <algorithm>
 #include <cctype>
 #include <cerrno>

@@ -1,4 +1,5 @@
 // The cases slice's scan (core/scheduler.hpp): escalation rules and the search index.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -42,6 +43,26 @@ std::string describe_overdue(const store::case_state& s) {
   return "deadline " + format_rfc3339(*s.due_at) + " of the " + s.clock.value_or("handling") + " clock passed";
 }
 
+
+// A repeat petition found for `repeat` that its handling organisations may not see: a notice
+// {"type": "notice", "case", "kind": "repeat_detected", "data": {"earlier": {"id"}}} to the
+// supervising petition officers and leaders who may see both cases, and nobody else.
+void notify_repeat(services& svc, const store::case_access& repeat, const store::case_access& earlier) {
+  nlohmann::json j{{"type", "notice"},
+                   {"case", protocol::id_to_wire(repeat.case_id)},
+                   {"thread", protocol::id_to_wire(repeat.thread_id)},
+                   {"kind", "repeat_detected"},
+                   {"at", format_rfc3339(now_millis())},
+                   {"data", {{"earlier", {{"id", protocol::id_to_wire(earlier.case_id)}}}}}};
+  auto frame = std::make_shared<const std::string>(protocol::dump(j));
+  svc.people.notify_if(
+      [&](const viewer& v) {
+        return is_supervisor_role(v.role) &&
+               std::find(repeat.supervisors.begin(), repeat.supervisors.end(), v.org_id) != repeat.supervisors.end() &&
+               can_see(v, repeat) && can_see(v, earlier);
+      },
+      repeat.thread_id, frame);
+}
 
 // One rule for one case, decided again inside the transaction.
 void fire(services& svc, long long case_id, std::string_view rule_view, long long supervision_id) {

@@ -116,23 +116,6 @@ void directory::notify_if(const std::function<bool(const viewer&)>& allowed, lon
   for (auto& fn : targets) fn(thread, frame);
 }
 
-void notify_repeat(services& svc, const store::case_access& repeat, const store::case_access& earlier) {
-  nlohmann::json j{{"type", "notice"},
-                   {"case", protocol::id_to_wire(repeat.case_id)},
-                   {"thread", protocol::id_to_wire(repeat.thread_id)},
-                   {"kind", "repeat_detected"},
-                   {"at", format_rfc3339(now_millis())},
-                   {"data", {{"earlier", {{"id", protocol::id_to_wire(earlier.case_id)}}}}}};
-  auto frame = std::make_shared<const std::string>(protocol::dump(j));
-  svc.people.notify_if(
-      [&](const viewer& v) {
-        return is_supervisor_role(v.role) &&
-               std::find(repeat.supervisors.begin(), repeat.supervisors.end(), v.org_id) != repeat.supervisors.end() &&
-               can_see(v, repeat) && can_see(v, earlier);
-      },
-      repeat.thread_id, frame);
-}
-
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events) {
   for (const auto& e : events) {
     // Messages reach subscribers only; a new case shows in its organisation's lists.

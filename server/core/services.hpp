@@ -95,7 +95,7 @@ class directory {
   void remove(const void* key);
   // Calls, outside the lock, the notice function of every live connection whose user the case
   // concerns (a member of its owning, handling or pending organisation, one of its leaders or
-  // invited people) AND who may see `thread` now by the one visibility rule (app/visibility:
+  // invited people) AND who may see `thread` now by the one visibility rule (core/visibility:
   // can_see_thread), except connections of `except_user`. Membership alone never suffices: a
   // guest, lawyer, judicial officer or administrator of the organisation gets nothing by it.
   void notify(const store::case_access& access, long long except_user, long long thread, const frame_ptr& frame);
@@ -152,10 +152,6 @@ nlohmann::json event_json(const store::stored_event& e);
 // can_see_thread on `access` (the facts after the change), but not the author of the change. A new case
 // (`created`) gives no notice. Frames: {"type": "notice", "case", ...event}.
 void notify_case(services& svc, const store::case_access& access, const std::vector<store::stored_event>& events);
-// A repeat petition found for `repeat` that its handling organisations may not see: a notice
-// {"type": "notice", "case", "kind": "repeat_detected", "data": {"earlier": {"id"}}} to the
-// supervising petition officers and leaders who may see both cases, and nobody else.
-void notify_repeat(services& svc, const store::case_access& repeat, const store::case_access& earlier);
 // The batched writer's sink: fans committed events out through the hub. Before a case-changing
 // event (any kind but `message`) is delivered, the thread's subscribers are held (hub::hold); the
 // thread's access facts are then read again on a database worker of `jobs` and each subscriber

@@ -9,6 +9,7 @@
 
 #include "protocol/messages/common.hpp"
 #include "server/core/client.hpp"
+#include "server/core/verb_checks.hpp"
 #include "server/store/event_repo.hpp"
 
 namespace mediation::app {
@@ -21,6 +22,8 @@ struct acting {
   store::author by;
   std::string remote;
 };
+// The actor of a write (what domain services take: no connection).
+inline actor actor_of(const acting& who) { return actor{who.v, who.by, who.remote}; }
 // Runs `apply(ctx, who)` inside the batched writer's transaction as the connection's user; the
 // continuation it returns runs after the commit (client::write).
 template <class Fn>
@@ -30,12 +33,7 @@ void write_as(client& c, const std::string& rid, Fn apply) {
     return apply(ctx, who);
   });
 }
-// What a write verb's logic returns: the ok reply's result, and optionally what to do once the
-// change is committed (live pushes such as a read marker), run on the connection's strand.
-struct verb_outcome {
-  nlohmann::json result = nlohmann::json::object();
-  std::function<void(services&)> after_commit;
-};
+
 
 // The adapter of a read verb: `logic(sql, actor, request)` runs on a database worker and its result
 // is the ok reply. An exception is the error reply.
@@ -69,8 +67,7 @@ auto write_verb(verb_outcome (*logic)(store::write_context&, const actor&, const
   };
 }
 
-// An optional deadline field: RFC 3339 or a date; bad_request naming `field` otherwise.
-std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field = "due");
+
 
 // After the commit of a write: on a database worker (so that the writer's transaction does no
 // read-only work), builds the reply's object with `build`, replies `extra` plus {key: object}, and
@@ -83,16 +80,6 @@ client::continuation reply_after_commit(std::shared_ptr<client> self, store::wri
 void audit_personal_read(services& svc, long long user, long long case_id, const std::string& what,
                          const std::string& remote);
 
-// Loads the case behind `thread` and checks that `v` may read that thread (can_see_thread). Throws
-// not_found or forbidden.
-store::case_access require_visible_thread(soci::session& sql, const viewer& v, long long thread);
-// Loads the case and checks that `v` may know it (knows_case: staff, or on a party's side).
-store::case_access require_known_case(soci::session& sql, const viewer& v, long long case_id);
-store::case_access require_known_case(store::write_context& ctx, const viewer& v, long long case_id);
-// Loads the case and checks that `v` may see the case file (can_see: not people on a party's side).
-store::case_access require_visible_case(soci::session& sql, const viewer& v, long long case_id);
-// The same inside the batched writer's transaction (cached for the transaction).
-store::case_access require_visible_thread(store::write_context& ctx, const viewer& v, long long thread);
-store::case_access require_visible_case(store::write_context& ctx, const viewer& v, long long case_id);
+
 
 }  // namespace mediation::app

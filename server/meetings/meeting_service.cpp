@@ -28,7 +28,8 @@ bool may_see(soci::session& sql, const viewer& v, const store::case_access& acce
 }
 
 json add_participants(store::write_context& ctx, const store::meeting_row& m, const store::case_access& access,
-                      const std::vector<protocol::meeting_participant>& list, const acting& who) {
+                      const std::vector<protocol::meeting_participant>& list, const actor& who,
+                                const personal_data& personal) {
   json out = json::array();
   std::vector<long long> seen;
   auto add = [&](store::participant_row p, bool invited) {
@@ -83,7 +84,7 @@ json add_participants(store::write_context& ctx, const store::meeting_row& m, co
     } else {
       p.name = x.name;
       p.side = resolve_side(viewer{}, access, x.side);  // an external person: never neutral
-      p.phone = who.self->svc().personal.seal(x.phone);
+      p.phone = personal.seal(x.phone);
     }
     add(p, invited);
   }
@@ -210,7 +211,7 @@ std::string resolve_side(const viewer& participant, const store::case_access& ac
 
 json invite_guest(store::write_context& ctx, const store::meeting_row& m, const store::case_access& access,
                   const std::string& name, const std::string& phone, const std::string& side, const std::string& token,
-                  const acting& who) {
+                  const actor& who, const personal_data& personal) {
   const std::string username = "guest-" + token_hash(token).substr(0, 16);
   const long long guest = store::insert_guest_user(ctx, access.owner_org, name, username);
   store::insert_invite(ctx, access.case_id, guest, who.by.id, "party", side);
@@ -218,7 +219,7 @@ json invite_guest(store::write_context& ctx, const store::meeting_row& m, const 
   p.meeting_id = m.id;
   p.user_id = guest;
   p.name = name;
-  p.phone = who.self->svc().personal.seal(phone);
+  p.phone = personal.seal(phone);
   p.side = side;
   p.required = false;
   p.partstat = "NEEDS-ACTION";
@@ -243,7 +244,7 @@ json invite_guest(store::write_context& ctx, const store::meeting_row& m, const 
 }
 
 std::vector<std::string> revoke_guest(store::write_context& ctx, const store::guest_invitation_row& inv,
-                                      const store::case_access& access, const acting& who) {
+                                      const store::case_access& access, const actor& who) {
   auto hashes = store::revoke_guest_invitation(ctx, inv.id);
   auto guest = store::find_user(ctx.sql, inv.guest_user_id);
   json data{{"guest", {{"id", id_to_wire(inv.guest_user_id)}, {"name", guest ? guest->name : ""}}}};

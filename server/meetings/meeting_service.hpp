@@ -10,7 +10,9 @@
 
 #include "protocol/messages/meetings.hpp"
 #include "server/meetings/calendar.hpp"
-#include "server/core/verb_support.hpp"
+#include "server/core/actor.hpp"
+#include "server/core/personal_data.hpp"
+#include "server/store/batched_writer.hpp"
 #include "server/meetings/meeting_repo.hpp"
 
 namespace mediation::app::meetings {
@@ -21,7 +23,8 @@ bool may_see(soci::session& sql, const viewer& v, const store::case_access& acce
 // Adds the participants (and the organiser, accepted); users who could not see the case are
 // invited to it. Returns them as JSON for the event.
 nlohmann::json add_participants(store::write_context& ctx, const store::meeting_row& m, const store::case_access& access,
-                                const std::vector<protocol::meeting_participant>& list, const acting& who);
+                                const std::vector<protocol::meeting_participant>& list, const actor& who,
+                                const personal_data& personal);
 // Double bookings of the meeting's participants (other scheduled meetings they have not declined,
 // within `buffer`): [{"participant": {"id","name"}, "meeting": {"id","title","start","end","local_start"}}].
 // A booking is named (id, title) only when `asker` may see that meeting; otherwise, and always when
@@ -50,10 +53,10 @@ std::string resolve_side(const viewer& participant, const store::case_access& ac
 // end. Returns {"guest": {"id","name"}, "token", "url", "valid_from", "valid_until"}.
 nlohmann::json invite_guest(store::write_context& ctx, const store::meeting_row& m, const store::case_access& access,
                             const std::string& name, const std::string& phone, const std::string& side,
-                            const std::string& token, const acting& who);
+                            const std::string& token, const actor& who, const personal_data& personal);
 // Revokes the invitation and the guest's login sessions (returned as token hashes to end).
 std::vector<std::string> revoke_guest(store::write_context& ctx, const store::guest_invitation_row& inv,
-                                      const store::case_access& access, const acting& who);
+                                      const store::case_access& access, const actor& who);
 
 // The meeting as an iCalendar event; `method` REQUEST (CANCEL when cancelled) for one meeting.
 calendar::event ics_event(soci::session& sql, const store::meeting_row& m);

@@ -100,7 +100,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_schedule_
     m.status = "scheduled";
     m.sequence = 0;
     m.id = store::insert_meeting(ctx, m);
-    json invited = meetings::add_participants(ctx, m, access, r.participants, who);
+    json invited = meetings::add_participants(ctx, m, access, r.participants, actor_of(who), who.self->svc().personal);
     for (int minutes : r.reminders) store::insert_reminder(ctx, m.id, minutes);
     // The asker learns which of their own meetings clash; the thread, read by others, only "busy".
     json warnings = meetings::conflicts_json(ctx.sql, m, r.buffer_minutes * 60000LL, &who.v);
@@ -273,7 +273,8 @@ void handle(client& c, const std::string& rid, const protocol::meeting_invite_gu
     require_organise(who.v, vm);
     if (vm.m.status != "scheduled") throw protocol::error(errc::conflict, "the meeting is cancelled");
     std::string token = new_token();
-    auto guest = meetings::invite_guest(ctx, vm.m, vm.access, r.name, r.phone, r.side, token, who);
+    auto guest = meetings::invite_guest(ctx, vm.m, vm.access, r.name, r.phone, r.side, token, actor_of(who),
+                                      who.self->svc().personal);
     return reply_meeting(who, ctx, vm.m.id, guest);
   });
 }
@@ -285,7 +286,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_revoke_gu
     auto inv = store::guest_invitation_of_user(ctx.sql, r.user);
     if (!inv || inv->meeting_id != vm.m.id) throw protocol::error(errc::not_found, "no such guest of this meeting");
     if (inv->revoked_at) throw protocol::error(errc::conflict, "the invitation is already revoked");
-    auto hashes = meetings::revoke_guest(ctx, *inv, vm.access, who);
+    auto hashes = meetings::revoke_guest(ctx, *inv, vm.access, actor_of(who));
     auto reply = reply_meeting(who, ctx, vm.m.id);
     return [self = who.self, reply = std::move(reply), hashes] {
       reply();

@@ -6,6 +6,7 @@
 
 #include "protocol/frames.hpp"
 #include "server/oversight/stats.hpp"
+#include "server/oversight/oversight_logic.hpp"
 #include "server/oversight/verbs.hpp"
 #include "server/cases/case_support.hpp"
 #include "server/cases/workflow.hpp"
@@ -20,27 +21,6 @@ using protocol::errc;
 using protocol::id_to_wire;
 using nlohmann::json;
 
-namespace {
-
-json time_or_null(const std::optional<long long>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
-
-json supervision_json(soci::session& sql, const store::supervision_row& s, millis now) {
-  return {{"id", id_to_wire(s.id)},
-          {"case", id_to_wire(s.case_id)},
-          {"kind", s.kind},
-          {"body", s.body},
-          {"from_org", workflow::org_ref(sql, s.from_org)},
-          {"to_org", workflow::org_ref(sql, s.to_org)},
-          {"issued_by", s.issued_by},
-          {"issued_at", format_rfc3339(s.issued_at)},
-          {"due", format_rfc3339(s.due_at)},
-          {"answer", s.answer ? json(*s.answer) : json(nullptr)},
-          {"answered_at", time_or_null(s.answered_at)},
-          {"escalated_at", time_or_null(s.escalated_at)},
-          {"overdue", !s.answered_at && s.due_at < now}};
-}
-
-}  // namespace
 
 void handle(client& c, const std::string& rid, const protocol::supervision_issue_request& r) {
   const std::optional<millis> due = parse_due_field(r.due);
@@ -62,7 +42,7 @@ void handle(client& c, const std::string& rid, const protocol::supervision_issue
     store::append_event(ctx, access.thread_id, "supervision_issued", by, protocol::dump(data));
     store::audit(ctx, by.id, "supervision.issue", s.id, r.kind, remote);
     auto row = store::find_supervision(ctx.sql, id);
-    return reply_case_after(self, ctx, rid, s.id, {{"supervision", supervision_json(ctx.sql, *row, ctx.now)}});
+    return reply_case_after(self, ctx, rid, s.id, {{"supervision", oversight::supervision_json(ctx.sql, *row, ctx.now)}});
   });
 }
 
@@ -82,22 +62,7 @@ void handle(client& c, const std::string& rid, const protocol::supervision_answe
     store::append_event(ctx, access.thread_id, "supervision_answered", by, protocol::dump(data));
     store::audit(ctx, by.id, "supervision.answer", sup->case_id, sup->kind, remote);
     auto row = store::find_supervision(ctx.sql, sup->id);
-    return reply_case_after(self, ctx, rid, sup->case_id, {{"supervision", supervision_json(ctx.sql, *row, ctx.now)}});
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::supervision_list_request& r) {
-  // Supervision is between the network's offices: invited outsiders (lawyers, guests) do not read it.
-  if (!is_case_worker(c.user().role) && c.user().role != roles::administrator)
-    throw protocol::error(errc::forbidden, "supervision documents are read by the network's staff");
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    require_visible_case(sql, v, r.case_id);
-    json list = json::array();
-    const millis now = now_millis();
-    for (const auto& s : store::supervisions(sql, r.case_id)) list.push_back(supervision_json(sql, s, now));
-    return [self, rid, list = std::move(list)] { self->reply_ok(rid, {{"supervisions", list}}); };
+    return reply_case_after(self, ctx, rid, sup->case_id, {{"supervision", oversight::supervision_json(ctx.sql, *row, ctx.now)}});
   });
 }
 
@@ -228,105 +193,6 @@ void handle(client& c, const std::string& rid, const protocol::group_resolve_req
       reply();
       for (const auto& m : members) notify_case(self->svc(), m, events);
     };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::stats_summary_request& r) {
-  std::optional<millis> from = parse_due_field(r.from, "from"), to = parse_due_field(r.to, "to");
-  // A plain date means the whole day: `from` starts at its beginning.
-  if (from && r.from->size() == 10) *from -= 86400000LL - 1;
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v, from, to](soci::session& sql) -> client::continuation {
-    const long long org = r.org.value_or(v.org_id);
-    auto o = store::find_org(sql, org);
-    if (!o) throw protocol::error(errc::not_found, "no such organisation");
-    auto mine = store::subtree(sql, v.org_id);
-    bool allowed = v.role == roles::administrator ||
-                   ((is_case_worker(v.role)) && std::find(mine.begin(), mine.end(), org) != mine.end());
-    if (!allowed)
-      throw protocol::error(errc::forbidden, "statistics cover your own organisation and the ones below it");
-    const millis end = to.value_or(now_millis());
-    const millis start = from.value_or(end - 365LL * 86400000);
-    if (start >= end) throw protocol::error(errc::bad_request, "'from' must be before 'to'");
-    auto orgs = store::subtree(sql, org);
-    std::vector<stats_row> rows;
-    for (auto& s : store::stats_rows(sql, orgs, start, end))
-      rows.push_back({s.created_at, s.category, s.level, s.accepted, s.closed_at, s.outcome,
-                      s.on_time ? std::optional<bool>(*s.on_time != 0) : std::nullopt, s.evaluation, s.escalations});
-    json out = summarize(rows);
-    store::case_filter f;
-    f.overdue = true;
-    f.now = now_millis();
-    f.limit = 1000;
-    store::case_scope scope;
-    scope.supervised = orgs;
-    out["overdue_open"] = store::list_case_ids(sql, f, scope).size();
-    out["org"] = workflow::org_ref(sql, org);
-    out["orgs"] = orgs.size();
-    out["from"] = format_rfc3339(start);
-    out["to"] = format_rfc3339(end);
-    return [self, rid, out = std::move(out)] { self->reply_ok(rid, out); };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::audit_list_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    const bool admin = v.role == roles::administrator;
-    if (!admin && !is_supervisor_role(v.role))
-      throw protocol::error(errc::forbidden, "the audit trail is read by supervisors and administrators");
-    std::optional<std::vector<long long>> orgs;
-    // Addresses are personal data: shown only to supervisors of the case (or, for the audit of an
-    // organisation's subtree, to its supervisors and administrators), not to someone who sees the
-    // case through a pending hand-over.
-    bool addresses = true;
-    if (r.case_id) {
-      if (!admin) {
-        auto access = require_visible_case(sql, v, *r.case_id);
-        addresses = can_supervise(v, access);
-      } else if (!store::access_by_case(sql, *r.case_id)) {
-        throw protocol::error(errc::not_found, "no such case");
-      }
-    } else {
-      auto mine = store::subtree(sql, v.org_id);
-      if (r.org) {
-        if (!store::find_org(sql, *r.org)) throw protocol::error(errc::not_found, "no such organisation");
-        if (!admin && std::find(mine.begin(), mine.end(), *r.org) == mine.end())
-          throw protocol::error(errc::forbidden, "you may read the audit of your organisation and those below it");
-        orgs = store::subtree(sql, *r.org);
-      } else if (!admin) {
-        orgs = mine;
-      }
-    }
-    json list = json::array();
-    auto rows = store::audit_rows(sql, r.case_id, orgs ? &*orgs : nullptr, r.before, r.limit);
-    for (const auto& a : rows)
-      list.push_back({{"id", id_to_wire(a.id)},
-                      {"at", format_rfc3339(a.at)},
-                      {"user", a.user_id ? json{{"id", id_to_wire(*a.user_id)}, {"name", a.user_name}} : json(nullptr)},
-                      {"action", a.action},
-                      {"case", a.case_id ? json(id_to_wire(*a.case_id)) : json(nullptr)},
-                      {"detail", a.detail},
-                      {"remote", addresses ? json(a.remote) : json(nullptr)}});
-    json next = static_cast<int>(rows.size()) == r.limit && !rows.empty() ? json(id_to_wire(rows.back().id)) : json(nullptr);
-    return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"entries", list}, {"next", next}}); };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::attachment_list_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    require_visible_case(sql, v, r.case_id);
-    json list = json::array();
-    for (const auto& a : store::attachments(sql, r.case_id))
-      list.push_back({{"id", id_to_wire(a.id)}, {"name", a.name}, {"content_type", a.content_type},
-                      {"size", a.size}, {"sha256", a.sha256}, {"uploaded_by", a.uploaded_by},
-                      {"uploaded_at", format_rfc3339(a.uploaded_at)},
-                      {"url", "/api/attachments/" + id_to_wire(a.id)}});
-    return [self, rid, list = std::move(list)] { self->reply_ok(rid, {{"attachments", list}}); };
   });
 }
 

@@ -12,13 +12,9 @@ namespace mediation::app {
 
 void handle(client& c, const std::string& rid, const protocol::supervision_issue_request& r);
 void handle(client& c, const std::string& rid, const protocol::supervision_answer_request& r);
-void handle(client& c, const std::string& rid, const protocol::supervision_list_request& r);
 void handle(client& c, const std::string& rid, const protocol::group_create_request& r);
 void handle(client& c, const std::string& rid, const protocol::group_add_request& r);
 void handle(client& c, const std::string& rid, const protocol::group_suggest_request& r);
 void handle(client& c, const std::string& rid, const protocol::group_resolve_request& r);
-void handle(client& c, const std::string& rid, const protocol::stats_summary_request& r);
-void handle(client& c, const std::string& rid, const protocol::audit_list_request& r);
-void handle(client& c, const std::string& rid, const protocol::attachment_list_request& r);
 
 }  // namespace mediation::app

@@ -1,5 +1,5 @@
 #pragma once
-// The facts that decide who may see a case (see app/visibility.hpp).
+// The facts that decide who may see a case (see core/visibility.hpp).
 
 #include <string>
 #include <vector>

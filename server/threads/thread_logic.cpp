@@ -7,7 +7,7 @@
 #include "protocol/frames.hpp"
 #include "server/base/time.hpp"
 #include "server/core/services.hpp"
-#include "server/core/verb_support.hpp"
+#include "server/core/verb_checks.hpp"
 
 namespace mediation::app::threads {
 

@@ -10,14 +10,11 @@
 
 #include "protocol/messages/threads.hpp"
 #include "server/core/actor.hpp"
+#include "server/core/verb_checks.hpp"
 #include "server/store/batched_writer.hpp"
 
 namespace soci {
 class session;
-}
-
-namespace mediation::app {
-struct verb_outcome;
 }
 
 namespace mediation::app::threads {
