@@ -1,13 +1,17 @@
 #pragma once
 // Storage test fixture: a fresh migrated database per test, on SQLite or MariaDB by parameter.
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
 #include "server/store/batched_writer.hpp"
+#include "server/core/actor.hpp"
 #include "server/store/database.hpp"
+#include "server/store/identity_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/migrations.hpp"
 #include "tests/support/test_db.hpp"
@@ -44,6 +48,23 @@ auto in_tx(soci::session& sql, long long now, Fn fn) {
   flush_thread_heads(sql, memo);
   tr.commit();
   return r;
+}
+
+// The actor of a demo user (app::seed_demo) by username, for verb logic called directly.
+inline app::actor actor_of(soci::session& sql, const std::string& username) {
+  auto u = *find_user(sql, find_login(sql, username)->user_id);
+  return app::actor{app::viewer{u.id, u.org.id, u.role}, author{u.id, u.name}, "127.0.0.1:1"};
+}
+
+// The code of the protocol::error `fn` throws (a test failure if it throws none).
+inline protocol::errc error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const protocol::error& e) {
+    return e.code();
+  }
+  ADD_FAILURE() << "no protocol error";
+  return protocol::errc::internal;
 }
 
 #define STORE_SUITE(name) \

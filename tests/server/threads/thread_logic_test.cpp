@@ -12,21 +12,6 @@ namespace {
 using thread_logic = store_test;
 namespace threads = app::threads;
 
-app::actor actor_of(soci::session& sql, const std::string& username) {
-  auto u = *find_user(sql, find_login(sql, username)->user_id);
-  return app::actor{app::viewer{u.id, u.org.id, u.role}, author{u.id, u.name}, "127.0.0.1:1"};
-}
-
-protocol::errc error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const protocol::error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no protocol error";
-  return protocol::errc::internal;
-}
-
 TEST_P(thread_logic, post_history_read_and_who_may_not) {
   app::seed_demo(*sql_);
   const auto li = actor_of(*sql_, "officer.li");
