@@ -1,4 +1,4 @@
-// auth, orgs.list, users.list
+// auth (the connection takes the user); orgs.list and users.list are in identity_logic.cpp
 #include <soci/soci.h>
 
 #include "server/core/credentials.hpp"
@@ -27,27 +27,6 @@ void handle(client& c, const std::string& rid, const protocol::auth_request& r) 
       self->set_user(user, hash);
       self->reply_ok(rid, {{"user", user}});
     };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::orgs_list_request&) {
-  // A guest (an invited outsider) sees the case and meeting they are invited to, and nothing else.
-  if (c.user().role == "guest") throw protocol::error(errc::forbidden, "guests may not browse the directory");
-  auto self = c.shared_from_this();
-  c.query(rid, [self, rid](soci::session& sql) -> client::continuation {
-    auto orgs = store::list_orgs(sql);
-    return [self, rid, orgs = std::move(orgs)] { self->reply_ok(rid, {{"orgs", orgs}}); };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::users_list_request& r) {
-  // The directory is for the network's own staff; invited outsiders see only their case.
-  if (!is_case_worker(c.user().role) && c.user().role != roles::administrator)
-    throw protocol::error(errc::forbidden, "your role may not browse the directory");
-  auto self = c.shared_from_this();
-  c.query(rid, [self, rid, org = r.org](soci::session& sql) -> client::continuation {
-    auto users = store::list_users(sql, org);
-    return [self, rid, users = std::move(users)] { self->reply_ok(rid, {{"users", users}}); };
   });
 }
 

@@ -12,8 +12,6 @@
 namespace mediation::app {
 
 void handle(client& c, const std::string& rid, const protocol::auth_request& r);
-void handle(client& c, const std::string& rid, const protocol::orgs_list_request& r);
-void handle(client& c, const std::string& rid, const protocol::users_list_request& r);
 
 // POST /api/login, POST /api/logout (login_http.cpp).
 void add_identity_routes(registry& reg, services& svc);

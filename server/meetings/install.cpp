@@ -4,6 +4,7 @@
 
 #include "server/core/registry.hpp"
 #include "server/core/services.hpp"
+#include "server/meetings/meeting_logic.hpp"
 #include "server/meetings/rooms.hpp"
 #include "server/meetings/verbs.hpp"
 
@@ -18,10 +19,10 @@ void install(app::registry& reg, app::services& svc) {
   reg.verb<protocol::meeting_schedule_request>(app::handle);
   reg.verb<protocol::meeting_reschedule_request>(app::handle);
   reg.verb<protocol::meeting_cancel_request>(app::handle);
-  reg.verb<protocol::meeting_get_request>(app::handle);
+  reg.verb<protocol::meeting_get_request>(read_verb(&app::meetings::get));
   reg.verb<protocol::meeting_join_request>([live](client& c, const std::string& rid, const protocol::meeting_join_request& r) { handle(c, rid, r, *live); });
   reg.verb<protocol::meeting_leave_request>([live](client& c, const std::string& rid, const protocol::meeting_leave_request& r) { handle(c, rid, r, *live); });
-  reg.verb<protocol::meeting_list_request>(app::handle);
+  reg.verb<protocol::meeting_list_request>(read_verb(&app::meetings::list));
   reg.verb<protocol::meeting_suggest_request>(app::handle);
   reg.verb<protocol::meeting_respond_request>(app::handle);
   reg.verb<protocol::meeting_invite_guest_request>(app::handle);

@@ -10,12 +10,28 @@
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/base/time.hpp"
+#include "server/core/verb_checks.hpp"
 
 namespace mediation::app::meetings {
 
 using nlohmann::json;
 using protocol::errc;
 using protocol::id_to_wire;
+
+visible_meeting require_meeting(soci::session& sql, const viewer& v, long long id) {
+  auto m = store::find_meeting(sql, id);
+  if (!m) throw protocol::error(errc::not_found, "no such meeting");
+  auto access = require_known_case(sql, v, m->case_id);
+  if (!may_see(sql, v, access, *m)) throw protocol::error(errc::forbidden, "you are not invited to this meeting");
+  return {*m, access};
+}
+visible_meeting require_meeting(store::write_context& ctx, const viewer& v, long long id) {
+  auto m = store::find_meeting(ctx.sql, id);
+  if (!m) throw protocol::error(errc::not_found, "no such meeting");
+  auto access = require_known_case(ctx, v, m->case_id);
+  if (!may_see(ctx.sql, v, access, *m)) throw protocol::error(errc::forbidden, "you are not invited to this meeting");
+  return {*m, access};
+}
 
 bool may_see(soci::session& sql, const viewer& v, const store::case_access& access, const store::meeting_row& m) {
   if (can_see(v, access)) return true;

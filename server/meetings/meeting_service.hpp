@@ -17,6 +17,16 @@
 
 namespace mediation::app::meetings {
 
+// A meeting and the access facts of its case, for a user who may see it.
+struct visible_meeting {
+  store::meeting_row m;
+  store::case_access access;
+};
+// Loads the meeting and checks that `v` may see it (knows its case, and may_see): not_found or
+// forbidden otherwise. In the writer's transaction the case's facts come from its cache.
+visible_meeting require_meeting(soci::session& sql, const viewer& v, long long id);
+visible_meeting require_meeting(store::write_context& ctx, const viewer& v, long long id);
+
 // Whoever may see the case sees its meetings, except guests, who see only the meeting they are
 // invited to.
 bool may_see(soci::session& sql, const viewer& v, const store::case_access& access, const store::meeting_row& m);

@@ -38,26 +38,7 @@ void check_times(millis start, millis end, millis now) {
   if (end < now) throw protocol::error(errc::bad_request, "the meeting would be over already");
 }
 
-struct visible_meeting {
-  store::meeting_row m;
-  store::case_access access;
-};
-visible_meeting require_meeting(soci::session& sql, const viewer& v, long long id) {
-  auto m = store::find_meeting(sql, id);
-  if (!m) throw protocol::error(errc::not_found, "no such meeting");
-  auto access = require_known_case(sql, v, m->case_id);
-  if (!meetings::may_see(sql, v, access, *m)) throw protocol::error(errc::forbidden, "you are not invited to this meeting");
-  return {*m, access};
-}
-visible_meeting require_meeting(store::write_context& ctx, const viewer& v, long long id) {
-  auto m = store::find_meeting(ctx.sql, id);
-  if (!m) throw protocol::error(errc::not_found, "no such meeting");
-  auto access = require_known_case(ctx, v, m->case_id);
-  if (!meetings::may_see(ctx.sql, v, access, *m)) throw protocol::error(errc::forbidden, "you are not invited to this meeting");
-  return {*m, access};
-}
-
-void require_organise(const viewer& v, const visible_meeting& vm) {
+void require_organise(const viewer& v, const meetings::visible_meeting& vm) {
   if (!can_act(v, vm.access) && vm.m.organiser_id != v.user_id)
     throw protocol::error(errc::forbidden, "only the organiser or a handling organisation may change the meeting");
 }
@@ -116,7 +97,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_reschedul
   const millis start = require_time(r.start, "start"), end = require_time(r.end, "end");
   check_times(start, end, now_millis());
   write_as(c, rid, [r, start, end](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto vm = require_meeting(ctx, who.v, r.meeting);
+    auto vm = meetings::require_meeting(ctx, who.v, r.meeting);
     require_organise(who.v, vm);
     if (vm.m.status != "scheduled") throw protocol::error(errc::conflict, "the meeting is cancelled");
     auto m = vm.m;
@@ -154,7 +135,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_reschedul
 
 void handle(client& c, const std::string& rid, const protocol::meeting_cancel_request& r) {
   write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto vm = require_meeting(ctx, who.v, r.meeting);
+    auto vm = meetings::require_meeting(ctx, who.v, r.meeting);
     require_organise(who.v, vm);
     if (vm.m.status != "scheduled") throw protocol::error(errc::conflict, "the meeting is already cancelled");
     auto m = vm.m;
@@ -174,47 +155,6 @@ void handle(client& c, const std::string& rid, const protocol::meeting_cancel_re
     return [self = who.self, reply = std::move(reply), hashes] {
       reply();
       for (const auto& h : hashes) self->svc().sessions.end_all(h, "meeting cancelled");
-    };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::meeting_get_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    auto vm = require_meeting(sql, v, r.meeting);
-    json m = meetings::meeting_json(sql, r.meeting, v, vm.access);
-    return [self, rid, m = std::move(m)] { self->reply_ok(rid, {{"meeting", m}}); };
-  });
-}
-
-void handle(client& c, const std::string& rid, const protocol::meeting_list_request& r) {
-  const millis now = now_millis();
-  millis from = parse_due_field(r.from, "from").value_or(now - 7 * 86400000LL);
-  millis to = parse_due_field(r.to, "to").value_or(now + 60 * 86400000LL);
-  if (r.from && r.from->size() == 10) from -= 86400000LL - 1;  // a date: from its beginning
-  if (to <= from) throw protocol::error(errc::bad_request, "'from' must be before 'to'");
-  if (to - from > 400 * 86400000LL) throw protocol::error(errc::bad_request, "a calendar covers at most 400 days");
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v, from, to](soci::session& sql) -> client::continuation {
-    json list = json::array();
-    if (r.case_id) {
-      require_known_case(sql, v, *r.case_id);
-      for (const auto& m : store::meetings_of_case(sql, *r.case_id)) {
-        auto access = store::access_by_case(sql, m.case_id);
-        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id, v, *access));
-      }
-    } else {
-      // Filtered at call time: a meeting of a case the user may no longer see (a declined hand-over,
-      // a revoked invitation) is not listed, though they are still recorded as a participant.
-      for (const auto& m : store::meetings_of_user(sql, v.user_id, from, to)) {
-        auto access = store::access_by_case(sql, m.case_id);
-        if (access && meetings::may_see(sql, v, *access, m)) list.push_back(meetings::meeting_json(sql, m.id, v, *access));
-      }
-    }
-    return [self, rid, list = std::move(list), from, to] {
-      self->reply_ok(rid, {{"meetings", list}, {"from", format_rfc3339(from)}, {"to", format_rfc3339(to)}});
     };
   });
 }
@@ -247,7 +187,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_respond_r
     if (*pe <= *ps) throw protocol::error(errc::bad_request, "the proposed time must end after it starts");
   }
   write_as(c, rid, [r, ps, pe](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto vm = require_meeting(ctx, who.v, r.meeting);
+    auto vm = meetings::require_meeting(ctx, who.v, r.meeting);
     if (vm.m.status != "scheduled") throw protocol::error(errc::conflict, "the meeting is cancelled");
     auto ps_all = store::participants(ctx.sql, vm.m.id);
     auto me = std::find_if(ps_all.begin(), ps_all.end(), [&](const auto& p) { return p.user_id == who.by.id; });
@@ -269,7 +209,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_respond_r
 
 void handle(client& c, const std::string& rid, const protocol::meeting_invite_guest_request& r) {
   write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto vm = require_meeting(ctx, who.v, r.meeting);
+    auto vm = meetings::require_meeting(ctx, who.v, r.meeting);
     require_organise(who.v, vm);
     if (vm.m.status != "scheduled") throw protocol::error(errc::conflict, "the meeting is cancelled");
     std::string token = new_token();
@@ -281,7 +221,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_invite_gu
 
 void handle(client& c, const std::string& rid, const protocol::meeting_revoke_guest_request& r) {
   write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto vm = require_meeting(ctx, who.v, r.meeting);
+    auto vm = meetings::require_meeting(ctx, who.v, r.meeting);
     require_organise(who.v, vm);
     auto inv = store::guest_invitation_of_user(ctx.sql, r.user);
     if (!inv || inv->meeting_id != vm.m.id) throw protocol::error(errc::not_found, "no such guest of this meeting");
@@ -319,7 +259,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_join_requ
   const viewer v = c.as_viewer();
   const std::string name = c.user().name;
   c.query(rid, [self, rid, r, v, name, &live](soci::session& sql) -> client::continuation {
-    auto vm = require_meeting(sql, v, r.meeting);
+    auto vm = meetings::require_meeting(sql, v, r.meeting);
     if (vm.m.status != "scheduled") throw protocol::error(errc::conflict, "the meeting is cancelled");
     const millis now = now_millis();
     // The room opens 30 minutes before the start and closes 2 hours after the end.
@@ -361,7 +301,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_caucus_re
   const viewer v = c.as_viewer();
   const std::string name = c.user().name;
   c.query(rid, [self, rid, r, v, name, &live](soci::session& sql) -> client::continuation {
-    auto vm = require_meeting(sql, v, r.meeting);
+    auto vm = meetings::require_meeting(sql, v, r.meeting);
     // The mediator switches: a neutral participant of the handling side, or the organiser.
     const bool mediator = (can_act(v, vm.access) && meetings::side_of(sql, vm.m.id, v.user_id) == "neutral") ||
                           (vm.m.organiser_id == v.user_id && can_act(v, vm.access));
@@ -375,7 +315,7 @@ void handle(client& c, const std::string& rid, const protocol::meeting_caucus_re
 
 void handle(client& c, const std::string& rid, const protocol::meeting_set_side_request& r, rooms& live) {
   write_as(c, rid, [r, &live](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto vm = require_meeting(ctx, who.v, r.meeting);
+    auto vm = meetings::require_meeting(ctx, who.v, r.meeting);
     const bool mediator = can_act(who.v, vm.access) &&
                           (vm.m.organiser_id == who.v.user_id || meetings::side_of(ctx.sql, vm.m.id, who.v.user_id) == "neutral");
     if (!mediator) throw protocol::error(errc::forbidden, "the mediator assigns the participants' sides");

@@ -16,10 +16,8 @@ class rooms;  // meetings/rooms.hpp: the live rooms, owned by install()
 void handle(client& c, const std::string& rid, const protocol::meeting_schedule_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_reschedule_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_cancel_request& r);
-void handle(client& c, const std::string& rid, const protocol::meeting_get_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_join_request& r, rooms& live);
 void handle(client& c, const std::string& rid, const protocol::meeting_leave_request& r, rooms& live);
-void handle(client& c, const std::string& rid, const protocol::meeting_list_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_suggest_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_respond_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_invite_guest_request& r);
