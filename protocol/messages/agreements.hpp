@@ -60,15 +60,10 @@ struct agreement_verify_request : agreement_ref_request {
       "link with the rows it stands for. Reply: ok {ok, entries, head, first_break: {position, "
       "kind, reason} | null}.";
 };
-struct agreement_list_request {
+struct agreement_list_request : case_ref {
   static constexpr std::string_view type = "agreement.list";
   static constexpr std::string_view doc =
       "The agreements of a case, oldest first. Reply: ok {agreements: [...]}.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct agreement_version_request {
   static constexpr std::string_view type = "agreement.version";

@@ -28,15 +28,10 @@ struct case_create_request {
     v.items("parties", parties, {.max = limits::parties, .over = errc::too_large, .optional = true});
   }
 };
-struct case_get_request {
+struct case_get_request : case_ref {
   static constexpr std::string_view type = "case.get";
   static constexpr std::string_view doc =
       "One case the user may see. Reply: ok {case}; not_found; forbidden.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct case_list_request {
   static constexpr std::string_view type = "case.list";
@@ -94,17 +89,12 @@ struct case_handoff_request {
     v.text("due", due, {.max = limits::when, .doc = "RFC 3339 date-time, or YYYY-MM-DD meaning 23:59:59.999 that day in UTC+8."});
   }
 };
-struct case_accept_request {
+struct case_accept_request : case_ref {
   static constexpr std::string_view type = "case.accept";
   static constexpr std::string_view doc =
       "Accepts the pending hand-over to the user's organisation; the first to accept is "
       "recorded as first handler (首办). Reply: ok {case}; conflict when nothing is pending for "
       "the organisation.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct case_decline_request {
   static constexpr std::string_view type = "case.decline";
@@ -201,16 +191,11 @@ struct case_pause_request : case_reason_fields {
       "Pauses the running clock (hearing, medical appraisal); paused days do not count. Reply: "
       "ok {case}; conflict (no clock, already paused).";
 };
-struct case_resume_request {
+struct case_resume_request : case_ref {
   static constexpr std::string_view type = "case.resume";
   static constexpr std::string_view doc =
       "Resumes a paused clock; the deadline moves by the paused days. Reply: ok {case}; "
       "conflict (not paused).";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct case_extend_request : case_reason_fields {
   static constexpr std::string_view type = "case.extend";
@@ -220,16 +205,11 @@ struct case_extend_request : case_reason_fields {
       "organisation above it. Reply: ok {case}; conflict (already extended, acceptance clock); "
       "forbidden.";
 };
-struct case_own_request {
+struct case_own_request : case_ref {
   static constexpr std::string_view type = "case.own";
   static constexpr std::string_view doc =
       "A leader takes the case (包案): they see it and receive a notice of every change. Reply: "
       "ok {case}; conflict (already owned by them); forbidden (not a leader).";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct case_close_request {
   static constexpr std::string_view type = "case.close";
@@ -263,16 +243,11 @@ struct case_evaluate_request {
     v.text("comment", comment, {.max = limits::note, .optional = true});
   }
 };
-struct case_evaluation_link_request {
+struct case_evaluation_link_request : case_ref {
   static constexpr std::string_view type = "case.evaluation_link";
   static constexpr std::string_view doc =
       "Mints a one-time evaluation link for the petitioner (GET/POST /api/evaluation/{token}). "
       "Reply: ok {case, token, url, expires}; the token appears only in this reply.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 
 }  // namespace mediation::protocol

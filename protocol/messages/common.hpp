@@ -48,6 +48,22 @@ inline constexpr std::string_view triage_decisions[] = {"accept", "divert", "mer
 inline constexpr std::string_view party_sides[] = {"petitioner", "respondent"};
 inline constexpr std::string_view sides[] = {"petitioner", "respondent", "neutral"};
 
+// Requests naming one case ({case}) or one thread ({thread}) and nothing else.
+struct case_ref {
+  id_t case_id = 0;
+  template <class V>
+  void fields(V& v) {
+    v.id("case", case_id);
+  }
+};
+struct thread_ref {
+  id_t thread = 0;
+  template <class V>
+  void fields(V& v) {
+    v.id("thread", thread);
+  }
+};
+
 // A party of a case (case.create, the case object).
 struct party {
   std::string role;  // petitioner, respondent, third_party, agent, or another identifier

@@ -38,16 +38,11 @@ struct supervision_answer_request {
     v.text("body", body, {.max = limits::body, .over = errc::too_large});
   }
 };
-struct supervision_list_request {
+struct supervision_list_request : case_ref {
   static constexpr std::string_view type = "supervision.list";
   static constexpr std::string_view doc =
       "The supervision documents of a case, for the network's staff (not invited lawyers or "
       "guests). Reply: ok {supervisions: [...]}; forbidden.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct group_create_request {
   static constexpr std::string_view type = "group.create";
@@ -76,16 +71,11 @@ struct group_add_request {
     v.id("case", case_id);
   }
 };
-struct group_suggest_request {
+struct group_suggest_request : case_ref {
   static constexpr std::string_view type = "group.suggest";
   static constexpr std::string_view doc =
       "Open cases like this one: same category and respondent (or location when there is no "
       "respondent). Reply: ok {cases: [...], basis}.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 struct group_resolve_request {
   static constexpr std::string_view type = "group.resolve";
@@ -135,16 +125,11 @@ struct audit_list_request {
     v.integer("limit", limit, {.min = 1, .max = 500, .optional = true});
   }
 };
-struct attachment_list_request {
+struct attachment_list_request : case_ref {
   static constexpr std::string_view type = "attachment.list";
   static constexpr std::string_view doc =
       "The files attached to a case (uploaded with POST /api/cases/{id}/attachments). Reply: ok "
       "{attachments: [{id, name, content_type, size, sha256, uploaded_by, uploaded_at, url}]}.";
-  id_t case_id = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("case", case_id);
-  }
 };
 
 }  // namespace mediation::protocol

@@ -19,15 +19,10 @@ struct subscribe_request {
     v.integer("since", since, {.min = 0, .max = max_seq});
   }
 };
-struct unsubscribe_request {
+struct unsubscribe_request : thread_ref {
   static constexpr std::string_view type = "unsubscribe";
   static constexpr std::string_view doc =
       "Stops the live events of a thread. Reply: ok {thread}; not_found when not subscribed.";
-  id_t thread = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("thread", thread);
-  }
 };
 struct post_request {
   static constexpr std::string_view type = "post";
@@ -60,16 +55,11 @@ struct history_request {
     v.integer("limit", limit, {.min = 1, .max = limits::history_max, .optional = true});
   }
 };
-struct typing_request {
+struct typing_request : thread_ref {
   static constexpr std::string_view type = "typing";
   static constexpr std::string_view doc =
       "An ephemeral typing notice to the thread's other subscribers (no seq). The sender must "
       "be subscribed. Reply: ok {thread}; forbidden when not subscribed.";
-  id_t thread = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("thread", thread);
-  }
 };
 struct read_request {
   static constexpr std::string_view type = "read";
@@ -85,16 +75,11 @@ struct read_request {
     v.integer("seq", seq, {.min = 0, .max = max_seq});
   }
 };
-struct read_list_request {
+struct read_list_request : thread_ref {
   static constexpr std::string_view type = "read.list";
   static constexpr std::string_view doc =
       "Who has read up to where in a thread. Reply: ok {thread, reads: [{user: {id, name}, seq, "
       "at}]}.";
-  id_t thread = 0;
-  template <class V>
-  void fields(V& v) {
-    v.id("thread", thread);
-  }
 };
 
 }  // namespace mediation::protocol

@@ -239,6 +239,37 @@ TEST_P(meetings, a_guest_sees_that_case_and_meeting_only_until_revoked_or_expire
   EXPECT_EQ(http_request(port(), "POST", "/api/guest-login", json{{"token", inv3["token"]}}.dump()).status, 403);
 }
 
+TEST_P(meetings, a_participant_who_loses_the_case_leaves_its_room_and_hears_no_more) {
+  auto li = connect_as("officer.li");
+  auto subscribed = connect_as("committee.liu");  // also reads the case's thread: leaves when that ends
+  auto in_room_only = connect_as("committee.liu");  // only in the room: the session watch takes it out
+  json kase = create_case(*li, "物业费纠纷");
+  const std::string property = org_id(*li, "Property management mediation committee");
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]}, {"to_org", property}, {"note", "物业"}}));
+  auto m = schedule(*li, kase, 5, 60, {{{"user", user_id("committee.liu")}, {"side", "neutral"}}})["meeting"];
+  ASSERT_OK(li->request({{"type", "meeting.join"}, {"meeting", m["id"]}}));
+  ASSERT_OK(subscribed->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(subscribed->request({{"type", "meeting.join"}, {"meeting", m["id"]}}));
+  ASSERT_OK(in_room_only->request({{"type", "meeting.join"}, {"meeting", m["id"]}}));
+  ASSERT_OK(li->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "开始"}}));
+  ASSERT_TRUE(kind_of(*subscribed, "room", "message"));
+  ASSERT_TRUE(kind_of(*in_room_only, "room", "message"));
+  // The committee declines the hand-over: it may no longer see the case, so neither of its sockets may
+  // stay in the room.
+  auto decliner = connect_as("committee.liu");
+  ASSERT_OK(decliner->request({{"type", "case.decline"}, {"case", kase["id"]}, {"reason", "不属于本会受理范围"}}));
+  auto gone = subscribed->next_event();
+  ASSERT_TRUE(gone);
+  EXPECT_EQ((*gone)["kind"], "unsubscribed");
+  auto removed = kind_of(*in_room_only, "room", "removed", 6s);
+  ASSERT_TRUE(removed) << "the session watch left a participant without the case in the room";
+  EXPECT_EQ((*removed)["reason"], "access_revoked");
+  ASSERT_OK(li->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "对方底线是两万元"}}));
+  EXPECT_FALSE(kind_of(*subscribed, "room", "message", 700ms)) << "a socket that lost the case heard the room";
+  EXPECT_FALSE(kind_of(*in_room_only, "room", "message", 300ms)) << "a socket that lost the case heard the room";
+  EXPECT_ERROR(subscribed->request({{"type", "meeting.say"}, {"meeting", m["id"]}, {"body", "还在吗"}}), "forbidden");
+}
+
 TEST_P(meetings, caucus_messages_and_signals_never_reach_the_other_side) {
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "背对背调解");
