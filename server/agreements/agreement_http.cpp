@@ -133,29 +133,24 @@ static void sign_link(services& svc, const std::string& token, net::http_request
 }
 
 void add_agreements_routes(registry& reg, services& svc) {
-  {
-    http_route r;
-    r.methods = "GET";
-    r.prefix = "/api/agreements/";
-    r.suffix = "/print";
-    r.kind = http_route::param::id;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      print_agreement(svc, std::stoll(param), std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
-  {
-    http_route r;
-    r.methods = "GET or POST";
-    r.prefix = "/api/sign/";
-    r.suffix = "";
-    r.kind = http_route::param::token;
-    r.secret = true;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      sign_link(svc, param, std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
+  reg.route({
+      .methods = "GET",
+      .prefix = "/api/agreements/",
+      .suffix = "/print",
+      .kind = http_route::param::id,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        print_agreement(svc, std::stoll(param), std::move(request), std::move(respond));
+      },
+  });
+  reg.route({
+      .methods = "GET or POST",
+      .prefix = "/api/sign/",
+      .kind = http_route::param::token,
+      .secret = true,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        sign_link(svc, param, std::move(request), std::move(respond));
+      },
+  });
 }
 
 }  // namespace mediation::app

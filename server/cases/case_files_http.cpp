@@ -341,44 +341,36 @@ static void evaluation(services& svc, const std::string& token, net::http_reques
 }
 
 void add_cases_routes(registry& reg, services& svc) {
-  {
-    http_route r;
-    r.methods = "POST";
-    r.prefix = "/api/cases/";
-    r.suffix = "/attachments";
-    r.kind = http_route::param::id;
-    r.body_limit = svc.cfg.max_attachment_bytes;
-    r.admit = [&svc](const net::http_request& head, const std::string& param, decider decide) {
-      admit_upload(svc, std::stoll(param), head, std::move(decide));
-    };
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      upload(svc, std::stoll(param), std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
-  {
-    http_route r;
-    r.methods = "GET";
-    r.prefix = "/api/attachments/";
-    r.suffix = "";
-    r.kind = http_route::param::id;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      download(svc, std::stoll(param), std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
-  {
-    http_route r;
-    r.methods = "GET or POST";
-    r.prefix = "/api/evaluation/";
-    r.suffix = "";
-    r.kind = http_route::param::token;
-    r.secret = true;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      evaluation(svc, param, std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
+  reg.route({
+      .methods = "POST",
+      .prefix = "/api/cases/",
+      .suffix = "/attachments",
+      .kind = http_route::param::id,
+      .body_limit = svc.cfg.max_attachment_bytes,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        upload(svc, std::stoll(param), std::move(request), std::move(respond));
+      },
+      .admit = [&svc](const net::http_request& head, const std::string& param, decider decide) {
+        admit_upload(svc, std::stoll(param), head, std::move(decide));
+      },
+  });
+  reg.route({
+      .methods = "GET",
+      .prefix = "/api/attachments/",
+      .kind = http_route::param::id,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        download(svc, std::stoll(param), std::move(request), std::move(respond));
+      },
+  });
+  reg.route({
+      .methods = "GET or POST",
+      .prefix = "/api/evaluation/",
+      .kind = http_route::param::token,
+      .secret = true,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        evaluation(svc, param, std::move(request), std::move(respond));
+      },
+  });
 }
 
 }  // namespace mediation::app

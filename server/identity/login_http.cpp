@@ -117,20 +117,20 @@ void add_identity_routes(registry& reg, services& svc) {
   // Failed log-ins counted per username and per address (in this process; see docs/security.md).
   auto logins = std::make_shared<login_throttle>(svc.cfg.login_max_failures, svc.cfg.login_window_ms,
                                                  svc.cfg.login_lockout_ms);
-  http_route in;
-  in.methods = "POST";
-  in.prefix = "/api/login";
-  in.handle = [&svc, logins](net::http_request request, const std::string&, responder respond) {
-    login(svc, *logins, std::move(request), std::move(respond));
-  };
-  reg.route(std::move(in));
-  http_route out;
-  out.methods = "POST";
-  out.prefix = "/api/logout";
-  out.handle = [&svc](net::http_request request, const std::string&, responder respond) {
-    logout(svc, std::move(request), std::move(respond));
-  };
-  reg.route(std::move(out));
+  reg.route({
+      .methods = "POST",
+      .prefix = "/api/login",
+      .handle = [&svc, logins](net::http_request request, const std::string&, responder respond) {
+        login(svc, *logins, std::move(request), std::move(respond));
+      },
+  });
+  reg.route({
+      .methods = "POST",
+      .prefix = "/api/logout",
+      .handle = [&svc](net::http_request request, const std::string&, responder respond) {
+        logout(svc, std::move(request), std::move(respond));
+      },
+  });
 }
 
 }  // namespace mediation::app

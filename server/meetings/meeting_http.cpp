@@ -118,40 +118,33 @@ static void guest_login(services& svc, net::http_request request, std::function<
 }
 
 void add_meetings_routes(registry& reg, services& svc) {
-  {
-    http_route r;
-    r.methods = "GET";
-    r.prefix = "/api/meetings/";
-    r.suffix = ".ics";
-    r.kind = http_route::param::id;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      meeting_ics(svc, std::stoll(param), std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
-  {
-    http_route r;
-    r.methods = "GET";
-    r.prefix = "/api/calendar/";
-    r.suffix = ".ics";
-    r.kind = http_route::param::token;
-    r.secret = true;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      calendar_feed(svc, param, std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
-  {
-    http_route r;
-    r.methods = "POST";
-    r.prefix = "/api/guest-login";
-    r.suffix = "";
-    r.kind = http_route::param::none;
-    r.handle = [&svc](net::http_request request, const std::string& param, responder respond) {
-      guest_login(svc, std::move(request), std::move(respond));
-    };
-    reg.route(std::move(r));
-  }
+  reg.route({
+      .methods = "GET",
+      .prefix = "/api/meetings/",
+      .suffix = ".ics",
+      .kind = http_route::param::id,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        meeting_ics(svc, std::stoll(param), std::move(request), std::move(respond));
+      },
+  });
+  reg.route({
+      .methods = "GET",
+      .prefix = "/api/calendar/",
+      .suffix = ".ics",
+      .kind = http_route::param::token,
+      .secret = true,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        calendar_feed(svc, param, std::move(respond));
+      },
+  });
+  reg.route({
+      .methods = "POST",
+      .prefix = "/api/guest-login",
+      .kind = http_route::param::none,
+      .handle = [&svc](net::http_request request, const std::string& param, responder respond) {
+        guest_login(svc, std::move(request), std::move(respond));
+      },
+  });
 }
 
 }  // namespace mediation::app
