@@ -258,7 +258,9 @@ TEST_P(meetings, a_participant_who_loses_the_case_leaves_its_room_and_hears_no_m
   // stay in the room.
   auto decliner = connect_as("committee.liu");
   ASSERT_OK(decliner->request({{"type", "case.decline"}, {"case", kase["id"]}, {"reason", "不属于本会受理范围"}}));
+  // Events committed before the decline (the scheduler's reminder of this meeting) may come first.
   auto gone = subscribed->next_event();
+  while (gone && (*gone)["kind"] != "unsubscribed" && (*gone)["kind"] == "meeting_reminder") gone = subscribed->next_event();
   ASSERT_TRUE(gone);
   EXPECT_EQ((*gone)["kind"], "unsubscribed");
   auto removed = kind_of(*in_room_only, "room", "removed", 6s);
