@@ -16,6 +16,18 @@ store::case_state require_state(soci::session& sql, long long case_id) {
   return *s;
 }
 
+verb_outcome case_outcome(const verb_env& env, const actor& who, long long case_id, nlohmann::json extra) {
+  verb_outcome out;
+  out.result = std::move(extra);
+  out.notify_case = case_id;
+  out.read_back = [pd = &env.personal, who, case_id](soci::session& sql, verb_outcome& o) {
+    json kase = workflow::case_json(sql, *pd, case_id, &who.v, now_millis());
+    if (workflow::discloses_personal_data(kase)) o.then(audit_read(who, case_id, "case reply"));
+    o.result["case"] = std::move(kase);
+  };
+  return out;
+}
+
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra) {
   const viewer v = self->as_viewer();

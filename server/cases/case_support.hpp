@@ -8,6 +8,11 @@ namespace mediation::app {
 
 // The workflow state of a case; not_found when there is none.
 store::case_state require_state(soci::session& sql, long long case_id);
+// The outcome of a write to a case: `extra` as the result, completed after the commit with
+// {"case": the case as `who` sees it} (and the audit row when that shows personal data); notices of
+// the job's events go to the case's people.
+verb_outcome case_outcome(const verb_env& env, const actor& who, long long case_id,
+                          nlohmann::json extra = nlohmann::json::object());
 // reply_after_commit with {"case": the case as the user sees it}.
 client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
                                       long long case_id, nlohmann::json extra);

@@ -4,6 +4,7 @@
 
 #include "server/core/registry.hpp"
 #include "server/core/services.hpp"
+#include "server/cases/case_logic.hpp"
 #include "server/cases/verbs.hpp"
 
 namespace mediation::cases {
@@ -12,13 +13,13 @@ using app::client;
 
 void install(app::registry& reg, app::services& svc) {
   using namespace app;
-  reg.verb<protocol::case_create_request>(app::handle);
-  reg.verb<protocol::case_get_request>(app::handle);
-  reg.verb<protocol::case_list_request>(app::handle);
-  reg.verb<protocol::case_handoff_request>(app::handle);
-  reg.verb<protocol::case_accept_request>(app::handle);
-  reg.verb<protocol::case_decline_request>(app::handle);
-  reg.verb<protocol::case_invite_request>(app::handle);
+  reg.verb<protocol::case_create_request>(write_verb(&app::cases::create));
+  reg.verb<protocol::case_get_request>(read_verb(&app::cases::get));
+  reg.verb<protocol::case_list_request>(read_verb(&app::cases::list));
+  reg.verb<protocol::case_handoff_request>(write_verb(&app::cases::handoff));
+  reg.verb<protocol::case_accept_request>(write_verb(&app::cases::accept));
+  reg.verb<protocol::case_decline_request>(write_verb(&app::cases::decline));
+  reg.verb<protocol::case_invite_request>(write_verb(&app::cases::invite));
   reg.verb<protocol::case_triage_request>(app::handle);
   reg.verb<protocol::case_return_request>(app::handle);
   reg.verb<protocol::case_escalate_request>(app::handle);

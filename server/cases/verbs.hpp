@@ -1,5 +1,6 @@
 #pragma once
-// The cases slice's WebSocket verbs: case.* (case_verbs.cpp: intake, hand-over, invitations; workflow_verbs.cpp: triage to evaluation).
+// The cases slice's connection-bound WebSocket verbs (workflow_verbs.cpp: triage to evaluation);
+// the verbs that are plain functions are in case_logic.hpp.
 // Each runs on the client's strand after its frame parsed and answers `rid` exactly once;
 // install.cpp registers them.
 
@@ -11,13 +12,6 @@
 
 namespace mediation::app {
 
-void handle(client& c, const std::string& rid, const protocol::case_create_request& r);
-void handle(client& c, const std::string& rid, const protocol::case_get_request& r);
-void handle(client& c, const std::string& rid, const protocol::case_list_request& r);
-void handle(client& c, const std::string& rid, const protocol::case_handoff_request& r);
-void handle(client& c, const std::string& rid, const protocol::case_accept_request& r);
-void handle(client& c, const std::string& rid, const protocol::case_decline_request& r);
-void handle(client& c, const std::string& rid, const protocol::case_invite_request& r);
 void handle(client& c, const std::string& rid, const protocol::case_triage_request& r);
 void handle(client& c, const std::string& rid, const protocol::case_return_request& r);
 void handle(client& c, const std::string& rid, const protocol::case_escalate_request& r);

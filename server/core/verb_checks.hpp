@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/core/actor.hpp"
 #include "server/core/visibility.hpp"
 #include "server/store/batched_writer.hpp"
 
@@ -20,13 +21,43 @@ class session;
 namespace mediation::app {
 
 class services;
+class personal_data;
+struct settings;
+namespace deadlines {
+struct workflow_config;
+}
 
-// What a write verb's logic returns: the ok reply's result, and optionally what to do once the
-// change is committed (live pushes such as a read marker), run on the connection's strand.
+// What a verb's logic may read of the server besides the database: the key that seals and opens
+// parties' numbers, the workflow's deadlines and policies, and the settings. A test builds one from
+// its own parts (tests/server/store/store_fixture.hpp); the server's is services::env().
+struct verb_env {
+  const personal_data& personal;
+  const deadlines::workflow_config& workflow;
+  const settings& cfg;
+};
+
+// What a verb's logic returns. The adapter (core/verb_support.hpp) replies `result` once the change
+// is committed (a read: at once), in this order:
+// 1. `read_back`, if set, runs on a database worker after the commit and completes the result from
+//    what is now stored (the case or agreement as the user sees it). If it fails, the reply says the
+//    change was saved but could not be read back.
+// 2. the ok reply with `result`;
+// 3. when `notify_case` is set, notices of the job's case-changing events go to the people of that
+//    case as they are after the change (notify_case in core/services.hpp);
+// 4. `after_commit`, if set (live pushes, ending the login sessions of a revoked link, the audit row
+//    of a personal data read).
 struct verb_outcome {
   nlohmann::json result = nlohmann::json::object();
+  std::function<void(soci::session&, verb_outcome&)> read_back;
+  long long notify_case = 0;
   std::function<void(services&)> after_commit;
+  // Adds `step` after whatever after_commit already does.
+  void then(std::function<void(services&)> step);
 };
+
+// An after_commit step that writes the audit row of `who` reading a case's unmasked personal data
+// (`what`: how), in a write of its own; a failure is logged, never reported to the reader.
+std::function<void(services&)> audit_read(const actor& who, long long case_id, std::string what);
 
 // An optional deadline field: RFC 3339 or a date; bad_request naming `field` otherwise.
 std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field = "due");

@@ -46,6 +46,56 @@ client::continuation reply_after_commit(std::shared_ptr<client> self, store::wri
   };
 }
 
+void verb_outcome::then(std::function<void(services&)> step) {
+  if (!after_commit) {
+    after_commit = std::move(step);
+    return;
+  }
+  after_commit = [first = std::move(after_commit), step = std::move(step)](services& svc) {
+    first(svc);
+    step(svc);
+  };
+}
+
+std::function<void(services&)> audit_read(const actor& who, long long case_id, std::string what) {
+  return [user = who.v.user_id, case_id, what = std::move(what), remote = who.remote](services& svc) {
+    audit_personal_read(svc, user, case_id, what, remote);
+  };
+}
+
+namespace {
+
+// The reply, the notices and after_commit of a finished verb (read_back done).
+void deliver(client& self, const std::string& rid, verb_outcome& out, const std::vector<store::stored_event>& events,
+             const std::optional<store::case_access>& access) {
+  self.reply_ok(rid, out.result);
+  if (access) notify_case(self.svc(), *access, events);
+  if (out.after_commit) out.after_commit(self.svc());
+}
+
+}  // namespace
+
+void finish_verb(std::shared_ptr<client> self, const std::string& rid, verb_outcome out,
+                 std::vector<store::stored_event> events) {
+  if (!out.read_back && (!out.notify_case || events.empty())) return deliver(*self, rid, out, events, std::nullopt);
+  // The change is committed: whatever happens now, the reply must not read as a failure to save it.
+  auto failed = [self, rid](errc code, const std::string& why) {
+    self->reply_error(rid, code, "the change was saved, but " + why + "; fetch it again");
+  };
+  auto work = [self, rid, out = std::move(out), events = std::move(events), failed](soci::session& sql) mutable {
+    std::optional<store::case_access> access;
+    try {
+      if (out.read_back) out.read_back(sql, out);
+      if (out.notify_case) access = store::access_by_case(sql, out.notify_case);
+    } catch (const std::exception& e) {
+      log::warn("reading back a committed change failed", {{"error", e.what()}});
+      return failed(errc::internal, "reading it back failed");
+    }
+    deliver(*self, rid, out, events, access);  // thread-safe: frames are queued on the connection's strand
+  };
+  if (!self->svc().jobs.post(std::move(work))) failed(errc::rate_limited, "the server is too busy to read it back");
+}
+
 void audit_personal_read(services& svc, long long user, long long case_id, const std::string& what,
                          const std::string& remote) {
   svc.writer.submit(

@@ -6,9 +6,12 @@
 // `rid` exactly once.
 
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "protocol/messages/common.hpp"
 #include "server/core/client.hpp"
+#include "server/core/services.hpp"
 #include "server/core/verb_checks.hpp"
 #include "server/store/event_repo.hpp"
 
@@ -35,39 +38,64 @@ void write_as(client& c, const std::string& rid, Fn apply) {
 }
 
 
-// The adapter of a read verb: `logic(sql, actor, request)` runs on a database worker and its result
-// is the ok reply. An exception is the error reply.
-template <class Request>
-auto read_verb(nlohmann::json (*logic)(soci::session&, const actor&, const Request&)) {
-  return [logic](client& c, const std::string& rid, const Request& r) {
+// Finishes a verb whose logic has run (committed, for a write): read_back, the ok reply, notices
+// of `events` to the people of out.notify_case, after_commit (verb_outcome). Any thread.
+void finish_verb(std::shared_ptr<client> self, const std::string& rid, verb_outcome out,
+                 std::vector<store::stored_event> events);
+
+namespace detail {
+
+inline verb_outcome verb_outcome_of(verb_outcome out) { return out; }
+inline verb_outcome verb_outcome_of(nlohmann::json result) {
+  verb_outcome out;
+  out.result = std::move(result);
+  return out;
+}
+
+// Calls a verb's logic with the environment when it takes one: logic(db, env, who, r) or
+// logic(db, who, r); a result that is plain JSON becomes an outcome.
+template <class Logic, class Db, class Request>
+verb_outcome run_logic(const Logic& logic, Db& db, const verb_env& env, const actor& who, const Request& r) {
+  if constexpr (std::is_invocable_v<const Logic&, Db&, const verb_env&, const actor&, const Request&>) {
+    return verb_outcome_of(logic(db, env, who, r));
+  } else {
+    return verb_outcome_of(logic(db, who, r));
+  }
+}
+
+}  // namespace detail
+
+// The adapter of a read verb: `logic(sql, [env,] actor, request)` runs on a database worker; its
+// result (JSON, or a verb_outcome) is the ok reply. An exception is the error reply.
+template <class Logic>
+auto read_verb(Logic logic) {
+  return [logic](client& c, const std::string& rid, const auto& r) {
     auto self = c.shared_from_this();
     c.query(rid, [self, rid, r, who = c.as_actor(), logic](soci::session& sql) -> client::continuation {
-      auto result = logic(sql, who, r);
-      return [self, rid, result = std::move(result)] { self->reply_ok(rid, result); };
+      auto out = detail::run_logic(logic, sql, self->svc().env(), who, r);
+      return [self, rid, out = std::move(out)]() mutable { finish_verb(self, rid, std::move(out), {}); };
     });
   };
 }
 
-// The adapter of a write verb: `logic(ctx, actor, request)` runs inside the batched writer's
-// transaction; after the commit its result is the ok reply and its after_commit runs. `hint(r, who)`
-// tells the writer what the job will read (client::write).
-template <class Request>
-auto write_verb(verb_outcome (*logic)(store::write_context&, const actor&, const Request&),
-                std::vector<store::write_hint> (*hint)(const Request&, const actor&) = nullptr) {
-  return [logic, hint](client& c, const std::string& rid, const Request& r) {
+// The adapter of a write verb: `logic(ctx, [env,] actor, request)` runs inside the batched writer's
+// transaction; after the commit the outcome is finished (finish_verb). `hint(r, who)` tells the
+// writer what the job will read (client::write).
+template <class Logic, class Hint = std::nullptr_t>
+auto write_verb(Logic logic, Hint hint = nullptr) {
+  return [logic, hint](client& c, const std::string& rid, const auto& r) {
     auto self = c.shared_from_this();
     const actor who = c.as_actor();
+    std::vector<store::write_hint> hints;
+    if constexpr (!std::is_same_v<Hint, std::nullptr_t>) hints = hint(r, who);
     c.write(rid, [self, rid, r, who, logic](store::write_context& ctx) -> client::continuation {
-      auto out = logic(ctx, who, r);
-      return [self, rid, out = std::move(out)] {
-        self->reply_ok(rid, out.result);
-        if (out.after_commit) out.after_commit(self->svc());
+      auto out = detail::run_logic(logic, ctx, self->svc().env(), who, r);
+      return [self, rid, out = std::move(out), events = ctx.events]() mutable {
+        finish_verb(self, rid, std::move(out), std::move(events));
       };
-    }, hint ? hint(r, who) : std::vector<store::write_hint>{});
+    }, std::move(hints));
   };
 }
-
-
 
 // After the commit of a write: on a database worker (so that the writer's transaction does no
 // read-only work), builds the reply's object with `build`, replies `extra` plus {key: object}, and

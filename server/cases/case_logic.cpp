@@ -1,4 +1,6 @@
-// case.create, case.get, case.list, case.handoff, case.accept, case.decline, case.invite
+// case.create, case.get, case.list, case.handoff, case.accept, case.decline, case.invite: plain
+// functions of (store context, environment, actor, request), run by the adapters of
+// core/verb_support.hpp and by tests on SQLite (tests/server/cases/case_logic_test.cpp).
 #include <algorithm>
 
 #include <soci/soci.h>
@@ -7,7 +9,7 @@
 #include "server/cases/escalation.hpp"
 #include "server/core/masking.hpp"
 #include "server/cases/search_terms.hpp"
-#include "server/cases/verbs.hpp"
+#include "server/cases/case_logic.hpp"
 #include "server/cases/case_support.hpp"
 #include "server/cases/workflow.hpp"
 #include "server/cases/case_repo.hpp"
@@ -16,7 +18,7 @@
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
 
-namespace mediation::app {
+namespace mediation::app::cases {
 
 using protocol::errc;
 using protocol::id_to_wire;
@@ -35,14 +37,13 @@ protocol::org_view require_org(soci::session& sql, long long id) {
 }  // namespace
 
 
-void handle(client& c, const std::string& rid, const protocol::case_create_request& r) {
-  if (!is_case_worker(c.user().role))
-    throw protocol::error(errc::forbidden, "your role may not register cases");
-  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
-    const auto& [self, rid, v, by, remote] = who;
+verb_outcome create(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_create_request& r) {
+    const auto& [v, by, remote] = who;
+    if (!is_case_worker(v.role)) throw protocol::error(errc::forbidden, "your role may not register cases");
     const long long org = v.org_id;
-    const auto& cfg = self->svc().workflow;
-    const auto& pd = self->svc().personal;
+    const auto& cfg = env.workflow;
+    const auto& pd = env.personal;
     // ID and phone numbers are stored sealed (personal_data.hpp).
     protocol::case_create_request sealed = r;
     for (auto& p : sealed.parties) {
@@ -72,27 +73,21 @@ void handle(client& c, const std::string& rid, const protocol::case_create_reque
     // invited professional) who may not see it. case.get names it to whoever may (repeat_of).
     store::append_event(ctx, created.thread, "created", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.create", created.id, created.number, remote);
-    return reply_case_after(self, ctx, rid, created.id, json::object());
-  });
+    return case_outcome(env, who, created.id);
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_get_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
-    // People on a party's side get the case's summary (workflow::case_json decides).
-    auto access = require_known_case(sql, v, r.case_id);
-    json kase = workflow::case_json(sql, self->svc().personal, r.case_id, &v, now_millis(), &access);
-    if (workflow::discloses_personal_data(kase))
-      audit_personal_read(self->svc(), v.user_id, r.case_id, "case.get", self->remote());
-    return [self, rid, kase = std::move(kase)] { self->reply_ok(rid, {{"case", kase}}); };
-  });
+verb_outcome get(soci::session& sql, const verb_env& env, const actor& who, const protocol::case_get_request& r) {
+  // People on a party's side get the case's summary (workflow::case_json decides).
+  auto access = require_known_case(sql, who.v, r.case_id);
+  verb_outcome out;
+  json kase = workflow::case_json(sql, env.personal, r.case_id, &who.v, now_millis(), &access);
+  if (workflow::discloses_personal_data(kase)) out.then(audit_read(who, r.case_id, "case.get"));
+  out.result = {{"case", std::move(kase)}};
+  return out;
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_list_request& r) {
-  auto self = c.shared_from_this();
-  const viewer v = c.as_viewer();
-  c.query(rid, [self, rid, r, v](soci::session& sql) -> client::continuation {
+json list(soci::session& sql, const verb_env& env, const actor& who, const protocol::case_list_request& r) {
+    const viewer& v = who.v;
     const millis now = now_millis();
     store::case_filter f;
     f.status = r.status;
@@ -122,10 +117,10 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
     auto ids = store::list_case_ids(sql, f, scope);
     const bool reaches_beyond_summary = r.q || r.org || r.level || r.overdue || r.due_within_days || r.mine ||
                                         r.leader_owned || r.inbox;
-    json list = json::array();
+    json cases = json::array();
     json next = nullptr;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (static_cast<int>(list.size()) == r.limit) {
+      if (static_cast<int>(cases.size()) == r.limit) {
         next = id_to_wire(ids[i - 1]);
         break;
       }
@@ -135,16 +130,15 @@ void handle(client& c, const std::string& rid, const protocol::case_list_request
       // summary does not show (who handles it, its level, its deadline, a leader): none of them ever
       // lists a case its reader knows only as a party.
       if (reaches_beyond_summary && !can_see(v, *access)) continue;
-      list.push_back(workflow::case_json(sql, self->svc().personal, ids[i], &v, now, &*access, true));
+      cases.push_back(workflow::case_json(sql, env.personal, ids[i], &v, now, &*access, true));
     }
-    return [self, rid, list = std::move(list), next] { self->reply_ok(rid, {{"cases", list}, {"next", next}}); };
-  });
+    return {{"cases", std::move(cases)}, {"next", next}};
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_handoff_request& r) {
-  const std::optional<millis> due = parse_due_field(r.due);
-  write_as(c, rid, [r, due](store::write_context& ctx, const acting& who) -> client::continuation {
-    const auto& [self, rid, v, by, remote] = who;
+verb_outcome handoff(store::write_context& ctx, const verb_env& env, const actor& who,
+                     const protocol::case_handoff_request& r) {
+    const std::optional<millis> due = parse_due_field(r.due);
+    const auto& [v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
@@ -161,7 +155,7 @@ void handle(client& c, const std::string& rid, const protocol::case_handoff_requ
     // Without a due date, the receiver's handling policy sets one (e.g. 15 days at a labour committee).
     std::optional<millis> deadline = due;
     if (!deadline) {
-      const auto& cfg = self->svc().workflow;
+      const auto& cfg = env.workflow;
       if (auto p = cfg.policies.find("handling", s.category, to.kind, to.id))
         deadline = deadlines::due({ctx.now, p->days, p->working_days}, {}, cfg.cal);
     }
@@ -174,16 +168,15 @@ void handle(client& c, const std::string& rid, const protocol::case_handoff_requ
     if (deadline) data["due"] = format_rfc3339(*deadline);
     store::append_event(ctx, access.thread_id, "handed_over", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.handoff", r.case_id, "to org " + std::to_string(to.id), remote);
-    return reply_case_after(self, ctx, rid, r.case_id, json::object());
-  });
+    return case_outcome(env, who, r.case_id);
 }
 
 namespace {
 
 // case.accept and case.decline: decide the pending hand-over to the user's organisation.
-void decide(client& c, const std::string& rid, long long case_id, bool accept, std::optional<std::string> reason) {
-  write_as(c, rid, [case_id, accept, reason](store::write_context& ctx, const acting& who) -> client::continuation {
-    const auto& [self, rid, v, by, remote] = who;
+verb_outcome decide(store::write_context& ctx, const verb_env& env, const actor& who, long long case_id, bool accept,
+                    const std::optional<std::string>& reason) {
+    const auto& [v, by, remote] = who;
     auto access = require_visible_case(ctx, v, case_id);
     if (!can_decide_handoff(v, access))
       throw protocol::error(is_case_worker(v.role) ? errc::conflict : errc::forbidden,
@@ -203,7 +196,7 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
       s.level = org.level;
       if (!s.accepted_at) s.accepted_at = ctx.now;
       s.status = "in_progress";
-      workflow::start_clock(ctx.sql, s, escalation::stage_clock(s.stage), ctx.now, self->svc().workflow);
+      workflow::start_clock(ctx.sql, s, escalation::stage_clock(s.stage), ctx.now, env.workflow);
       store::save_state(ctx, s);
       data["first_handler"] = first;
       data["due"] = s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr);
@@ -222,23 +215,24 @@ void decide(client& c, const std::string& rid, long long case_id, bool accept, s
     store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
     // The declining organisation no longer sees the case: the `declined` event holds the thread's
     // subscribers until their access is rechecked (publish_events), and theirs end.
-    return reply_case_after(self, ctx, rid, case_id, json::object());
-  });
+    return case_outcome(env, who, case_id);
 }
 
 }  // namespace
 
-void handle(client& c, const std::string& rid, const protocol::case_accept_request& r) {
-  decide(c, rid, r.case_id, true, std::nullopt);
+verb_outcome accept(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_accept_request& r) {
+  return decide(ctx, env, who, r.case_id, true, std::nullopt);
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_decline_request& r) {
-  decide(c, rid, r.case_id, false, r.reason);
+verb_outcome decline(store::write_context& ctx, const verb_env& env, const actor& who,
+                     const protocol::case_decline_request& r) {
+  return decide(ctx, env, who, r.case_id, false, r.reason);
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_invite_request& r) {
-  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
-    const auto& [self, rid, v, by, remote] = who;
+verb_outcome invite(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_invite_request& r) {
+    const auto& [v, by, remote] = who;
     auto access = require_visible_case(ctx, v, r.case_id);
     if (!can_act(v, access))
       throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may invite people");
@@ -255,8 +249,7 @@ void handle(client& c, const std::string& rid, const protocol::case_invite_reque
     if (r.side) data["side"] = *r.side;
     store::append_event(ctx, access.thread_id, "invited", by, protocol::dump(data));
     store::audit(ctx, by.id, "case.invite", r.case_id, "user " + std::to_string(invitee->id), remote);
-    return reply_case_after(self, ctx, rid, r.case_id, json::object());
-  });
+    return case_outcome(env, who, r.case_id);
 }
 
-}  // namespace mediation::app
+}  // namespace mediation::app::cases
