@@ -20,6 +20,7 @@
 #include "server/core/client.hpp"
 #include "server/core/config.hpp"
 #include "server/core/http_api.hpp"
+#include "server/core/registry.hpp"
 #include "server/core/scheduler.hpp"
 #include "server/core/session_watch.hpp"
 #include "server/identity/install.hpp"
@@ -69,7 +70,8 @@ int main(int argc, char** argv) {
     store::batched_writer writer(
         db, [&hub, &jobs](const std::vector<store::stored_event>& events) { app::publish_events(hub, jobs, events); },
         cfg.write_batch, 200000, cfg.app.max_queued_per_user);
-    app::services svc(db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
+    app::registry reg;
+    app::services svc(reg, db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
     // The feature slices, one line each: their verbs, routes, scans and hooks (core/registry.hpp).
     identity::install(svc.reg, svc);
     cases::install(svc.reg, svc);

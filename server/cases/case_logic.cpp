@@ -39,41 +39,41 @@ protocol::org_view require_org(soci::session& sql, long long id) {
 
 verb_outcome create(store::write_context& ctx, const verb_env& env, const actor& who,
                     const protocol::case_create_request& r) {
-    const auto& [v, by, remote] = who;
-    if (!is_case_worker(v.role)) throw protocol::error(errc::forbidden, "your role may not register cases");
-    const long long org = v.org_id;
-    const auto& cfg = env.workflow;
-    const auto& pd = env.personal;
-    // ID and phone numbers are stored sealed (personal_data.hpp).
-    protocol::case_create_request sealed = r;
-    for (auto& p : sealed.parties) {
-      p.phone = pd.seal(p.phone);
-      p.id_number = pd.seal(p.id_number);
-    }
-    auto created = store::insert_case(ctx, org, by.id, sealed);
-    auto s = require_state(ctx.sql, created.id);
-    for (const auto& p : r.parties) {
-      // The petitioner key finds repeat petitions; keyed, so that it reveals nothing without the key.
-      if ((p.role == "petitioner" || p.role == "applicant") && !s.petitioner_key)
-        if (auto key = petitioner_key(p.name, p.phone, p.id_number)) s.petitioner_key = pd.blind(*key);
-      if (p.role == "respondent" && s.respondent.empty()) s.respondent = p.name;
-    }
-    workflow::start_clock(ctx.sql, s, "acceptance", ctx.now, cfg);
-    if (s.petitioner_key) {
-      long long since = ctx.now - static_cast<long long>(cfg.repeat_window_days) * 86400000LL;
-      s.repeat_of = store::earlier_case_of_petitioner(ctx.sql, *s.petitioner_key, s.category, s.id, since);
-    }
-    store::save_state(ctx, s);
-    store::index_terms(ctx, created.id, index_terms(r.title + "\n" + r.description + "\n" + r.location));
-    json data{{"case", {{"id", id_to_wire(created.id)}, {"number", created.number}, {"title", r.title},
-                        {"category", r.category}, {"channel", r.channel}, {"urgency", r.urgency},
-                        {"location", r.location}}},
-              {"due", s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr)}};
-    // The earlier case is never named in the thread: others join the thread later (a handler, an
-    // invited professional) who may not see it. case.get names it to whoever may (repeat_of).
-    store::append_event(ctx, created.thread, "created", by, protocol::dump(data));
-    store::audit(ctx, by.id, "case.create", created.id, created.number, remote);
-    return case_outcome(env, who, created.id);
+  const auto& [v, by, remote] = who;
+  if (!is_case_worker(v.role)) throw protocol::error(errc::forbidden, "your role may not register cases");
+  const long long org = v.org_id;
+  const auto& cfg = env.workflow;
+  const auto& pd = env.personal;
+  // ID and phone numbers are stored sealed (personal_data.hpp).
+  protocol::case_create_request sealed = r;
+  for (auto& p : sealed.parties) {
+    p.phone = pd.seal(p.phone);
+    p.id_number = pd.seal(p.id_number);
+  }
+  auto created = store::insert_case(ctx, org, by.id, sealed);
+  auto s = require_state(ctx.sql, created.id);
+  for (const auto& p : r.parties) {
+    // The petitioner key finds repeat petitions; keyed, so that it reveals nothing without the key.
+    if ((p.role == "petitioner" || p.role == "applicant") && !s.petitioner_key)
+      if (auto key = petitioner_key(p.name, p.phone, p.id_number)) s.petitioner_key = pd.blind(*key);
+    if (p.role == "respondent" && s.respondent.empty()) s.respondent = p.name;
+  }
+  workflow::start_clock(ctx.sql, s, "acceptance", ctx.now, cfg);
+  if (s.petitioner_key) {
+    long long since = ctx.now - static_cast<long long>(cfg.repeat_window_days) * 86400000LL;
+    s.repeat_of = store::earlier_case_of_petitioner(ctx.sql, *s.petitioner_key, s.category, s.id, since);
+  }
+  store::save_state(ctx, s);
+  store::index_terms(ctx, created.id, index_terms(r.title + "\n" + r.description + "\n" + r.location));
+  json data{{"case", {{"id", id_to_wire(created.id)}, {"number", created.number}, {"title", r.title},
+                      {"category", r.category}, {"channel", r.channel}, {"urgency", r.urgency},
+                      {"location", r.location}}},
+            {"due", s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr)}};
+  // The earlier case is never named in the thread: others join the thread later (a handler, an
+  // invited professional) who may not see it. case.get names it to whoever may (repeat_of).
+  store::append_event(ctx, created.thread, "created", by, protocol::dump(data));
+  store::audit(ctx, by.id, "case.create", created.id, created.number, remote);
+  return case_outcome(env, who, created.id);
 }
 
 verb_outcome get(soci::session& sql, const verb_env& env, const actor& who, const protocol::case_get_request& r) {
@@ -87,88 +87,88 @@ verb_outcome get(soci::session& sql, const verb_env& env, const actor& who, cons
 }
 
 json list(soci::session& sql, const verb_env& env, const actor& who, const protocol::case_list_request& r) {
-    const viewer& v = who.v;
-    const millis now = now_millis();
-    store::case_filter f;
-    f.status = r.status;
-    f.kind = r.kind;
-    f.level = r.level;
-    f.category = r.category;
-    f.org = r.org;
-    f.before = r.before;
-    f.overdue = r.overdue;
-    f.now = now;
-    if (r.due_within_days) f.due_before = now + static_cast<long long>(*r.due_within_days) * 86400000LL;
-    if (r.mine) f.handling_org = v.org_id;
-    f.leader_owned = r.leader_owned;
-    if (r.inbox) f.inbox_org = v.org_id;
-    if (r.q) {
-      f.terms = query_terms(*r.q);
-      if (f.terms.empty()) throw protocol::error(errc::bad_request, "field 'q' has nothing to search for");
+  const viewer& v = who.v;
+  const millis now = now_millis();
+  store::case_filter f;
+  f.status = r.status;
+  f.kind = r.kind;
+  f.level = r.level;
+  f.category = r.category;
+  f.org = r.org;
+  f.before = r.before;
+  f.overdue = r.overdue;
+  f.now = now;
+  if (r.due_within_days) f.due_before = now + static_cast<long long>(*r.due_within_days) * 86400000LL;
+  if (r.mine) f.handling_org = v.org_id;
+  f.leader_owned = r.leader_owned;
+  if (r.inbox) f.inbox_org = v.org_id;
+  if (r.q) {
+    f.terms = query_terms(*r.q);
+    if (f.terms.empty()) throw protocol::error(errc::bad_request, "field 'q' has nothing to search for");
+  }
+  f.limit = r.limit + 1;
+  store::case_scope scope;
+  scope.user = v.user_id;
+  if (sees_by_membership(v.role)) scope.member_org = v.org_id;
+  if (is_supervisor_role(v.role)) {
+    scope.supervised = store::subtree(sql, v.org_id);
+    scope.supervised.erase(scope.supervised.begin());  // its own cases come by membership
+  }
+  auto ids = store::list_case_ids(sql, f, scope);
+  const bool reaches_beyond_summary = r.q || r.org || r.level || r.overdue || r.due_within_days || r.mine ||
+                                      r.leader_owned || r.inbox;
+  json cases = json::array();
+  json next = nullptr;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (static_cast<int>(cases.size()) == r.limit) {
+      next = id_to_wire(ids[i - 1]);
+      break;
     }
-    f.limit = r.limit + 1;
-    store::case_scope scope;
-    scope.user = v.user_id;
-    if (sees_by_membership(v.role)) scope.member_org = v.org_id;
-    if (is_supervisor_role(v.role)) {
-      scope.supervised = store::subtree(sql, v.org_id);
-      scope.supervised.erase(scope.supervised.begin());  // its own cases come by membership
-    }
-    auto ids = store::list_case_ids(sql, f, scope);
-    const bool reaches_beyond_summary = r.q || r.org || r.level || r.overdue || r.due_within_days || r.mine ||
-                                        r.leader_owned || r.inbox;
-    json cases = json::array();
-    json next = nullptr;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (static_cast<int>(cases.size()) == r.limit) {
-        next = id_to_wire(ids[i - 1]);
-        break;
-      }
-      auto access = store::access_by_case(sql, ids[i]);
-      if (!access || !knows_case(v, *access)) continue;
-      // A search reaches into the staff's notes, and the workflow filters into facts the case's
-      // summary does not show (who handles it, its level, its deadline, a leader): none of them ever
-      // lists a case its reader knows only as a party.
-      if (reaches_beyond_summary && !can_see(v, *access)) continue;
-      cases.push_back(workflow::case_json(sql, env.personal, ids[i], &v, now, &*access, true));
-    }
-    return {{"cases", std::move(cases)}, {"next", next}};
+    auto access = store::access_by_case(sql, ids[i]);
+    if (!access || !knows_case(v, *access)) continue;
+    // A search reaches into the staff's notes, and the workflow filters into facts the case's
+    // summary does not show (who handles it, its level, its deadline, a leader): none of them ever
+    // lists a case its reader knows only as a party.
+    if (reaches_beyond_summary && !can_see(v, *access)) continue;
+    cases.push_back(workflow::case_json(sql, env.personal, ids[i], &v, now, &*access, true));
+  }
+  return {{"cases", std::move(cases)}, {"next", next}};
 }
 
 verb_outcome handoff(store::write_context& ctx, const verb_env& env, const actor& who,
                      const protocol::case_handoff_request& r) {
-    const std::optional<millis> due = parse_due_field(r.due);
-    const auto& [v, by, remote] = who;
-    auto access = require_visible_case(ctx, v, r.case_id);
-    if (!can_act(v, access))
-      throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
-    if (access.closed) throw protocol::error(errc::conflict, "the case is closed");
-    auto to = require_org(ctx.sql, r.to_org);
-    if (to.id == v.org_id) throw protocol::error(errc::conflict, "a case cannot be handed to your own organisation");
-    if (to.id == access.owner_org) throw protocol::error(errc::conflict, "the case already belongs to that organisation");
-    bool open = std::any_of(access.handlers.begin(), access.handlers.end(), [&](const auto& h) {
-      return h.org == to.id && (h.status == "pending" || h.status == "accepted");
-    });
-    if (open) throw protocol::error(errc::conflict, "the case is already handed to that organisation");
-    auto from = require_org(ctx.sql, v.org_id);
-    auto s = require_state(ctx.sql, r.case_id);
-    // Without a due date, the receiver's handling policy sets one (e.g. 15 days at a labour committee).
-    std::optional<millis> deadline = due;
-    if (!deadline) {
-      const auto& cfg = env.workflow;
-      if (auto p = cfg.policies.find("handling", s.category, to.kind, to.id))
-        deadline = deadlines::due({ctx.now, p->days, p->working_days}, {}, cfg.cal);
-    }
-    store::insert_handoff(ctx, r.case_id, to.id, from.id, r.note, deadline, by.id);
-    if (s.status == "registered" || s.status == "accepted") {
-      s.status = "handed_over";
-      store::save_state(ctx, s);
-    }
-    json data{{"from_org", org_ref(from)}, {"to_org", org_ref(to)}, {"note", r.note}, {"due", nullptr}};
-    if (deadline) data["due"] = format_rfc3339(*deadline);
-    store::append_event(ctx, access.thread_id, "handed_over", by, protocol::dump(data));
-    store::audit(ctx, by.id, "case.handoff", r.case_id, "to org " + std::to_string(to.id), remote);
-    return case_outcome(env, who, r.case_id);
+  const std::optional<millis> due = parse_due_field(r.due);
+  const auto& [v, by, remote] = who;
+  auto access = require_visible_case(ctx, v, r.case_id);
+  if (!can_act(v, access))
+    throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
+  if (access.closed) throw protocol::error(errc::conflict, "the case is closed");
+  auto to = require_org(ctx.sql, r.to_org);
+  if (to.id == v.org_id) throw protocol::error(errc::conflict, "a case cannot be handed to your own organisation");
+  if (to.id == access.owner_org) throw protocol::error(errc::conflict, "the case already belongs to that organisation");
+  bool open = std::any_of(access.handlers.begin(), access.handlers.end(), [&](const auto& h) {
+    return h.org == to.id && (h.status == "pending" || h.status == "accepted");
+  });
+  if (open) throw protocol::error(errc::conflict, "the case is already handed to that organisation");
+  auto from = require_org(ctx.sql, v.org_id);
+  auto s = require_state(ctx.sql, r.case_id);
+  // Without a due date, the receiver's handling policy sets one (e.g. 15 days at a labour committee).
+  std::optional<millis> deadline = due;
+  if (!deadline) {
+    const auto& cfg = env.workflow;
+    if (auto p = cfg.policies.find("handling", s.category, to.kind, to.id))
+      deadline = deadlines::due({ctx.now, p->days, p->working_days}, {}, cfg.cal);
+  }
+  store::insert_handoff(ctx, r.case_id, to.id, from.id, r.note, deadline, by.id);
+  if (s.status == "registered" || s.status == "accepted") {
+    s.status = "handed_over";
+    store::save_state(ctx, s);
+  }
+  json data{{"from_org", org_ref(from)}, {"to_org", org_ref(to)}, {"note", r.note}, {"due", nullptr}};
+  if (deadline) data["due"] = format_rfc3339(*deadline);
+  store::append_event(ctx, access.thread_id, "handed_over", by, protocol::dump(data));
+  store::audit(ctx, by.id, "case.handoff", r.case_id, "to org " + std::to_string(to.id), remote);
+  return case_outcome(env, who, r.case_id);
 }
 
 namespace {
@@ -176,46 +176,46 @@ namespace {
 // case.accept and case.decline: decide the pending hand-over to the user's organisation.
 verb_outcome decide(store::write_context& ctx, const verb_env& env, const actor& who, long long case_id, bool accept,
                     const std::optional<std::string>& reason) {
-    const auto& [v, by, remote] = who;
-    auto access = require_visible_case(ctx, v, case_id);
-    if (!can_decide_handoff(v, access))
-      throw protocol::error(is_case_worker(v.role) ? errc::conflict : errc::forbidden,
-                            "there is no pending hand-over of this case to your organisation");
-    auto handoff = store::find_handoff(ctx.sql, case_id, v.org_id, "pending");
-    if (!handoff) throw protocol::error(errc::conflict, "there is no pending hand-over of this case to your organisation");
-    auto org = require_org(ctx.sql, v.org_id);
-    auto s = require_state(ctx.sql, case_id);
-    json data{{"org", org_ref(org)}};
-    if (accept) {
-      store::decide_handoff(ctx, *handoff, "accepted", std::nullopt, by.id);
-      bool first = std::none_of(access.handlers.begin(), access.handlers.end(),
-                                [](const auto& h) { return h.status == "accepted"; });
-      if (first) store::set_first_handler(ctx, case_id, org.id);
-      // The accepting organisation handles the case now (首办责任制): its clock starts.
-      s.handling_org = org.id;
-      s.level = org.level;
-      if (!s.accepted_at) s.accepted_at = ctx.now;
-      s.status = "in_progress";
-      workflow::start_clock(ctx.sql, s, escalation::stage_clock(s.stage), ctx.now, env.workflow);
-      store::save_state(ctx, s);
-      data["first_handler"] = first;
-      data["due"] = s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr);
-    } else {
-      store::decide_handoff(ctx, *handoff, "declined", reason, by.id);
-      data["reason"] = *reason;
-      bool others = std::any_of(access.handlers.begin(), access.handlers.end(), [&](const auto& h) {
-        return h.org != org.id && (h.status == "pending" || h.status == "accepted");
-      });
-      bool accepted = std::any_of(access.handlers.begin(), access.handlers.end(),
-                                  [&](const auto& h) { return h.org != org.id && h.status == "accepted"; });
-      s.status = accepted ? "in_progress" : others ? "handed_over" : s.accepted_at ? "accepted" : "registered";
-      store::save_state(ctx, s);
-    }
-    store::append_event(ctx, access.thread_id, accept ? "accepted" : "declined", by, protocol::dump(data));
-    store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
-    // The declining organisation no longer sees the case: the `declined` event holds the thread's
-    // subscribers until their access is rechecked (publish_events), and theirs end.
-    return case_outcome(env, who, case_id);
+  const auto& [v, by, remote] = who;
+  auto access = require_visible_case(ctx, v, case_id);
+  if (!can_decide_handoff(v, access))
+    throw protocol::error(is_case_worker(v.role) ? errc::conflict : errc::forbidden,
+                          "there is no pending hand-over of this case to your organisation");
+  auto handoff = store::find_handoff(ctx.sql, case_id, v.org_id, "pending");
+  if (!handoff) throw protocol::error(errc::conflict, "there is no pending hand-over of this case to your organisation");
+  auto org = require_org(ctx.sql, v.org_id);
+  auto s = require_state(ctx.sql, case_id);
+  json data{{"org", org_ref(org)}};
+  if (accept) {
+    store::decide_handoff(ctx, *handoff, "accepted", std::nullopt, by.id);
+    bool first = std::none_of(access.handlers.begin(), access.handlers.end(),
+                              [](const auto& h) { return h.status == "accepted"; });
+    if (first) store::set_first_handler(ctx, case_id, org.id);
+    // The accepting organisation handles the case now (首办责任制): its clock starts.
+    s.handling_org = org.id;
+    s.level = org.level;
+    if (!s.accepted_at) s.accepted_at = ctx.now;
+    s.status = "in_progress";
+    workflow::start_clock(ctx.sql, s, escalation::stage_clock(s.stage), ctx.now, env.workflow);
+    store::save_state(ctx, s);
+    data["first_handler"] = first;
+    data["due"] = s.due_at ? json(format_rfc3339(*s.due_at)) : json(nullptr);
+  } else {
+    store::decide_handoff(ctx, *handoff, "declined", reason, by.id);
+    data["reason"] = *reason;
+    bool others = std::any_of(access.handlers.begin(), access.handlers.end(), [&](const auto& h) {
+      return h.org != org.id && (h.status == "pending" || h.status == "accepted");
+    });
+    bool accepted = std::any_of(access.handlers.begin(), access.handlers.end(),
+                                [&](const auto& h) { return h.org != org.id && h.status == "accepted"; });
+    s.status = accepted ? "in_progress" : others ? "handed_over" : s.accepted_at ? "accepted" : "registered";
+    store::save_state(ctx, s);
+  }
+  store::append_event(ctx, access.thread_id, accept ? "accepted" : "declined", by, protocol::dump(data));
+  store::audit(ctx, by.id, accept ? "case.accept" : "case.decline", case_id, reason.value_or(""), remote);
+  // The declining organisation no longer sees the case: the `declined` event holds the thread's
+  // subscribers until their access is rechecked (publish_events), and theirs end.
+  return case_outcome(env, who, case_id);
 }
 
 }  // namespace
@@ -232,24 +232,24 @@ verb_outcome decline(store::write_context& ctx, const verb_env& env, const actor
 
 verb_outcome invite(store::write_context& ctx, const verb_env& env, const actor& who,
                     const protocol::case_invite_request& r) {
-    const auto& [v, by, remote] = who;
-    auto access = require_visible_case(ctx, v, r.case_id);
-    if (!can_act(v, access))
-      throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may invite people");
-    auto invitee = store::find_user(ctx.sql, r.user);
-    if (!invitee || invitee->role == "system") throw protocol::error(errc::not_found, "no such user");
-    if (invitee->role == "guest")
-      throw protocol::error(errc::bad_request, "guests are invited to a meeting (meeting.invite_guest), not to a case");
-    if (r.capacity == "representative" && invitee->role != roles::lawyer)
-      throw protocol::error(errc::bad_request, "a party's representative is a lawyer");
-    if (!store::insert_invite(ctx, r.case_id, invitee->id, by.id, r.capacity, r.side))
-      throw protocol::error(errc::conflict, "that person is already invited");
-    json data{{"user", {{"id", id_to_wire(invitee->id)}, {"name", invitee->name}, {"role", invitee->role}}},
-              {"capacity", r.capacity}};
-    if (r.side) data["side"] = *r.side;
-    store::append_event(ctx, access.thread_id, "invited", by, protocol::dump(data));
-    store::audit(ctx, by.id, "case.invite", r.case_id, "user " + std::to_string(invitee->id), remote);
-    return case_outcome(env, who, r.case_id);
+  const auto& [v, by, remote] = who;
+  auto access = require_visible_case(ctx, v, r.case_id);
+  if (!can_act(v, access))
+    throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may invite people");
+  auto invitee = store::find_user(ctx.sql, r.user);
+  if (!invitee || invitee->role == "system") throw protocol::error(errc::not_found, "no such user");
+  if (invitee->role == "guest")
+    throw protocol::error(errc::bad_request, "guests are invited to a meeting (meeting.invite_guest), not to a case");
+  if (r.capacity == "representative" && invitee->role != roles::lawyer)
+    throw protocol::error(errc::bad_request, "a party's representative is a lawyer");
+  if (!store::insert_invite(ctx, r.case_id, invitee->id, by.id, r.capacity, r.side))
+    throw protocol::error(errc::conflict, "that person is already invited");
+  json data{{"user", {{"id", id_to_wire(invitee->id)}, {"name", invitee->name}, {"role", invitee->role}}},
+            {"capacity", r.capacity}};
+  if (r.side) data["side"] = *r.side;
+  store::append_event(ctx, access.thread_id, "invited", by, protocol::dump(data));
+  store::audit(ctx, by.id, "case.invite", r.case_id, "user " + std::to_string(invitee->id), remote);
+  return case_outcome(env, who, r.case_id);
 }
 
 }  // namespace mediation::app::cases

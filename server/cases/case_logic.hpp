@@ -40,4 +40,36 @@ verb_outcome decline(store::write_context& ctx, const verb_env& env, const actor
 verb_outcome invite(store::write_context& ctx, const verb_env& env, const actor& who,
                     const protocol::case_invite_request& r);
 
+// --- The workflow, triage to evaluation (workflow_logic.cpp) ---
+// case.triage: accept (the handling clock starts), divert to a legal channel, or merge into an
+// earlier case of the same petitioner (both close the case).
+verb_outcome triage(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_triage_request& r);
+// case.return: the organisation the case was handed to gives it back, with a reason.
+verb_outcome return_case(store::write_context& ctx, const verb_env& env, const actor& who,
+                         const protocol::case_return_request& r);
+// case.escalate: to the level above the handling organisation (a handling or supervising one).
+verb_outcome escalate(store::write_context& ctx, const verb_env& env, const actor& who,
+                      const protocol::case_escalate_request& r);
+// case.pause and case.resume: the running clock stops (with a reason) and starts again.
+verb_outcome pause(store::write_context& ctx, const verb_env& env, const actor& who,
+                   const protocol::case_pause_request& r);
+verb_outcome resume(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_resume_request& r);
+// case.extend: once, approved by a leader of the handling organisation or above.
+verb_outcome extend(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_extend_request& r);
+// case.own: a leader takes the case (包案).
+verb_outcome own(store::write_context& ctx, const verb_env& env, const actor& who, const protocol::case_own_request& r);
+// case.close: with an outcome and a note; the answer clock and the review window follow.
+verb_outcome close(store::write_context& ctx, const verb_env& env, const actor& who,
+                   const protocol::case_close_request& r);
+// case.evaluate: the petitioner's evaluation recorded by an officer.
+verb_outcome evaluate(store::write_context& ctx, const verb_env& env, const actor& who,
+                      const protocol::case_evaluate_request& r);
+// case.evaluation_link: a link for the petitioner to evaluate a closed case; the token is in this
+// reply only ({token, url, expires}).
+verb_outcome evaluation_link(store::write_context& ctx, const verb_env& env, const actor& who,
+                             const protocol::case_evaluation_link_request& r);
+
 }  // namespace mediation::app::cases

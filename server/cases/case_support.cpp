@@ -28,19 +28,5 @@ verb_outcome case_outcome(const verb_env& env, const actor& who, long long case_
   return out;
 }
 
-client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
-                                      long long case_id, nlohmann::json extra) {
-  const viewer v = self->as_viewer();
-  auto* svc = &self->svc();
-  const std::string remote = self->remote();
-  return reply_after_commit(std::move(self), ctx, rid, case_id, "case",
-                            [svc, v, case_id, remote](soci::session& sql) {
-                              json kase = workflow::case_json(sql, svc->personal, case_id, &v, now_millis());
-                              if (workflow::discloses_personal_data(kase))
-                                audit_personal_read(*svc, v.user_id, case_id, "case reply", remote);
-                              return kase;
-                            },
-                            std::move(extra));
-}
 
 }  // namespace mediation::app

@@ -1,8 +1,10 @@
 #pragma once
 // What the verbs of the cases slice and of the slices above it share.
 
+#include <nlohmann/json.hpp>
+
 #include "server/cases/workflow_repo.hpp"
-#include "server/core/verb_support.hpp"
+#include "server/core/verb_checks.hpp"
 
 namespace mediation::app {
 
@@ -13,8 +15,4 @@ store::case_state require_state(soci::session& sql, long long case_id);
 // the job's events go to the case's people.
 verb_outcome case_outcome(const verb_env& env, const actor& who, long long case_id,
                           nlohmann::json extra = nlohmann::json::object());
-// reply_after_commit with {"case": the case as the user sees it}.
-client::continuation reply_case_after(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
-                                      long long case_id, nlohmann::json extra);
-
 }  // namespace mediation::app

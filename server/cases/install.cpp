@@ -20,16 +20,16 @@ void install(app::registry& reg, app::services& svc) {
   reg.verb<protocol::case_accept_request>(write_verb(&app::cases::accept));
   reg.verb<protocol::case_decline_request>(write_verb(&app::cases::decline));
   reg.verb<protocol::case_invite_request>(write_verb(&app::cases::invite));
-  reg.verb<protocol::case_triage_request>(app::handle);
-  reg.verb<protocol::case_return_request>(app::handle);
-  reg.verb<protocol::case_escalate_request>(app::handle);
-  reg.verb<protocol::case_pause_request>(app::handle);
-  reg.verb<protocol::case_resume_request>(app::handle);
-  reg.verb<protocol::case_extend_request>(app::handle);
-  reg.verb<protocol::case_own_request>(app::handle);
-  reg.verb<protocol::case_close_request>(app::handle);
-  reg.verb<protocol::case_evaluate_request>(app::handle);
-  reg.verb<protocol::case_evaluation_link_request>(app::handle);
+  reg.verb<protocol::case_triage_request>(write_verb(&app::cases::triage));
+  reg.verb<protocol::case_return_request>(write_verb(&app::cases::return_case));
+  reg.verb<protocol::case_escalate_request>(write_verb(&app::cases::escalate));
+  reg.verb<protocol::case_pause_request>(write_verb(&app::cases::pause));
+  reg.verb<protocol::case_resume_request>(write_verb(&app::cases::resume));
+  reg.verb<protocol::case_extend_request>(write_verb(&app::cases::extend));
+  reg.verb<protocol::case_own_request>(write_verb(&app::cases::own));
+  reg.verb<protocol::case_close_request>(write_verb(&app::cases::close));
+  reg.verb<protocol::case_evaluate_request>(write_verb(&app::cases::evaluate));
+  reg.verb<protocol::case_evaluation_link_request>(write_verb(&app::cases::evaluation_link));
   add_cases_routes(reg, svc);
   reg.scan("cases", [&svc](soci::session& sql, long long now) { scan_cases(svc, sql, now); });
 }

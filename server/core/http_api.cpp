@@ -9,6 +9,7 @@
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/base/time.hpp"
+#include "server/core/registry.hpp"
 
 namespace mediation::app {
 

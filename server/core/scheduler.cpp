@@ -5,6 +5,7 @@
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
 #include "server/core/services.hpp"
+#include "server/core/registry.hpp"
 
 namespace mediation::app {
 

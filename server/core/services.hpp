@@ -15,7 +15,6 @@
 
 #include "server/core/deadlines.hpp"
 #include "server/core/hub.hpp"
-#include "server/core/registry.hpp"
 #include "server/core/settings.hpp"
 #include "server/core/verb_checks.hpp"
 #include "server/core/personal_data.hpp"
@@ -24,6 +23,8 @@
 #include "server/store/job_pool.hpp"
 
 namespace mediation::app {
+
+class registry;
 
 // Per-user token buckets shared by all of a user's connections, so that opening more sockets does
 // not buy more requests. Thread-safe; a bucket is dropped once it is full again and idle.
@@ -101,11 +102,13 @@ struct app_counters {
 
 class services {
  public:
-  services(store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
+  services(registry& reg, store::database& db, store::job_pool& jobs, store::batched_writer& writer, hub& hub,
            const personal_data& personal, settings cfg, deadlines::workflow_config workflow = {})
-      : db(db), jobs(jobs), writer(writer), live(hub), personal(personal), cfg(cfg), workflow(std::move(workflow)),
+      : reg(reg), db(db), jobs(jobs), writer(writer), live(hub), personal(personal), cfg(cfg),
+        workflow(std::move(workflow)),
         per_user(cfg.user_rate_per_second, cfg.user_rate_burst) {}
 
+  registry& reg;  // what the feature slices installed (main, before the server starts)
   store::database& db;
   store::job_pool& jobs;
   store::batched_writer& writer;
@@ -115,7 +118,6 @@ class services {
   const deadlines::workflow_config workflow;
   session_registry sessions;
   directory people;
-  registry reg;  // what the feature slices installed (main, before the server starts)
   app_counters counters;
   std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
   user_limits per_user;

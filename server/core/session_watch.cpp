@@ -7,6 +7,7 @@
 #include "server/core/services.hpp"
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
+#include "server/core/registry.hpp"
 
 namespace mediation::app {
 

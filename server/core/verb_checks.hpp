@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/errors.hpp"
 #include "server/core/actor.hpp"
 #include "server/core/visibility.hpp"
 #include "server/store/batched_writer.hpp"
@@ -58,6 +59,11 @@ struct verb_outcome {
 // An after_commit step that writes the audit row of `who` reading a case's unmasked personal data
 // (`what`: how), in a write of its own; a failure is logged, never reported to the reader.
 std::function<void(services&)> audit_read(const actor& who, long long case_id, std::string what);
+
+// Records in the audit table that `user` read a case's unmasked personal data (`what`: how), in a
+// write of its own after the read. A failure is logged, never reported to the reader.
+void audit_personal_read(services& svc, long long user, long long case_id, const std::string& what,
+                         const std::string& remote);
 
 // An optional deadline field: RFC 3339 or a date; bad_request naming `field` otherwise.
 std::optional<long long> parse_due_field(const std::optional<std::string>& text, const char* field = "due");

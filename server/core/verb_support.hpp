@@ -1,9 +1,8 @@
 #pragma once
-// What every slice's verb handlers share: who is acting (write_as), the visibility checks that load a
-// case's access facts and throw not_found or forbidden, the reply after a commit with its notices,
-// the audit row of a personal data read, and the due-date field. Handlers check the user's right to act
-// in one place (core/visibility), run their SQL through client::query or client::write, and answer
-// `rid` exactly once.
+// The adapters between the WebSocket client and a verb's logic (a plain function of store context,
+// environment, actor and request: core/verb_checks.hpp): read_verb runs it on a database worker,
+// write_verb in the batched writer's transaction, and finish_verb answers `rid` exactly once with its
+// outcome. Only install.cpp files and the connection-bound handlers (*_verbs.cpp) include this.
 
 #include <string>
 #include <type_traits>
@@ -16,27 +15,6 @@
 #include "server/store/event_repo.hpp"
 
 namespace mediation::app {
-
-// Who is writing: the connection, the request and the user, captured for a writer job.
-struct acting {
-  std::shared_ptr<client> self;
-  std::string rid;
-  viewer v;
-  store::author by;
-  std::string remote;
-};
-// The actor of a write (what domain services take: no connection).
-inline actor actor_of(const acting& who) { return actor{who.v, who.by, who.remote}; }
-// Runs `apply(ctx, who)` inside the batched writer's transaction as the connection's user; the
-// continuation it returns runs after the commit (client::write).
-template <class Fn>
-void write_as(client& c, const std::string& rid, Fn apply) {
-  acting who{c.shared_from_this(), rid, c.as_viewer(), store::author{c.user().id, c.user().name}, c.remote()};
-  c.write(rid, [who = std::move(who), apply = std::move(apply)](store::write_context& ctx) -> client::continuation {
-    return apply(ctx, who);
-  });
-}
-
 
 // Finishes a verb whose logic has run (committed, for a write): read_back, the ok reply, notices
 // of `events` to the people of out.notify_case, after_commit (verb_outcome). Any thread.
@@ -96,18 +74,5 @@ auto write_verb(Logic logic, Hint hint = nullptr) {
     }, std::move(hints));
   };
 }
-
-// After the commit of a write: on a database worker (so that the writer's transaction does no
-// read-only work), builds the reply's object with `build`, replies `extra` plus {key: object}, and
-// sends notices of the job's events to the people of `case_id` as they are after the change.
-client::continuation reply_after_commit(std::shared_ptr<client> self, store::write_context& ctx, const std::string& rid,
-                                        long long case_id, std::string key,
-                                        std::function<nlohmann::json(soci::session&)> build, nlohmann::json extra);
-// Records in the audit table that `user` read a case's unmasked personal data (`what`: how), in a
-// write of its own after the read. A failure is logged, never reported to the reader.
-void audit_personal_read(services& svc, long long user, long long case_id, const std::string& what,
-                         const std::string& remote);
-
-
 
 }  // namespace mediation::app

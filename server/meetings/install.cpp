@@ -16,22 +16,24 @@ void install(app::registry& reg, app::services& svc) {
   using namespace app;
   // The live rooms of this process, for the verbs that use them and the hooks below.
   auto live = std::make_shared<rooms>();
-  reg.verb<protocol::meeting_schedule_request>(app::handle);
-  reg.verb<protocol::meeting_reschedule_request>(app::handle);
-  reg.verb<protocol::meeting_cancel_request>(app::handle);
+  // A live room's verb: its handler with this process's rooms.
+  auto in_rooms = [live](client& c, const std::string& rid, const auto& r) { handle(c, rid, r, *live); };
+  reg.verb<protocol::meeting_schedule_request>(write_verb(&app::meetings::schedule));
+  reg.verb<protocol::meeting_reschedule_request>(write_verb(&app::meetings::reschedule));
+  reg.verb<protocol::meeting_cancel_request>(write_verb(&app::meetings::cancel));
   reg.verb<protocol::meeting_get_request>(read_verb(&app::meetings::get));
-  reg.verb<protocol::meeting_join_request>([live](client& c, const std::string& rid, const protocol::meeting_join_request& r) { handle(c, rid, r, *live); });
-  reg.verb<protocol::meeting_leave_request>([live](client& c, const std::string& rid, const protocol::meeting_leave_request& r) { handle(c, rid, r, *live); });
+  reg.verb<protocol::meeting_join_request>(in_rooms);
+  reg.verb<protocol::meeting_leave_request>(in_rooms);
   reg.verb<protocol::meeting_list_request>(read_verb(&app::meetings::list));
-  reg.verb<protocol::meeting_suggest_request>(app::handle);
-  reg.verb<protocol::meeting_respond_request>(app::handle);
-  reg.verb<protocol::meeting_invite_guest_request>(app::handle);
-  reg.verb<protocol::meeting_revoke_guest_request>(app::handle);
-  reg.verb<protocol::calendar_feed_request>(app::handle);
-  reg.verb<protocol::meeting_caucus_request>([live](client& c, const std::string& rid, const protocol::meeting_caucus_request& r) { handle(c, rid, r, *live); });
-  reg.verb<protocol::meeting_set_side_request>([live](client& c, const std::string& rid, const protocol::meeting_set_side_request& r) { handle(c, rid, r, *live); });
-  reg.verb<protocol::meeting_say_request>([live](client& c, const std::string& rid, const protocol::meeting_say_request& r) { handle(c, rid, r, *live); });
-  reg.verb<protocol::meeting_signal_request>([live](client& c, const std::string& rid, const protocol::meeting_signal_request& r) { handle(c, rid, r, *live); });
+  reg.verb<protocol::meeting_suggest_request>(read_verb(&app::meetings::suggest));
+  reg.verb<protocol::meeting_respond_request>(write_verb(&app::meetings::respond));
+  reg.verb<protocol::meeting_invite_guest_request>(write_verb(&app::meetings::guest_invite));
+  reg.verb<protocol::meeting_revoke_guest_request>(write_verb(&app::meetings::guest_revoke));
+  reg.verb<protocol::calendar_feed_request>(write_verb(&app::meetings::calendar_feed));
+  reg.verb<protocol::meeting_caucus_request>(in_rooms);
+  reg.verb<protocol::meeting_set_side_request>(in_rooms);
+  reg.verb<protocol::meeting_say_request>(in_rooms);
+  reg.verb<protocol::meeting_signal_request>(in_rooms);
   add_meetings_routes(reg, svc);
   reg.scan("meetings", [&svc](soci::session& sql, long long now) { scan_meetings(svc, sql, now); });
   reg.watch([live](soci::session& sql) { check_rooms(*live, sql); });

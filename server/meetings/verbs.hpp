@@ -1,7 +1,8 @@
 #pragma once
-// The meetings slice's WebSocket verbs: meeting.*, calendar.feed (meeting_verbs.cpp).
-// Each runs on the client's strand after its frame parsed and answers `rid` exactly once;
-// install.cpp registers them.
+// The meetings slice's connection-bound WebSocket verbs: the live rooms (meeting.join, leave,
+// caucus, set_side, say, signal; meeting_verbs.cpp). The verbs that are plain functions are in
+// meeting_logic.hpp. Each runs on the client's strand after its frame parsed and answers `rid`
+// exactly once; install.cpp registers them.
 
 #include <string>
 
@@ -13,16 +14,8 @@ namespace mediation::app {
 
 class rooms;  // meetings/rooms.hpp: the live rooms, owned by install()
 
-void handle(client& c, const std::string& rid, const protocol::meeting_schedule_request& r);
-void handle(client& c, const std::string& rid, const protocol::meeting_reschedule_request& r);
-void handle(client& c, const std::string& rid, const protocol::meeting_cancel_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_join_request& r, rooms& live);
 void handle(client& c, const std::string& rid, const protocol::meeting_leave_request& r, rooms& live);
-void handle(client& c, const std::string& rid, const protocol::meeting_suggest_request& r);
-void handle(client& c, const std::string& rid, const protocol::meeting_respond_request& r);
-void handle(client& c, const std::string& rid, const protocol::meeting_invite_guest_request& r);
-void handle(client& c, const std::string& rid, const protocol::meeting_revoke_guest_request& r);
-void handle(client& c, const std::string& rid, const protocol::calendar_feed_request& r);
 void handle(client& c, const std::string& rid, const protocol::meeting_caucus_request& r, rooms& live);
 void handle(client& c, const std::string& rid, const protocol::meeting_set_side_request& r, rooms& live);
 void handle(client& c, const std::string& rid, const protocol::meeting_say_request& r, rooms& live);

@@ -10,6 +10,10 @@
 
 #include "server/store/batched_writer.hpp"
 #include "server/core/actor.hpp"
+#include "server/core/deadlines.hpp"
+#include "server/core/personal_data.hpp"
+#include "server/core/settings.hpp"
+#include "server/core/verb_checks.hpp"
 #include "server/store/database.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/store/event_repo.hpp"
@@ -55,6 +59,14 @@ inline app::actor actor_of(soci::session& sql, const std::string& username) {
   auto u = *find_user(sql, find_login(sql, username)->user_id);
   return app::actor{app::viewer{u.id, u.org.id, u.role}, author{u.id, u.name}, "127.0.0.1:1"};
 }
+
+// What verb logic reads of the server (app::verb_env), built from a fixed test key and the defaults.
+struct test_env {
+  app::personal_data personal{app::personal_data::key_type{7, 1, 2, 3}};
+  app::deadlines::workflow_config workflow;
+  app::settings cfg;
+  app::verb_env env() const { return app::verb_env{personal, workflow, cfg}; }
+};
 
 // The code of the protocol::error `fn` throws (a test failure if it throws none).
 inline protocol::errc error_of(const std::function<void()>& fn) {

@@ -1,5 +1,6 @@
 // case.triage, case.return, case.escalate, case.pause, case.resume, case.extend, case.own,
-// case.close, case.evaluate, case.evaluation_link
+// case.close, case.evaluate, case.evaluation_link: plain functions of (store context, environment,
+// actor, request), run by the adapters of core/verb_support.hpp and by tests on SQLite.
 #include <algorithm>
 
 #include <soci/soci.h>
@@ -7,7 +8,7 @@
 #include "protocol/frames.hpp"
 #include "server/core/credentials.hpp"
 #include "server/cases/escalation.hpp"
-#include "server/cases/verbs.hpp"
+#include "server/cases/case_logic.hpp"
 #include "server/cases/case_support.hpp"
 #include "server/cases/workflow.hpp"
 #include "server/cases/case_repo.hpp"
@@ -15,7 +16,7 @@
 #include "server/store/identity_repo.hpp"
 #include "server/base/time.hpp"
 
-namespace mediation::app {
+namespace mediation::app::cases {
 
 using protocol::errc;
 using protocol::id_to_wire;
@@ -23,16 +24,15 @@ using nlohmann::json;
 
 namespace {
 
-// The common shape of a case verb: a write in which the user must be able to see the case; the
-// reply carries the case as the user sees it.
+// The common shape of a case verb: a write in which the user must be able to see the case;
+// `fn(ctx, viewer, author, remote, access, state, workflow)` returns the reply's extra fields, and
+// the reply carries the case as the user sees it after the commit.
 template <class Fn>
-void case_write(client& c, const std::string& rid, long long case_id, Fn fn) {
-  write_as(c, rid, [case_id, fn](store::write_context& ctx, const acting& who) -> client::continuation {
-    auto access = require_visible_case(ctx, who.v, case_id);
-    auto s = require_state(ctx.sql, case_id);
-    json extra = fn(ctx, who.v, who.by, who.remote, access, s, who.self->svc().workflow);
-    return reply_case_after(who.self, ctx, who.rid, case_id, std::move(extra));
-  });
+verb_outcome case_write(store::write_context& ctx, const verb_env& env, const actor& who, long long case_id, Fn fn) {
+  auto access = require_visible_case(ctx, who.v, case_id);
+  auto s = require_state(ctx.sql, case_id);
+  json extra = fn(ctx, who.v, who.by, who.remote, access, s, env.workflow);
+  return case_outcome(env, who, case_id, std::move(extra));
 }
 
 void require_act(const viewer& v, const store::case_access& a, const char* what) {
@@ -48,8 +48,9 @@ json time_or_null(const std::optional<long long>& t) { return t ? json(format_rf
 
 }  // namespace
 
-void handle(client& c, const std::string& rid, const protocol::case_triage_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome triage(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_triage_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [r](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                  const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                require_act(v, access, "triage the case");
@@ -96,40 +97,40 @@ void handle(client& c, const std::string& rid, const protocol::case_triage_reque
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_return_request& r) {
-  write_as(c, rid, [r](store::write_context& ctx, const acting& who) -> client::continuation {
-    const auto& [self, rid, v, by, remote] = who;
-    auto access = require_visible_case(ctx, v, r.case_id);
-    if (!is_case_worker(v.role)) throw protocol::error(errc::forbidden, "your role may not return cases");
-    auto s = require_state(ctx.sql, r.case_id);
-    require_open(s);
-    std::optional<store::handoff_row> mine;
-    for (const auto& h : store::handoffs(ctx.sql, r.case_id))
-      if (h.org == v.org_id && (h.status == "pending" || h.status == "accepted") && h.via != "group") mine = h;
-    if (!mine) throw protocol::error(errc::conflict, "the case was not handed to your organisation");
-    store::decide_handoff(ctx, mine->id, "returned", r.reason, by.id);
-    if (s.handling_org == v.org_id) {
-      s.handling_org = mine->from_org;
-      if (auto o = store::find_org(ctx.sql, mine->from_org)) s.level = o->level;
-    }
-    bool accepted_left = false, pending_left = false;
-    for (const auto& h : store::handoffs(ctx.sql, r.case_id)) {
-      accepted_left |= h.status == "accepted";
-      pending_left |= h.status == "pending";
-    }
-    s.status = accepted_left ? "in_progress" : pending_left ? "handed_over" : s.accepted_at ? "accepted" : "registered";
-    store::save_state(ctx, s);
-    json data{{"org", workflow::org_ref(ctx.sql, v.org_id)}, {"to_org", workflow::org_ref(ctx.sql, mine->from_org)},
-              {"reason", r.reason}};
-    store::append_event(ctx, access.thread_id, "returned", by, protocol::dump(data));
-    store::audit(ctx, by.id, "case.return", r.case_id, r.reason, remote);
-    // The returning organisation's subscriptions end through the recheck of the `returned` event.
-    return reply_case_after(self, ctx, rid, r.case_id, json::object());
-  });
+verb_outcome return_case(store::write_context& ctx, const verb_env& env, const actor& who,
+                         const protocol::case_return_request& r) {
+  const auto& [v, by, remote] = who;
+  auto access = require_visible_case(ctx, v, r.case_id);
+  if (!is_case_worker(v.role)) throw protocol::error(errc::forbidden, "your role may not return cases");
+  auto s = require_state(ctx.sql, r.case_id);
+  require_open(s);
+  std::optional<store::handoff_row> mine;
+  for (const auto& h : store::handoffs(ctx.sql, r.case_id))
+    if (h.org == v.org_id && (h.status == "pending" || h.status == "accepted") && h.via != "group") mine = h;
+  if (!mine) throw protocol::error(errc::conflict, "the case was not handed to your organisation");
+  store::decide_handoff(ctx, mine->id, "returned", r.reason, by.id);
+  if (s.handling_org == v.org_id) {
+    s.handling_org = mine->from_org;
+    if (auto o = store::find_org(ctx.sql, mine->from_org)) s.level = o->level;
+  }
+  bool accepted_left = false, pending_left = false;
+  for (const auto& h : store::handoffs(ctx.sql, r.case_id)) {
+    accepted_left |= h.status == "accepted";
+    pending_left |= h.status == "pending";
+  }
+  s.status = accepted_left ? "in_progress" : pending_left ? "handed_over" : s.accepted_at ? "accepted" : "registered";
+  store::save_state(ctx, s);
+  json data{{"org", workflow::org_ref(ctx.sql, v.org_id)}, {"to_org", workflow::org_ref(ctx.sql, mine->from_org)},
+            {"reason", r.reason}};
+  store::append_event(ctx, access.thread_id, "returned", by, protocol::dump(data));
+  store::audit(ctx, by.id, "case.return", r.case_id, r.reason, remote);
+  // The returning organisation's subscriptions end through the recheck of the `returned` event.
+  return case_outcome(env, who, r.case_id);
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_escalate_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome escalate(store::write_context& ctx, const verb_env& env, const actor& who,
+                      const protocol::case_escalate_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [r](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                  const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                if (!can_act(v, access) && !can_supervise(v, access))
@@ -142,8 +143,9 @@ void handle(client& c, const std::string& rid, const protocol::case_escalate_req
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_pause_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome pause(store::write_context& ctx, const verb_env& env, const actor& who,
+                   const protocol::case_pause_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [r](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                  const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                require_act(v, access, "pause the clock");
@@ -161,8 +163,9 @@ void handle(client& c, const std::string& rid, const protocol::case_pause_reques
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_resume_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome resume(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_resume_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                 const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                require_act(v, access, "resume the clock");
@@ -179,8 +182,9 @@ void handle(client& c, const std::string& rid, const protocol::case_resume_reque
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_extend_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome extend(store::write_context& ctx, const verb_env& env, const actor& who,
+                    const protocol::case_extend_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [r](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                  const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                // Extension needs a supervisor's approval: a leader of the handling organisation or above.
@@ -209,8 +213,9 @@ void handle(client& c, const std::string& rid, const protocol::case_extend_reque
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_own_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome own(store::write_context& ctx, const verb_env& env, const actor& who,
+                 const protocol::case_own_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                 const store::case_access& access, store::case_state& s, const deadlines::workflow_config&) {
                if (v.role != roles::leader) throw protocol::error(errc::forbidden, "only a leader takes a case (包案)");
@@ -223,8 +228,9 @@ void handle(client& c, const std::string& rid, const protocol::case_own_request&
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_close_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome close(store::write_context& ctx, const verb_env& env, const actor& who,
+                   const protocol::case_close_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [r](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                  const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                require_act(v, access, "close the case");
@@ -235,8 +241,9 @@ void handle(client& c, const std::string& rid, const protocol::case_close_reques
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_evaluate_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome evaluate(store::write_context& ctx, const verb_env& env, const actor& who,
+                      const protocol::case_evaluate_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [r](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                  const store::case_access& access, store::case_state& s, const deadlines::workflow_config&) {
                require_act(v, access, "record the petitioner's evaluation");
@@ -245,8 +252,9 @@ void handle(client& c, const std::string& rid, const protocol::case_evaluate_req
              });
 }
 
-void handle(client& c, const std::string& rid, const protocol::case_evaluation_link_request& r) {
-  case_write(c, rid, r.case_id,
+verb_outcome evaluation_link(store::write_context& ctx, const verb_env& env, const actor& who,
+                             const protocol::case_evaluation_link_request& r) {
+  return case_write(ctx, env, who, r.case_id,
              [](store::write_context& ctx, const viewer& v, const store::author& by, const std::string& remote,
                 const store::case_access& access, store::case_state& s, const deadlines::workflow_config& cfg) {
                require_act(v, access, "send an evaluation link");
@@ -263,4 +271,4 @@ void handle(client& c, const std::string& rid, const protocol::case_evaluation_l
              });
 }
 
-}  // namespace mediation::app
+}  // namespace mediation::app::cases
