@@ -48,22 +48,38 @@ foreach(file IN LISTS FILES)
     endif()
   endforeach()
 endforeach()
-# Verb logic, domain services and repositories (*_logic, *_service, *_repo) stay free of the
-# network, also through the headers they include: no server/net, no WebSocket client, no adapters.
+# The network stays at the edges of a slice. In a slice's folder only install.cpp, verbs.hpp, the
+# connection-bound handlers (*_verbs.cpp) and the HTTP routes (*_http.cpp) may include the network:
+# server/net, the WebSocket client or the verb adapters; everything else (verb logic, services,
+# repositories, scans) may not, directly or through the headers it includes, however spelled. In
+# any folder, a *_logic, *_service or *_repo file may not either.
 set(network_errors "")
 set(network_headers "server/core/client.hpp" "server/core/verb_support.hpp")
+set(slice_folders server/identity server/cases server/threads server/oversight server/agreements server/meetings)
 foreach(file IN LISTS FILES)
   get_filename_component(name "${file}" NAME)
-  if(NOT name MATCHES "(_logic|_service|_repo)\\.(cpp|hpp)$")
+  if(FOLDER IN_LIST slice_folders)
+    if(name STREQUAL "install.cpp" OR name STREQUAL "verbs.hpp" OR name MATCHES "_(verbs|http)\\.cpp$")
+      continue()
+    endif()
+  elseif(NOT name MATCHES "(_logic|_service|_repo)\\.(cpp|hpp)$")
     continue()
   endif()
   set(queue "${file}")
   set(seen "")
   while(queue)
     list(POP_FRONT queue current)
-    file(STRINGS "${current}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"server/[^\"]+\"")
+    get_filename_component(current_dir "${current}" DIRECTORY)
+    file(STRINGS "${current}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<][^\">]+[\">]")
     foreach(line IN LISTS lines)
-      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*$" "\\1" header "${line}")
+      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[\"<]([^\">]+)[\">].*$" "\\1" header "${line}")
+      if(header MATCHES "^\\.")
+        get_filename_component(abs "${current_dir}/${header}" ABSOLUTE)
+        file(RELATIVE_PATH header "${ROOT}" "${abs}")
+      endif()
+      if(NOT header MATCHES "^server/")
+        continue()
+      endif()
       if(header MATCHES "^server/net/" OR header IN_LIST network_headers)
         file(RELATIVE_PATH rel "${ROOT}" "${file}")
         file(RELATIVE_PATH via "${ROOT}" "${current}")
@@ -77,7 +93,7 @@ foreach(file IN LISTS FILES)
 endforeach()
 
 if(network_errors)
-  message(FATAL_ERROR "Verb logic, domain services and repositories must not depend on the network:\n"
+  message(FATAL_ERROR "Verb logic, services, repositories and scans must not depend on the network:\n"
           "${network_errors}${errors}A verb's logic is a plain function of (store context, environment, actor, request); "
           "the adapters of server/core/verb_support.hpp connect it to the WebSocket client (docs/architecture.md).")
 endif()

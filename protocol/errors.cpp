@@ -31,4 +31,14 @@ std::optional<errc> errc_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+error::error(errc code, std::string message, std::string field)
+    : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {
+  if (!field_.empty()) return;
+  const std::string_view m = what();
+  constexpr std::string_view prefix = "field '";
+  if (m.substr(0, prefix.size()) != prefix) return;
+  const auto end = m.find('\'', prefix.size());
+  if (end != std::string_view::npos && end > prefix.size()) field_ = std::string(m.substr(prefix.size(), end - prefix.size()));
+}
+
 }  // namespace mediation::protocol

@@ -25,15 +25,20 @@ std::string_view to_string(errc code) noexcept;
 // The code named `name`, or nullopt.
 std::optional<errc> errc_from_string(std::string_view name) noexcept;
 
-// An application or protocol error with a human-readable message. Thrown by from_json and by
-// request handlers; caught at one boundary per request and turned into an error frame.
+// An application or protocol error with a human-readable message (English; clients show their own
+// text for the code and field) and, when one field of the request is at fault, its name: a path such
+// as "parties[1].id_number". Thrown by from_json and by request handlers; caught at one boundary per
+// request and turned into an error frame ({"field"} only when known).
 class error : public std::runtime_error {
  public:
-  error(errc code, std::string message) : std::runtime_error(std::move(message)), code_(code) {}
+  // `field` empty: taken from a message of the form "field 'NAME' ...", if it is one.
+  error(errc code, std::string message, std::string field = {});
   errc code() const noexcept { return code_; }
+  const std::string& field() const noexcept { return field_; }
 
  private:
   errc code_;
+  std::string field_;
 };
 
 }  // namespace mediation::protocol

@@ -12,9 +12,11 @@ std::string ok_frame(std::string_view rid, const json& result) {
   return dump(j);
 }
 
-std::string error_frame(const std::optional<std::string>& rid, errc code, std::string_view message) {
+std::string error_frame(const std::optional<std::string>& rid, errc code, std::string_view message,
+                        std::string_view field) {
   json j{{"type", "error"}, {"rid", nullptr}, {"code", to_string(code)}, {"message", message}};
   if (rid) j["rid"] = *rid;
+  if (!field.empty()) j["field"] = field;
   return dump(j);
 }
 

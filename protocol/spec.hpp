@@ -119,9 +119,12 @@ class field_reader {
         field_reader r((*list)[i]);
         T item;
         item.fields(r);
+        if constexpr (requires { item.validate(); }) item.validate();
         out.push_back(std::move(item));
       } catch (const error& e) {
-        throw error(e.code(), std::string(name) + "[" + std::to_string(i) + "]: " + e.what());
+        // The field's path names the entry: "parties[1].id_number".
+        const std::string at = std::string(name) + "[" + std::to_string(i) + "]";
+        throw error(e.code(), at + ": " + e.what(), e.field().empty() ? at : at + "." + e.field());
       }
     }
   }

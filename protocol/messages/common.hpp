@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/errors.hpp"
+#include "protocol/identifiers.hpp"
 #include "protocol/spec.hpp"
 
 namespace mediation::protocol {
@@ -78,6 +79,11 @@ struct party {
                             .doc = "Masked (138****5678) for people who may not act on the case."});
     v.text("id_number", id_number, {.max = limits::phone, .optional = true, .doc = "Masked (3702**********1234) likewise."});
     v.text("address", address, {.max = limits::title, .optional = true});
+  }
+  // Numbers are checked as the client checks them (protocol/identifiers.hpp).
+  void validate() const {
+    check_phone(phone, "phone");
+    check_party_id(id_number, "id_number");
   }
 };
 

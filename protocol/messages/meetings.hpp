@@ -23,6 +23,7 @@ struct meeting_participant {
     v.flag("required", required, {.doc = "Default true."});
     v.required_without("name", "user");
   }
+  void validate() const { check_phone(phone, "phone"); }
 };
 struct meeting_schedule_request {
   static constexpr std::string_view type = "meeting.schedule";
@@ -179,6 +180,7 @@ struct meeting_invite_guest_request {
     v.choice("side", side, party_sides,
              {.doc = "The party whose side the guest is on; in a caucus with the other side the guest hears nothing of it."});
   }
+  void validate() const { check_phone(phone, "phone"); }
 };
 struct meeting_revoke_guest_request {
   static constexpr std::string_view type = "meeting.revoke_guest";

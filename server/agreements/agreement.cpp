@@ -4,6 +4,7 @@
 #include <map>
 
 #include "protocol/errors.hpp"
+#include "protocol/identifiers.hpp"
 #include "protocol/messages/common.hpp"
 #include "server/core/credentials.hpp"
 #include "server/core/deadlines.hpp"
@@ -15,7 +16,7 @@ namespace {
 using protocol::errc;
 
 [[noreturn]] void bad(const std::string& path, const std::string& what) {
-  throw protocol::error(errc::bad_request, "agreement field '" + path + "' " + what);
+  throw protocol::error(errc::bad_request, "agreement field '" + path + "' " + what, "content." + path);
 }
 
 std::string text(const json& obj, const std::string& key, const std::string& path, std::size_t max,
@@ -66,6 +67,9 @@ json validate(const json& content) {
     json party{{"role", role}, {"name", text(ps[i], "name", p + ".name", 100)}};
     for (const char* f : {"id_number", "address", "phone"}) {
       std::string v = text(ps[i], f, p + "." + f, f == std::string("address") ? 200 : 40, false);
+      // Checked as the client checks them (protocol/identifiers.hpp).
+      if (f == std::string("id_number")) protocol::check_party_id(v, "content." + p + ".id_number");
+      if (f == std::string("phone")) protocol::check_phone(v, "content." + p + ".phone");
       if (!v.empty()) party[f] = v;
     }
     parties.push_back(std::move(party));

@@ -60,14 +60,16 @@ static void sign_link(services& svc, const std::string& token, net::http_request
   if (request.method == "POST") {
     json body = json::parse(request.body, nullptr, false);
     if (!body.is_object() || !body.contains("signature") || !body["signature"].is_string())
-      return respond(error_reply(400, errc::bad_request, "the body must be {\"signature\": ..., \"confirmed\": true}"));
+      return respond(error_reply(400, errc::bad_request, "the body must be {\"signature\": ..., \"confirmed\": true}",
+                                 "signature"));
     if (!body.contains("confirmed") || body["confirmed"] != true)
-      return respond(error_reply(400, errc::bad_request, "'confirmed' must be true: the party confirms the text"));
+      return respond(error_reply(400, errc::bad_request, "'confirmed' must be true: the party confirms the text",
+                                 "confirmed"));
     signature = body["signature"].get<std::string>();
     try {
       agreements::check_signature_image(signature, true);
     } catch (const protocol::error& e) {
-      return respond(error_reply(400, e.code(), e.what()));
+      return respond(error_reply(400, e.code(), e.what(), "signature"));
     }
   }
   const std::string hash = token_hash(token), remote = request.remote;

@@ -105,7 +105,9 @@ void client::on_frame(std::string text) {
 
 bool verb_admitted(client& c, const std::string& rid, bool is_auth) { return c.admit(rid, is_auth); }
 
-void verb_refused(client& c, const std::string& rid, const protocol::error& e) { c.reply_error(rid, e.code(), e.what()); }
+void verb_refused(client& c, const std::string& rid, const protocol::error& e) {
+  c.reply_error(rid, e.code(), e.what(), e.field());
+}
 
 bool client::admit(const std::string& rid, bool is_auth) {
   if (!user_ && !is_auth) {
@@ -141,16 +143,17 @@ void client::reply_ok(const std::string& rid, const nlohmann::json& result) {
   send_text(protocol::ok_frame(rid, result));
 }
 
-void client::reply_error(const std::optional<std::string>& rid, errc code, std::string_view message) {
+void client::reply_error(const std::optional<std::string>& rid, errc code, std::string_view message,
+                         std::string_view field) {
   svc_.counters.errors[static_cast<int>(code)].fetch_add(1, std::memory_order_relaxed);
-  send_text(protocol::error_frame(rid, code, message));
+  send_text(protocol::error_frame(rid, code, message, field));
 }
 
 void client::reply_exception(const std::string& rid, std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const protocol::error& ex) {
-    reply_error(rid, ex.code(), ex.what());
+    reply_error(rid, ex.code(), ex.what(), ex.field());
   } catch (const soci::soci_error& ex) {
     // The database is down, restarting or unreachable (or refused the statement): say so, at once.
     log::error("request failed in the database", {{"rid", rid}, {"error", ex.what()}});

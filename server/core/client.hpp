@@ -70,7 +70,9 @@ class client final : public subscriber,
   void reply_ok(const std::string& rid, const nlohmann::json& result = nullptr);
   // Queues a push frame (live rooms, signaling). Any thread.
   void push(const frame_ptr& f) { send(f); }
-  void reply_error(const std::optional<std::string>& rid, protocol::errc code, std::string_view message);
+  // `field`: the path of the request's field at fault, when one is (protocol::error::field).
+  void reply_error(const std::optional<std::string>& rid, protocol::errc code, std::string_view message,
+                   std::string_view field = {});
   // Replies with the error carried by `e`: protocol::error keeps its code, anything else is internal.
   void reply_exception(const std::string& rid, std::exception_ptr e);
 

@@ -23,8 +23,10 @@ net::http_reply json_reply(unsigned status, const nlohmann::json& body) {
   return reply;
 }
 
-net::http_reply error_reply(unsigned status, errc code, std::string_view message) {
-  return json_reply(status, {{"error", {{"code", protocol::to_string(code)}, {"message", message}}}});
+net::http_reply error_reply(unsigned status, errc code, std::string_view message, std::string_view field) {
+  nlohmann::json e{{"code", protocol::to_string(code)}, {"message", message}};
+  if (!field.empty()) e["field"] = field;
+  return json_reply(status, {{"error", std::move(e)}});
 }
 
 net::http_reply internal_reply() {
@@ -50,7 +52,7 @@ net::http_reply exception_reply(std::exception_ptr e, std::string_view what) {
   try {
     std::rethrow_exception(e);
   } catch (const protocol::error& pe) {
-    return error_reply(http_status(pe.code()), pe.code(), pe.what());
+    return error_reply(http_status(pe.code()), pe.code(), pe.what(), pe.field());
   } catch (const std::exception& ex) {
     log::error(std::string(what) + " failed", {{"error", ex.what()}});
   } catch (...) {
@@ -63,7 +65,7 @@ net::http_reply writer_error_reply(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const protocol::error& pe) {
-    return error_reply(pe.code() == errc::not_found ? 404 : 409, pe.code(), pe.what());
+    return error_reply(pe.code() == errc::not_found ? 404 : 409, pe.code(), pe.what(), pe.field());
   } catch (...) {
     return internal_reply();
   }

@@ -47,7 +47,8 @@ struct http_route {
 // Every JSON answer, errors included: "application/json; charset=utf-8".
 net::http_reply json_reply(unsigned status, const nlohmann::json& body);
 // {"error": {"code", "message"}}.
-net::http_reply error_reply(unsigned status, protocol::errc code, std::string_view message);
+net::http_reply error_reply(unsigned status, protocol::errc code, std::string_view message,
+                            std::string_view field = {});
 // 500: the server could not complete the request; nothing was changed.
 net::http_reply internal_reply();
 // 503 rate_limited: a queue (database workers, writer) is full.

@@ -37,16 +37,16 @@ struct verb_env {
   const settings& cfg;
 };
 
-// What a verb's logic returns. The adapter (core/verb_support.hpp) replies `result` once the change
-// is committed (a read: at once), in this order:
-// 1. `read_back`, if set, runs on a database worker after the commit and completes the result from
-//    what is now stored (the case or agreement as the user sees it). If it fails, the reply says the
-//    change was saved but could not be read back.
-// 2. the ok reply with `result`;
-// 3. when `notify_case` is set, notices of the job's case-changing events go to the people of that
-//    case as they are after the change (notify_case in core/services.hpp);
-// 4. `after_commit`, if set (live pushes, ending the login sessions of a revoked link, the audit row
-//    of a personal data read).
+// What a verb's logic returns. The adapter (core/verb_support.hpp: finish_verb) answers once the change
+// is committed (a read: at once):
+// - without `read_back` and `notify_case`: the ok reply with `result`, then `after_commit`;
+// - otherwise `after_commit` runs at once (so that ending a revoked guest's sessions or notices to other
+//   cases never depend on what follows), then on a database worker `read_back` completes the result
+//   from what is now stored (the case or agreement as the user sees it), then the ok reply, notices of
+//   the job's case-changing events to the people of `notify_case` as they are after the change
+//   (notify_case in core/services.hpp), and the steps `read_back` added (the audit row of a personal
+//   data read). If the read-back fails or the server is too busy for it, the reply says that the change
+//   was saved but could not be read back, and no notice goes out.
 struct verb_outcome {
   nlohmann::json result = nlohmann::json::object();
   std::function<void(soci::session&, verb_outcome&)> read_back;

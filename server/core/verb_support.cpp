@@ -1,5 +1,7 @@
 #include "server/core/verb_support.hpp"
 
+#include <utility>
+
 #include <soci/soci.h>
 
 #include "server/base/log.hpp"
@@ -26,6 +28,9 @@ void deliver(client& self, const std::string& rid, verb_outcome& out, const std:
 void finish_verb(std::shared_ptr<client> self, const std::string& rid, verb_outcome out,
                  std::vector<store::stored_event> events) {
   if (!out.read_back && (!out.notify_case || events.empty())) return deliver(*self, rid, out, events, std::nullopt);
+  // What the logic asked to follow the commit (ending a revoked guest's sessions, notices to other
+  // cases) runs now, whatever becomes of the read-back: that may fail or find the server too busy.
+  if (out.after_commit) std::exchange(out.after_commit, nullptr)(self->svc());
   // The change is committed: whatever happens now, the reply must not read as a failure to save it.
   auto failed = [self, rid](errc code, const std::string& why) {
     self->reply_error(rid, code, "the change was saved, but " + why + "; fetch it again");

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "protocol/messages/common.hpp"
@@ -51,6 +52,8 @@ auto read_verb(Logic logic) {
     auto self = c.shared_from_this();
     c.query(rid, [self, rid, r, who = c.as_actor(), logic](soci::session& sql) -> client::continuation {
       auto out = detail::run_logic(logic, sql, self->svc().env(), who, r);
+      // A read's after_commit (the audit row of a personal data read) is submitted before the reply.
+      if (out.after_commit) std::exchange(out.after_commit, nullptr)(self->svc());
       return [self, rid, out = std::move(out)]() mutable { finish_verb(self, rid, std::move(out), {}); };
     });
   };

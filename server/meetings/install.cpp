@@ -6,6 +6,7 @@
 #include "server/core/services.hpp"
 #include "server/meetings/meeting_logic.hpp"
 #include "server/meetings/rooms.hpp"
+#include "server/meetings/scan.hpp"
 #include "server/meetings/verbs.hpp"
 
 namespace mediation::meetings {

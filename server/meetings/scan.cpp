@@ -1,4 +1,6 @@
 // The meetings slice's scan (core/scheduler.hpp): reminders before joint sessions.
+#include "server/meetings/scan.hpp"
+
 #include <map>
 
 #include <soci/soci.h>
@@ -11,7 +13,6 @@
 #include "server/meetings/meeting_repo.hpp"
 #include "server/meetings/meeting_service.hpp"
 #include "server/meetings/rooms.hpp"
-#include "server/meetings/verbs.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/store/access_repo.hpp"
 #include "server/store/event_repo.hpp"

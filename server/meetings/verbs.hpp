@@ -23,9 +23,5 @@ void handle(client& c, const std::string& rid, const protocol::meeting_signal_re
 
 // GET /api/meetings/{id}.ics, GET /api/calendar/{token}.ics, POST /api/guest-login (meeting_http.cpp).
 void add_meetings_routes(registry& reg, services& svc);
-// Reminders before joint sessions, at every scan (scan.cpp).
-void scan_meetings(services& svc, soci::session& sql, millis now);
-// Everyone in a live room must still be a participant who may see the meeting (rooms.cpp).
-void check_rooms(rooms& live, soci::session& sql);
 
 }  // namespace mediation::app

@@ -47,3 +47,22 @@ test('who still has to sign the current version', () => {
   assert.deepEqual(L.unsignedParties(a, 2), { parties: [0, 2], mediator: false });
   assert.deepEqual(L.unsignedParties(a, 1), { parties: [1, 2], mediator: true });
 });
+
+// The identifier checks agree with the server's on the shared vectors (tests/protocol/identifiers.json).
+test('identifiers: the same vectors as the server', async () => {
+  const ids = await import('../../web-client/js/identifiers.js');
+  const { readFileSync } = await import('node:fs');
+  const v = JSON.parse(readFileSync(new URL('../protocol/identifiers.json', import.meta.url)));
+  const today = new Date(Date.UTC(2026, 11, 2));
+  const checks = {
+    resident_id: (s) => ids.validResidentId(s, today),
+    mobile: ids.validMobile,
+    landline: ids.validLandline,
+    credit_code: ids.validCreditCode,
+  };
+  for (const [kind, valid] of Object.entries(checks)) {
+    assert.ok(v[kind].valid.length > 0);
+    for (const s of v[kind].valid) assert.equal(valid(s), true, `${kind} ${s} should be valid`);
+    for (const s of v[kind].invalid) assert.equal(valid(s), false, `${kind} ${s} should be invalid`);
+  }
+});

@@ -21,7 +21,7 @@ class agreements : public server_test {
   }
   static json content(const std::string& amount = "30000", const std::string& deadline = "2026-12-31") {
     return {{"parties",
-             {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001011234"}, {"phone", "13812345678"}},
+             {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001017234"}, {"phone", "13812345678"}},
               {{"role", "respondent"}, {"name", "某建筑公司"}}}},
             {"facts", "申请人在被申请人处务工，被拖欠工资三个月。"},
             {"disputes", {"拖欠工资数额"}},
@@ -61,7 +61,7 @@ TEST_P(agreements, id_and_phone_numbers_are_encrypted_at_rest_and_every_unmasked
   json kase = wang->request({{"type", "case.create"}, {"title", "个人信息加密"}, {"category", "labour_wages"},
                              {"channel", "visit"},
                              {"parties", json::array({{{"role", "petitioner"}, {"name", "张三"}, {"phone", "13812345678"},
-                                                       {"id_number", "370214198001011234"}},
+                                                       {"id_number", "370214198001017234"}},
                                                       {{"role", "respondent"}, {"name", "某建筑公司"}}})}})["case"];
   const std::string id = kase["id"];
   // What the database holds: sealed values, no digits of either number.
@@ -85,7 +85,7 @@ TEST_P(agreements, id_and_phone_numbers_are_encrypted_at_rest_and_every_unmasked
   // The handling mediator reads them in full, and the read is audited with who and how.
   auto got = wang->request({{"type", "case.get"}, {"case", id}});
   EXPECT_EQ(got["case"]["parties"][0]["phone"], "13812345678");
-  EXPECT_EQ(got["case"]["parties"][0]["id_number"], "370214198001011234");
+  EXPECT_EQ(got["case"]["parties"][0]["id_number"], "370214198001017234");
   EXPECT_EQ(wait_reads(after_create + 1), after_create + 1);
   EXPECT_EQ(reads().back(), "case.get");
   EXPECT_EQ(sql_strings("SELECT user_id FROM audit WHERE action = 'personal_data.read' AND case_id = " + id).back(),
@@ -95,7 +95,7 @@ TEST_P(agreements, id_and_phone_numbers_are_encrypted_at_rest_and_every_unmasked
   for (const auto& c : list["cases"])
     if (c["id"] == id) EXPECT_EQ(c["parties"][0]["phone"], "138****5678");
   auto sup = connect_as("officer.sun")->request({{"type", "case.get"}, {"case", id}});
-  EXPECT_EQ(sup["case"]["parties"][0]["id_number"], "3702**********1234");
+  EXPECT_EQ(sup["case"]["parties"][0]["id_number"], "3702**********7234");
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(reads().size(), after_create + 1);
   // An agreement's stored versions, chain and hash hold them sealed; verification still holds.
@@ -195,7 +195,7 @@ TEST_P(agreements, drafts_are_versioned_with_a_diff_and_signing_follows_the_rule
   // The lawyer sees it with personal data masked.
   auto seen = lawyer->request({{"type", "agreement.get"}, {"agreement", id}});
   ASSERT_OK(seen);
-  EXPECT_EQ(seen["agreement"]["current"]["content"]["parties"][0]["id_number"], "3702**********1234");
+  EXPECT_EQ(seen["agreement"]["current"]["content"]["parties"][0]["id_number"], "3702**********7234");
   // The city bureau above the room supervises: it reads the agreement, masked; a committee elsewhere does not.
   EXPECT_EQ(li->request({{"type", "agreement.get"}, {"agreement", id}})["agreement"]["personal_data"], "masked");
   EXPECT_ERROR(connect_as("committee.liu")->request({{"type", "agreement.get"}, {"agreement", id}}), "forbidden");
@@ -244,7 +244,7 @@ TEST_P(agreements, the_printable_page_carries_the_text_signatures_and_hash) {
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
   for (const char* text : {"人民调解协议书", "张三", "某建筑公司", "申请人在被申请人处务工", "被申请人支付工资人民币30000元",
-                           "履行期限：2026-12-31", "王秀英", "调解专用章", "370214198001011234", "@page"})
+                           "履行期限：2026-12-31", "王秀英", "调解专用章", "370214198001017234", "@page"})
     EXPECT_NE(page.body.find(text), std::string::npos) << text;
   EXPECT_NE(page.body.find(sealed["agreement"]["hash"].get<std::string>()), std::string::npos);
   EXPECT_NE(page.body.find("data:image/png;base64,"), std::string::npos);
@@ -265,7 +265,7 @@ TEST_P(agreements, a_party_signs_through_a_one_time_link) {
   ASSERT_EQ(page.status, 200) << page.body;
   json p = page.json_body();
   EXPECT_EQ(p["party"]["name"], "某建筑公司");
-  EXPECT_EQ(p["agreement"]["content"]["parties"][0]["id_number"], "3702**********1234");  // the other party masked
+  EXPECT_EQ(p["agreement"]["content"]["parties"][0]["id_number"], "3702**********7234");  // the other party masked
   EXPECT_EQ(http_request(port(), "POST", "/api/sign/" + token, json{{"signature", drawn}}.dump()).status, 400);
   auto signed_ = http_request(port(), "POST", "/api/sign/" + token, json{{"signature", drawn}, {"confirmed", true}}.dump());
   ASSERT_EQ(signed_.status, 200) << signed_.body;

@@ -307,7 +307,7 @@ TEST_P(confidentiality, repeat_detection_and_conflicts_name_nothing_the_asker_ma
   auto li = connect_as("officer.li");
   auto sun = connect_as("officer.sun");
   auto zhao = connect_as("leader.zhao");  // supervises the street office and may see both cases
-  const json party{{"role", "petitioner"}, {"name", "王五"}, {"id_number", "370214198001011234"}, {"phone", "13812345678"}};
+  const json party{{"role", "petitioner"}, {"name", "王五"}, {"id_number", "370214198001017234"}, {"phone", "13812345678"}};
   auto first = li->request({{"type", "case.create"}, {"title", "征地补偿"}, {"category", "land"}, {"channel", "visit"},
                             {"description", "征地补偿款未到位"}, {"parties", {party}}});
   ASSERT_OK(first);
@@ -385,7 +385,7 @@ TEST_P(confidentiality, lists_are_filtered_at_call_time_and_reads_of_personal_da
   auto own = zhao->request({{"type", "audit.list"}, {"case", kase["id"]}});
   ASSERT_OK(own);
   // Agreement versions and diffs with unmasked numbers leave an audit row each.
-  const json content{{"parties", {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001011234"},
+  const json content{{"parties", {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001017234"},
                                    {"phone", "13812345678"}, {"address", "山东省青岛市城阳区某街道1号"}},
                                   {{"role", "respondent"}, {"name", "某公司"}}}},
                      {"facts", "拖欠工资"},
@@ -406,7 +406,7 @@ TEST_P(confidentiality, lists_are_filtered_at_call_time_and_reads_of_personal_da
   const int before_list = audit_count("personal_data.read", "agreement.list");
   auto v1 = li->request({{"type", "agreement.version"}, {"agreement", id}, {"version", 1}});
   ASSERT_OK(v1);
-  EXPECT_EQ(v1["content"]["parties"][0]["id_number"], "370214198001011234");
+  EXPECT_EQ(v1["content"]["parties"][0]["id_number"], "370214198001017234");
   ASSERT_OK(li->request({{"type", "agreement.diff"}, {"agreement", id}, {"from", 1}, {"to", 2}}));
   ASSERT_OK(li->request({{"type", "agreement.list"}, {"case", kase["id"]}}));
   for (int i = 0; i < 50 && audit_count("personal_data.read", "agreement.list") == before_list; ++i)

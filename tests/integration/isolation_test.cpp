@@ -80,7 +80,7 @@ TEST_P(isolation, every_relation_receives_and_reads_exactly_what_the_table_allow
   // ---- the case and every relation to it ----
   auto created = sun->request({{"type", "case.create"}, {"title", "隔离矩阵"}, {"category", "labour_wages"},
                                {"channel", "visit"}, {"description", "欠薪"},
-                               {"parties", {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001011234"},
+                               {"parties", {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001017234"},
                                              {"phone", "13812345678"}},
                                             {{"role", "respondent"}, {"name", "某公司"}}}}});
   ASSERT_OK(created);

@@ -21,7 +21,7 @@ class workflow : public server_test {
   }
 
 
-  json intake(ws_client& c, const std::string& title, const std::string& petitioner_id = "370214198001011234",
+  json intake(ws_client& c, const std::string& title, const std::string& petitioner_id = "370214198001017234",
               const std::string& category = "labour_wages", const std::string& respondent = "某建筑公司") {
     auto r = c.request({{"type", "case.create"},
                         {"title", title},
@@ -86,7 +86,7 @@ TEST_P(workflow, intake_records_the_full_case_and_masks_personal_data_for_others
   EXPECT_EQ(k["clock"]["days"], 15);
   EXPECT_TRUE(k["due"].is_string());
   EXPECT_EQ(k["personal_data"], "full");
-  EXPECT_EQ(k["parties"][0]["id_number"], "370214198001011234");
+  EXPECT_EQ(k["parties"][0]["id_number"], "370214198001017234");
   EXPECT_EQ(k["parties"][0]["phone"], "13812345678");
   EXPECT_EQ(k["parties"][0]["address"], "荷花路1号");
   EXPECT_EQ(k["handling_org"]["name_en"], "City petition bureau");
@@ -99,12 +99,12 @@ TEST_P(workflow, intake_records_the_full_case_and_masks_personal_data_for_others
   for (auto* c : {zhang.get(), lawyer.get()}) {
     json seen = get(*c, k["id"]);
     EXPECT_EQ(seen["personal_data"], "masked");
-    EXPECT_EQ(seen["parties"][0]["id_number"], "3702**********1234");
+    EXPECT_EQ(seen["parties"][0]["id_number"], "3702**********7234");
     EXPECT_EQ(seen["parties"][0]["phone"], "138****5678");
   }
   ASSERT_OK(zhang->request({{"type", "case.accept"}, {"case", k["id"]}}));
-  EXPECT_EQ(get(*zhang, k["id"])["parties"][0]["id_number"], "370214198001011234");
-  EXPECT_EQ(get(*lawyer, k["id"])["parties"][0]["id_number"], "3702**********1234");
+  EXPECT_EQ(get(*zhang, k["id"])["parties"][0]["id_number"], "370214198001017234");
+  EXPECT_EQ(get(*lawyer, k["id"])["parties"][0]["id_number"], "3702**********7234");
   // Bad input changes nothing.
   auto bad = li->request({{"type", "case.create"}, {"title", "t"}, {"category", "land"}, {"channel", "visit"},
                           {"urgency", "whenever"}});
@@ -125,7 +125,7 @@ TEST_P(workflow, triage_accepts_diverts_or_merges_a_repeat) {
   EXPECT_EQ(t["case"]["clock"]["days"], 60);
   EXPECT_ERROR(li->request({{"type", "case.triage"}, {"case", first["id"]}, {"decision", "accept"}}), "conflict");
 
-  json diverted = intake(*li, "应走诉讼程序的纠纷", "110101199001010011");
+  json diverted = intake(*li, "应走诉讼程序的纠纷", "110101199001010015");
   EXPECT_ERROR(li->request({{"type", "case.triage"}, {"case", diverted["id"]}, {"decision", "divert"},
                             {"reason", "属于民事诉讼"}}),
                "bad_request");  // a route is required
@@ -416,10 +416,10 @@ TEST_P(workflow, a_leader_owns_a_case_below_and_hears_of_every_change) {
 
 TEST_P(workflow, similar_cases_are_grouped_and_resolved_together) {
   auto li = connect_as("officer.li");
-  json a = intake(*li, "购房者甲 办证难", "110101199001010101", "housing_certificate", "某房地产开发公司");
-  json b = intake(*li, "购房者乙 办证难", "110101199001010102", "housing_certificate", "某房地产开发公司");
-  json c = intake(*li, "购房者丙 办证难", "110101199001010103", "housing_certificate", "某房地产开发公司");
-  json other = intake(*li, "无关案件", "110101199001010104", "land", "某房地产开发公司");
+  json a = intake(*li, "购房者甲 办证难", "110101199001010111", "housing_certificate", "某房地产开发公司");
+  json b = intake(*li, "购房者乙 办证难", "11010119900101012X", "housing_certificate", "某房地产开发公司");
+  json c = intake(*li, "购房者丙 办证难", "110101199001010138", "housing_certificate", "某房地产开发公司");
+  json other = intake(*li, "无关案件", "110101199001010146", "land", "某房地产开发公司");
   auto s = li->request({{"type", "group.suggest"}, {"case", a["id"]}});
   ASSERT_OK(s);
   std::set<std::string> suggested;
@@ -453,9 +453,9 @@ TEST_P(workflow, similar_cases_are_grouped_and_resolved_together) {
 
 TEST_P(workflow, lists_filter_page_and_search_chinese_text) {
   auto li = connect_as("officer.li");
-  json fee = intake(*li, "荷花小区物业费纠纷", "110101199001010201", "property_management");
-  json wage = intake(*li, "建筑工地拖欠工资", "110101199001010202", "labour_wages");
-  json land = intake(*li, "土地承包合同纠纷", "110101199001010203", "land");
+  json fee = intake(*li, "荷花小区物业费纠纷", "110101199001010218", "property_management");
+  json wage = intake(*li, "建筑工地拖欠工资", "110101199001010226", "labour_wages");
+  json land = intake(*li, "土地承包合同纠纷", "110101199001010234", "land");
   ASSERT_OK(li->request({{"type", "post"}, {"thread", land["thread"]}, {"cmid", "s1"}, {"body", "村委会同意重新丈量"}}));
   auto ids = [](const json& r) {
     std::vector<std::string> out;
@@ -499,9 +499,9 @@ TEST_P(workflow, lists_filter_page_and_search_chinese_text) {
 TEST_P(workflow, statistics_cover_an_organisation_and_those_below_it) {
   auto wang = connect_as("mediator.wang");
   auto li = connect_as("officer.li");
-  json a = intake(*wang, "社区调解成功", "110101199001010301", "family_neighbour");
-  json b = intake(*wang, "社区调解失败", "110101199001010302", "family_neighbour");
-  json c = intake(*li, "市局受理", "110101199001010303", "land");
+  json a = intake(*wang, "社区调解成功", "110101199001010314", "family_neighbour");
+  json b = intake(*wang, "社区调解失败", "110101199001010322", "family_neighbour");
+  json c = intake(*li, "市局受理", "110101199001010330", "land");
   ASSERT_OK(wang->request({{"type", "case.triage"}, {"case", a["id"]}, {"decision", "accept"}}));
   ASSERT_OK(wang->request({{"type", "case.close"}, {"case", a["id"]}, {"outcome", "mediated"}}));
   ASSERT_OK(wang->request({{"type", "case.evaluate"}, {"case", a["id"]}, {"evaluation", "satisfied"}}));

@@ -18,7 +18,7 @@ const std::string drawn =
 
 json content(const std::string& amount = "30000") {
   return {{"parties",
-           {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001011234"}, {"phone", "13812345678"}},
+           {{{"role", "petitioner"}, {"name", "张三"}, {"id_number", "370214198001017234"}, {"phone", "13812345678"}},
             {{"role", "respondent"}, {"name", "某建筑公司"}}}},
           {"facts", "申请人在被申请人处务工，被拖欠工资三个月。"},
           {"disputes", {"拖欠工资数额"}},

@@ -9,7 +9,7 @@ namespace {
 
 json sample() {
   return json::parse(R"({
-    "parties": [{"role": "petitioner", "name": "张三", "id_number": "370214198001011234", "phone": "13812345678"},
+    "parties": [{"role": "petitioner", "name": "张三", "id_number": "370214198001017234", "phone": "13812345678"},
                 {"role": "respondent", "name": "某建筑公司", "address": "城阳区正阳路1号"}],
     "facts": "申请人在被申请人处务工，被拖欠工资三个月。",
     "disputes": ["拖欠工资数额"],
@@ -33,7 +33,7 @@ std::string error_of(const json& content) {
 TEST(agreement, a_complete_agreement_validates_and_is_normalised) {
   json v = validate(sample());
   EXPECT_FALSE(v.contains("ignored"));
-  EXPECT_EQ(v["parties"][0]["id_number"], "370214198001011234");
+  EXPECT_EQ(v["parties"][0]["id_number"], "370214198001017234");
   EXPECT_EQ(v["terms"][0]["deadline"], "2026-12-31");
   EXPECT_EQ(v["responsibilities"][0]["party"], 1);
   EXPECT_EQ(validate(v), v);  // idempotent
