@@ -16,7 +16,7 @@ function agButton(label, onClick) {
   b.addEventListener('click', async () => {
     const err = $('dlg-agreement').querySelector('.error');
     err.textContent = '';
-    try { await onClick(); } catch (e) { err.textContent = e.message; }
+    try { await onClick(); } catch (e) { err.textContent = errText(e); }
   });
   return b;
 }
@@ -70,7 +70,13 @@ function showAgreement(a) {
     });
     if (['mediator', 'committee_mediator'].includes(state.user.role) && unsigned.mediator)
       acts.append(agButton(t('ag_sign_mediator'), () => agreementRequest({ type: 'agreement.sign', agreement: a.id, version: v, role: 'mediator' })));
-    if (!a.missing) acts.append(agButton(t('ag_seal'), () => agreementRequest({ type: 'agreement.seal', agreement: a.id, version: v })));
+    if (!a.missing) {
+      // Sealing cannot be undone: say what it does before it is done.
+      acts.append(agButton(t('ag_seal'), async () => {
+        if (!confirm(t('confirm_seal'))) return;
+        await agreementRequest({ type: 'agreement.seal', agreement: a.id, version: v });
+      }));
+    }
     if (v > 1) acts.append(agButton(t('ag_diff'), async () => {
       const r = await state.conn.request({ type: 'agreement.diff', agreement: a.id, from: v - 1, to: v });
       $('ag-output').textContent = r.changes.map((c) => `${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('\n');
@@ -97,7 +103,7 @@ function showAgreement(a) {
   terms.replaceChildren();
   for (const term of a.terms) {
     const li = document.createElement('li');
-    li.textContent = t('ag_term', { text: term.text, due: term.due.slice(0, 10), status: t('term_' + term.status) }) + ' ';
+    li.textContent = t('ag_term', { text: term.text, due: fmtDate(term.due), status: t('term_' + term.status) }) + ' ';
     if (term.status !== 'performed')
       li.append(agButton(t('ag_perform'), () => agreementRequest({ type: 'agreement.perform', agreement: a.id, term: term.term })));
     terms.append(li);
@@ -127,7 +133,7 @@ async function submitSignature() {
 
 async function printAgreement(id) {
   const r = await fetch(`/api/agreements/${id}/print`, { headers: { Authorization: 'Bearer ' + state.token } });
-  if (!r.ok) throw new Error((await r.json()).error.message);
+  if (!r.ok) { const b = await r.json(); throw Object.assign(new Error(b.error.message), b.error); }
   const html = await r.text();
   window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank');
 }
@@ -212,9 +218,9 @@ function openEditor(content, target) {
   });
 }
 
-$('act-agreement').addEventListener('click', () => openAgreements().catch((e) => alert(e.message)));
-$('ag-new').addEventListener('click', () => newAgreement().catch((e) => { $('dlg-agreement').querySelector('.error').textContent = e.message; }));
-$('ag-sign-ok').addEventListener('click', () => submitSignature().catch((e) => { $('dlg-agreement').querySelector('.error').textContent = e.message; }));
+$('act-agreement').addEventListener('click', () => openAgreements().catch((e) => alert(errText(e))));
+$('ag-new').addEventListener('click', () => newAgreement().catch((e) => { $('dlg-agreement').querySelector('.error').textContent = errText(e); }));
+$('ag-sign-ok').addEventListener('click', () => submitSignature().catch((e) => { $('dlg-agreement').querySelector('.error').textContent = errText(e); }));
 $('ag-sign-clear').addEventListener('click', () => ag.pad.clear());
 $('ag-add-party').addEventListener('click', () => $('ag-parties').append(partyRow({ role: 'third_party' })));
 $('ag-add-term').addEventListener('click', () => $('ag-term-rows').append(termRow()));

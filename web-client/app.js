@@ -26,7 +26,7 @@ class Connection {
         const r = await this.request({ type: 'auth', token: this.token });
         this.retry = 0;
         this.handlers.onState('online');
-        this.handlers.onReady(r.user);
+        this.handlers.onReady(r.user, r.network);
       } catch (e) {
         if (e.code === 'unauthenticated') { this.closedByUser = true; ws.close(); this.handlers.onAuthFailed(); }
       }
@@ -40,7 +40,7 @@ class Connection {
       const p = this.pending.get(f.rid);
       if (!p) return;
       this.pending.delete(f.rid);
-      if (f.type === 'ok') p.resolve(f); else p.reject(Object.assign(new Error(f.message), { code: f.code }));
+      if (f.type === 'ok') p.resolve(f); else p.reject(Object.assign(new Error(f.message), { code: f.code, field: f.field }));
     };
     ws.onclose = () => {
       for (const p of this.pending.values()) p.reject(Object.assign(new Error('disconnected'), { code: 'disconnected' }));
@@ -130,8 +130,9 @@ function start() {
   state.conn = new Connection(state.token, {
     onState: (s) => { state.connState = s; renderHeader(); },
     onAuthFailed: () => { sessionStorage.removeItem('token'); state.token = null; showLogin(); },
-    onReady: async (user) => {
+    onReady: async (user, network) => {
       state.user = user;
+      setNetworkTimeZone(network && network.time_zone);
       renderHeader();
       await refreshCases();
       if (state.current) await resubscribe();
@@ -152,7 +153,7 @@ async function guestEntry() {
   const r = await fetch('/api/guest-login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ token: decodeURIComponent(m[1]) }) });
   const body = await r.json();
-  if (!r.ok) { showLogin(); $('login-error').textContent = body.error.message; return true; }
+  if (!r.ok) { showLogin(); $('login-error').textContent = errText(body.error); return true; }
   state.token = body.token;
   sessionStorage.setItem('token', body.token);
   start();
@@ -207,7 +208,8 @@ function renderCases() {
     title.textContent = c.title;
     const meta = document.createElement('span');
     meta.className = 'muted small';
-    meta.textContent = `${c.number} · ${t('st_' + c.status)}` + (c.due ? ` · ${t('due_on', { due: c.due.slice(0, 10) })}` : '');
+    meta.textContent = `${c.number} · ${t('st_' + c.status)}` +
+      (c.due && c.status !== 'closed' ? ` · ${t('due_on', { due: fmtDate(c.due) })} · ${relDue(c.due)}` : '');
     if (c.overdue) {
       const mark = document.createElement('strong');
       mark.className = 'overdue';
@@ -319,7 +321,7 @@ function describe(e) {
   const author = e.author ? e.author.name : '';
   switch (e.kind) {
     case 'created': return t('ev_created', { author, number: d.case ? d.case.number : '' });
-    case 'handed_over': return t('ev_handed_over', { author, to: d.to_org.name, due: d.due ? t('due_suffix', { due: d.due.slice(0, 10) }) : '' });
+    case 'handed_over': return t('ev_handed_over', { author, to: d.to_org.name, due: d.due ? t('due_suffix', { due: fmtDate(d.due) }) : '' });
     case 'accepted': return t('ev_accepted', { org: d.org.name, first: d.first_handler ? t('first_handler') : '' });
     case 'declined': return t('ev_declined', { org: d.org.name, reason: d.reason });
     case 'invited': return t('ev_invited', { author, user: d.user.name })
@@ -350,7 +352,7 @@ function describe(e) {
     case 'term_overdue': return t('ev_term_overdue', { text: d.text });
     case 'confirmation_applied': return t('ev_confirmation_applied', { court: d.court });
     case 'confirmation_decided': return t('ev_confirmation_decided', { decision: d.decision });
-    case 'confirmation_reminder': return t('ev_confirmation_reminder', { due: (d.due || '').slice(0, 10) });
+    case 'confirmation_reminder': return t('ev_confirmation_reminder', { due: fmtDate(d.due) });
     case 'confirmation_window_closed': return t('ev_confirmation_window_closed');
     case 'meeting_scheduled': case 'meeting_rescheduled': case 'meeting_cancelled': case 'meeting_reminder':
       return t('ev_' + e.kind, { author, title: d.meeting.title, when: d.meeting.local_start.slice(0, 16).replace('T', ' ') });
@@ -366,7 +368,7 @@ function eventElement(e) {
   li.dataset.seq = e.seq;
   const when = document.createElement('time');
   when.dateTime = e.at;
-  when.textContent = new Date(e.at).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  when.textContent = fmtDateTime(e.at);
   if (e.kind === 'message') {
     li.className = 'msg' + (e.author && state.user && e.author.id === state.user.id ? ' mine' : '');
     const who = document.createElement('span');
@@ -524,7 +526,7 @@ function onComposerKey(ev) {
 
 async function downloadAttachment(att) {
   const r = await fetch(att.url, { headers: { Authorization: 'Bearer ' + state.token } });
-  if (!r.ok) { alert((await r.json()).error.message); return; }
+  if (!r.ok) { alert(errText((await r.json()).error)); return; }
   const a = document.createElement('a');
   a.href = URL.createObjectURL(await r.blob());
   a.download = att.name;
@@ -533,28 +535,80 @@ async function downloadAttachment(att) {
 
 // ---- dialogs: new case, hand-over, decline, invite ---------------------------------------------
 
+// A dialog with a form. Enter submits (Shift+Enter is a new line in a multi-line field), Escape and
+// the cancel button close without sending; what was typed survives an accidental close as a draft
+// until it is sent. An error is shown in the user's language beside the field it names.
 function runDialog(id, prepare, submit) {
   const dlg = $(id);
   const form = dlg.querySelector('form');
   const err = form.querySelector('.error');
+  const draftKey = 'draft:' + id;
   err.textContent = '';
   form.reset();
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   if (prepare) prepare(form);
+  restoreDraft(form, draftKey);
+  // Cancel buttons never submit: the form's default button (Enter) is the one that sends.
+  for (const b of form.querySelectorAll('button[value="cancel"]')) {
+    b.type = 'button';
+    b.onclick = () => dlg.close('cancel');
+  }
+  form.oninput = () => saveDraft(form, draftKey);
+  form.onkeydown = (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.target.tagName === 'TEXTAREA') {
+      ev.preventDefault();
+      form.requestSubmit();
+    }
+  };
   form.onsubmit = async (ev) => {
-    if (ev.submitter && ev.submitter.value === 'cancel') return;
     ev.preventDefault();
+    err.textContent = '';
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     try {
       await submit(form);
-      dlg.close();
+      sessionStorage.removeItem(draftKey);
+      dlg.close('ok');
     } catch (e) {
-      err.textContent = e.message;
+      if (e.keepOpen) return;
+      err.textContent = errText(e);
+      const at = e.field && form.querySelector(`[data-field="${CSS.escape(e.field)}"]`);
+      if (at) { at.setAttribute('aria-invalid', 'true'); at.focus(); }
     }
   };
   dlg.showModal();
 }
 
+function saveDraft(form, key) {
+  const values = {};
+  for (const el of form.elements) if (el.name && el.type !== 'checkbox' && el.type !== 'file') values[el.name] = el.value;
+  sessionStorage.setItem(key, JSON.stringify(values));
+}
+
+function restoreDraft(form, key) {
+  let values = null;
+  try { values = JSON.parse(sessionStorage.getItem(key) || 'null'); } catch { values = null; }
+  if (!values) return;
+  for (const el of form.elements) {
+    if (!el.name || !(el.name in values) || el.type === 'file') continue;
+    el.value = values[el.name];
+    if (el.tagName === 'SELECT') el.dispatchEvent(new Event('change'));  // dependent fields follow
+  }
+}
+
+// A check before sending, in the user's language, naming the field as the server would.
+function fieldError(field, key) {
+  return Object.assign(new Error(t(key)), { field });
+}
+
 function newCase() {
   runDialog('dlg-case', null, async (f) => {
+    const ids = window.ClientModules && window.ClientModules.identifiers;
+    const phone = f.petitioner_phone.value.trim(), idNumber = f.petitioner_id.value.trim();
+    if (!f.title.value.trim()) throw fieldError('title', 'v_required');
+    if ((phone || idNumber) && !f.petitioner.value.trim()) throw fieldError('parties[0].name', 'v_required');
+    if (ids && phone && !ids.validPhone(phone)) throw fieldError('parties[0].phone', 'v_phone');
+    if (ids && idNumber && !ids.validResidentId(idNumber) && !ids.validCreditCode(idNumber))
+      throw fieldError('parties[0].id_number', 'v_id_number');
     const parties = [];
     if (f.petitioner.value.trim())
       parties.push({ role: 'petitioner', name: f.petitioner.value.trim(), phone: f.petitioner_phone.value.trim(),
@@ -640,6 +694,17 @@ $('act-invite').addEventListener('click', invite);
 $('place-internal').addEventListener('click', () => switchPlace('internal'));
 $('place-parties').addEventListener('click', () => switchPlace('parties'));
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') markRead(); });
+// Cancel and close buttons never submit: Enter in a field must not throw a form away or leave a
+// meeting. A dialog's form without a sending button is never submitted by Enter either.
+for (const b of document.querySelectorAll('dialog button[value="cancel"]')) {
+  b.type = 'button';
+  b.addEventListener('click', () => b.closest('dialog').close('cancel'));
+}
+for (const form of document.querySelectorAll('dialog form')) {
+  form.addEventListener('submit', (ev) => {
+    if (!form.querySelector('button:not([type="button"]), input[type="submit"]')) ev.preventDefault();
+  });
+}
 
 applyLanguage();
 guestEntry().then((handled) => { if (!handled) start(); });

@@ -10,6 +10,13 @@ const MESSAGES = {
     ev_meeting_side_set: '{author} 将 {name} 设为{side}', outsider: '外部人员', busy: '已有安排',
     mt_invite_petitioner: '邀请申请人方参会', mt_invite_respondent: '邀请被申请人方参会',
     room_removed: '您已无权参加此会议，会议室已关闭',
+    due_in: '{n} 天后到期', due_today: '今天到期', overdue_by: '已超期 {n} 天',
+    confirm_seal: '加盖印章后协议即生效，内容不能再修改（如需更正，只能起草新协议取代它）；当事人可在 30 日内共同申请司法确认。确定盖章？',
+    confirm_close: '办结后案件不能再交办、暂停或延期，各方将收到通知，申请人可在复查期内申请复查。确定以「{outcome}」办结？',
+    confirm_cancel: '取消会议「{title}」后，所有参会人都会收到通知，访客链接随即失效，且不能撤销。确定取消？',
+    v_close_note: '办结须填写办结说明',
+    v_required: '此项必须填写', v_phone: '电话应为手机号（如 13800138000）或座机号（如 010-12345678）',
+    v_id_number: '身份证号码应为18位且校验位正确（单位当事人填统一社会信用代码）',
     app_name: '调解网络', login_title: '登录', username: '用户名', password: '密码', login: '登录', logout: '退出',
     login_failed: '用户名或密码错误', login_locked: '登录失败次数过多，请稍后再试', cases: '案件', new_case: '登记案件', no_cases: '暂无可见案件',
     pick_case: '请选择左侧案件', handoff: '交办', accept: '受理', decline: '退回', invite: '邀请',
@@ -101,6 +108,13 @@ const MESSAGES = {
     ev_meeting_side_set: '{author} put {name} on the {side}', outsider: 'from outside', busy: 'busy',
     mt_invite_petitioner: "Invite the petitioner's side", mt_invite_respondent: "Invite the respondent's side",
     room_removed: 'You may no longer take part in this meeting; the room has closed',
+    due_in: 'due in {n} days', due_today: 'due today', overdue_by: '{n} days overdue',
+    confirm_seal: 'Once sealed, the agreement is in force and can never change (a correction is a new agreement that supersedes it); the parties may apply for judicial confirmation within 30 days. Seal now?',
+    confirm_close: 'A closed case can no longer be handed over, paused or extended; everyone is told, and the petitioner may ask for a review. Close it as "{outcome}"?',
+    confirm_cancel: 'Cancelling "{title}" tells every participant and ends the guests\' links at once; it cannot be undone. Cancel it?',
+    v_close_note: 'Closing a case needs a note',
+    v_required: 'This is required', v_phone: 'A phone is a mobile (13800138000) or landline (010-12345678) number',
+    v_id_number: 'An ID number has 18 characters with a valid check digit (a company: its unified social credit code)',
     app_name: 'Mediation Network', login_title: 'Sign in', username: 'Username', password: 'Password', login: 'Sign in',
     logout: 'Sign out', login_failed: 'Wrong username or password', login_locked: 'Too many failed logins; try again later', cases: 'Cases', new_case: 'Register case',
     no_cases: 'No cases you can see yet', pick_case: 'Pick a case on the left', handoff: 'Hand over', accept: 'Accept',
@@ -201,6 +215,34 @@ function t(key, vars) {
   let s = (MESSAGES[lang] && MESSAGES[lang][key]) || MESSAGES.zh[key] || key;
   for (const [k, v] of Object.entries(vars || {})) s = s.split('{' + k + '}').join(v);
   return s;
+}
+
+// Dates and times are shown in the network's time zone (the server's --time-zone, sent with auth),
+// whatever the zone of the browser.
+let networkTimeZone = 'Asia/Shanghai';
+function setNetworkTimeZone(tz) { if (tz) networkTimeZone = tz; }
+function fmtDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleDateString(lang === 'en' ? 'en-CA' : 'zh-CN',
+    { timeZone: networkTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+}
+function fmtDateTime(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: networkTimeZone, hour12: false });
+}
+// "3 天后到期", "今天到期", "已超期 2 天" (calendar days in the network's zone).
+function relDue(iso, now = new Date()) {
+  const day = (d) => Date.parse(new Date(d).toLocaleDateString('en-CA', { timeZone: networkTimeZone }));
+  const days = Math.round((day(iso) - day(now)) / 86400000);
+  if (days > 0) return t('due_in', { n: days });
+  if (days === 0) return t('due_today');
+  return t('overdue_by', { n: -days });
+}
+
+// The text for an error ({code, field?, message}) in the user's language (js/errors.js).
+function errText(e) {
+  if (window.ClientModules) return window.ClientModules.errors.errorText(e || {}, lang);
+  return (e && e.message) || String(e);
 }
 
 function applyLanguage() {

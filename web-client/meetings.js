@@ -111,7 +111,7 @@ function meetingItem(m) {
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = label;
-    b.addEventListener('click', () => fn().catch((e) => { $('dlg-calendar').querySelector('.error').textContent = e.message; }));
+    b.addEventListener('click', () => fn().catch((e) => { $('dlg-calendar').querySelector('.error').textContent = errText(e); }));
     acts.append(b);
   };
   if (me && m.status === 'scheduled' && m.organiser.id !== state.user.id)
@@ -140,6 +140,7 @@ function meetingItem(m) {
     button(t('mt_cancel'), async () => {
       const reason = prompt(t('reason'));
       if (!reason) return;
+      if (!confirm(t('confirm_cancel', { title: m.title }))) return;  // cannot be undone
       await state.conn.request({ type: 'meeting.cancel', meeting: m.id, reason });
       await openCalendar();
     });
@@ -164,7 +165,7 @@ async function joinMeeting(m) {
     $('local-video').srcObject = mt.stream;
   } catch (e) {
     mt.stream = null;  // no camera or refused: the room still works for chat and listening
-    $('dlg-room').querySelector('.error').textContent = e.message;
+    $('dlg-room').querySelector('.error').textContent = errText(e);
   }
   const r = await state.conn.request({ type: 'meeting.join', meeting: m.id });
   mt.side = r.side;
@@ -210,7 +211,7 @@ function renderRoom() {
     }
     select.addEventListener('change', () => {
       state.conn.request({ type: 'meeting.set_side', meeting: mt.meeting.id, user: j.id, side: select.value })
-        .catch((e) => { $('dlg-room').querySelector('.error').textContent = e.message; renderRoom(); });
+        .catch((e) => { $('dlg-room').querySelector('.error').textContent = errText(e); renderRoom(); });
     });
     label.append(select);
     li.append(label);
@@ -303,9 +304,9 @@ window.onRoomFrame = async (f) => {
   }
 };
 
-$('act-meeting').addEventListener('click', () => scheduleMeeting().catch((e) => alert(e.message)));
-$('mt-suggest').addEventListener('click', () => suggestTimes().catch((e) => { $('mt-slots').textContent = e.message; }));
-$('open-calendar').addEventListener('click', () => openCalendar().catch((e) => alert(e.message)));
+$('act-meeting').addEventListener('click', () => scheduleMeeting().catch((e) => alert(errText(e))));
+$('mt-suggest').addEventListener('click', () => suggestTimes().catch((e) => { $('mt-slots').textContent = errText(e); }));
+$('open-calendar').addEventListener('click', () => openCalendar().catch((e) => alert(errText(e))));
 $('cal-week').addEventListener('click', () => openCalendar(7));
 $('cal-month').addEventListener('click', () => openCalendar(31));
 $('cal-feed').addEventListener('click', async () => {
@@ -314,13 +315,18 @@ $('cal-feed').addEventListener('click', async () => {
 });
 $('room-caucus').addEventListener('click', (e) => {
   const mode = e.target.dataset.mode;
-  if (mode) state.conn.request({ type: 'meeting.caucus', meeting: mt.meeting.id, mode }).catch((err) => alert(err.message));
+  if (mode) state.conn.request({ type: 'meeting.caucus', meeting: mt.meeting.id, mode }).catch((err) => alert(errText(err)));
 });
 $('room-send').addEventListener('click', () => {
   const body = $('room-say').value.trim();
   if (!body || !mt.meeting) return;
   state.conn.request({ type: 'meeting.say', meeting: mt.meeting.id, body })
     .then(() => { $('room-say').value = ''; })
-    .catch((e) => { $('dlg-room').querySelector('.error').textContent = e.message; });
+    .catch((e) => { $('dlg-room').querySelector('.error').textContent = errText(e); });
+});
+$('room-say').addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Enter' || ev.shiftKey || ev.isComposing) return;
+  ev.preventDefault();  // Enter sends the message; leaving the meeting is the button's alone
+  $('room-send').click();
 });
 $('dlg-room').addEventListener('close', () => { leaveMeeting(); });

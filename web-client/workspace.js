@@ -14,7 +14,7 @@ window.caseFilter = () => {
 let filterTimer = null;
 function filterChanged() {
   clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => refreshCases().catch((e) => { $('no-cases').hidden = false; $('no-cases').textContent = e.message; }), 250);
+  filterTimer = setTimeout(() => refreshCases().catch((e) => { $('no-cases').hidden = false; $('no-cases').textContent = errText(e); }), 250);
 }
 $('case-filter').addEventListener('input', filterChanged);
 $('case-filter').addEventListener('submit', (e) => { e.preventDefault(); filterChanged(); });
@@ -26,7 +26,7 @@ async function moreCases() {
   state.nextCases = r.next;
   renderCases();
 }
-$('more-cases').addEventListener('click', () => moreCases().catch((e) => alert(e.message)));
+$('more-cases').addEventListener('click', () => moreCases().catch((e) => alert(errText(e))));
 const baseRenderCases = renderCases;
 // eslint-disable-next-line no-global-assign
 renderCases = function () {
@@ -42,7 +42,7 @@ function renderWorkflow() {
   // Someone on a party's side has the case's summary only: no workflow to show.
   $('room-workflow').hidden = c.view === 'party';
   if (c.view === 'party') return;
-  const due = c.due ? c.due.slice(0, 10) : '—';
+  const due = c.due ? `${fmtDate(c.due)} · ${relDue(c.due)}` : '—';
   $('room-workflow').textContent = t('wf_info', {
     level: t('lv_' + c.level), org: c.handling_org ? c.handling_org.name : '', stage: t('stage_' + c.stage), due,
     overdue: c.overdue ? ` · ${t('overdue')}` : '', eval: c.evaluation ? ` · ${t('evl_' + c.evaluation.value)}` : '',
@@ -73,6 +73,12 @@ function showFields(form) {
 
 async function runAction(form) {
   const c = state.current, a = form.action.value, text = form.text.value.trim();
+  if (a === 'close') {
+    // Closing cannot be undone: a note is required, and the consequence is spelled out first.
+    if (!text) throw Object.assign(new Error(t('v_close_note')), { field: 'note' });
+    const outcome = form.outcome.selectedOptions[0] ? form.outcome.selectedOptions[0].textContent : form.outcome.value;
+    if (!confirm(t('confirm_close', { outcome }))) throw Object.assign(new Error(''), { declined: true });
+  }
   const base = { case: c.id };
   const requests = {
     triage_accept: { type: 'case.triage', decision: 'accept' },
@@ -111,7 +117,7 @@ async function runAction(form) {
       Authorization: 'Bearer ' + state.token, 'Content-Type': file.type || 'application/octet-stream',
       'X-File-Name': encodeURIComponent(file.name) } });
     const body = await r.json();
-    if (!r.ok) throw new Error(body.error.message);
+    if (!r.ok) throw Object.assign(new Error(body.error.message), body.error);
     return;
   }
   const r = await state.conn.request({ ...base, ...requests[a] });
@@ -139,6 +145,7 @@ function openActions() {
     try {
       await runAction(f);
     } catch (e) {
+      if (e.declined) throw Object.assign(new Error(''), { keepOpen: true });  // the person changed their mind
       if (e.keepOpen) { $('dlg-workflow').querySelector('.error').textContent = ''; throw Object.assign(new Error(t('wf_done'))); }
       throw e;
     }
@@ -169,7 +176,7 @@ async function openStats() {
       f.org.append(opt);
     }
     f.org.value = mine;
-    f.org.onchange = f.from.onchange = f.to.onchange = () => loadStats().catch((e) => { dlg.querySelector('.error').textContent = e.message; });
+    f.org.onchange = f.from.onchange = f.to.onchange = () => loadStats().catch((e) => { dlg.querySelector('.error').textContent = errText(e); });
   }
   await loadStats();
   if (!dlg.open) dlg.showModal();
@@ -221,7 +228,7 @@ function drawChart(id, groups, label) {
     scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
 }
 
-$('open-stats').addEventListener('click', () => openStats().catch((e) => alert(e.message)));
+$('open-stats').addEventListener('click', () => openStats().catch((e) => alert(errText(e))));
 // The dashboard stays current while it is open: on every notice, and every 30 seconds.
 window.afterNotice = () => { if ($('dlg-stats').open) loadStats().catch(() => {}); };
 setInterval(() => { if ($('dlg-stats').open) loadStats().catch(() => {}); }, 30000);

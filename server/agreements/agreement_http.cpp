@@ -40,7 +40,7 @@ static void print_agreement(services& svc, long long agreement_id, net::http_req
       if (!access || !can_see(v, *access)) return respond(error_reply(403, errc::forbidden, "you may not see this case"));
       if (!sees_personal_data(v, *access))
         return respond(error_reply(403, errc::forbidden, "the agreement is printed by the handling organisation"));
-      std::string html = agreements::print_html(sql, svc.personal, agreement_id);
+      std::string html = agreements::print_html(sql, svc.personal, agreement_id, svc.cfg.time_zone_offset);
       if (!html.empty()) audit_personal_read(svc, user->id, a->case_id, "agreement print " + a->number, remote);
       if (html.empty()) return respond(error_reply(404, errc::not_found, "the agreement has no version yet"));
       respond({200, std::move(html), "text/html; charset=utf-8", {}});

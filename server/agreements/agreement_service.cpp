@@ -290,7 +290,7 @@ json verify_json(soci::session& sql, long long agreement_id) {
           {"first_break", first}};
 }
 
-std::string print_html(soci::session& sql, const personal_data& pd, long long agreement_id) {
+std::string print_html(soci::session& sql, const personal_data& pd, long long agreement_id, int tz_offset) {
   auto a = store::find_agreement(sql, agreement_id);
   if (!a) return {};
   json aj = agreement_json(sql, pd, agreement_id, nullptr, 0);
@@ -347,15 +347,15 @@ std::string print_html(soci::session& sql, const personal_data& pd, long long ag
     if (!ver || ver->version != shown) continue;
     std::string label = s.role == "party" ? "当事人" : s.role == "mediator" ? "调解员" : "调解组织（盖章）";
     if (s.role == "seal") {
-      out += "<div><div class=\"seal\">" + h(c["organisation"]) + "<br>调解专用章</div><small>" + format_rfc3339(s.signed_at).substr(0, 10) + "</small></div>";
+      out += "<div><div class=\"seal\">" + h(c["organisation"]) + "<br>调解专用章</div><small>" + format_date_zh(s.signed_at, tz_offset) + "</small></div>";
       continue;
     }
     out += "<div>" + label + "：" + escape_html(s.signer_name);
     if (!s.image.empty()) out += "<img alt=\"签名 " + escape_html(s.signer_name) + "\" src=\"" + escape_html(s.image) + "\">";
-    out += "<small>" + format_rfc3339(s.signed_at).substr(0, 10) + "</small></div>";
+    out += "<small>" + format_date_zh(s.signed_at, tz_offset) + "</small></div>";
   }
   out += "</div>";
-  if (a->in_force_at) out += "<p>生效日期：" + format_rfc3339(*a->in_force_at).substr(0, 10) + "</p>";
+  if (a->in_force_at) out += "<p>生效日期：" + format_date_zh(*a->in_force_at, tz_offset) + "</p>";
   out += "<p class=\"hash\">校验值（SHA-256 哈希链）：" + h(aj["hash"]) + "</p>";
   out += "<p class=\"noprint\"><button onclick=\"print()\">打印 Print</button></p></body></html>";
   return out;

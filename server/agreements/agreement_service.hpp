@@ -44,7 +44,8 @@ nlohmann::json agreement_json(soci::session& sql, const personal_data& pd, long 
                               long long now);
 // {"ok", "entries", "head", "first_break": {"position","kind","reason"} | null}
 nlohmann::json verify_json(soci::session& sql, long long agreement_id);
-// The printable 人民调解协议书 (HTML with print CSS) of the version in force, or of the newest draft.
-std::string print_html(soci::session& sql, const personal_data& pd, long long agreement_id);
+// The printable 人民调解协议书 (HTML with print CSS) of the version in force, or of the newest draft;
+// its dates ("2026年12月2日") in the network's time zone, `tz_offset` minutes east of UTC.
+std::string print_html(soci::session& sql, const personal_data& pd, long long agreement_id, int tz_offset);
 
 }  // namespace mediation::app::agreements

@@ -97,4 +97,23 @@ std::optional<millis> parse_deadline(std::string_view s) {
   return day_ms + ((h * 60LL + mi) * 60LL + std::min(sec, 59)) * 1000LL + frac_ms - offset_ms;
 }
 
+namespace {
+constexpr time_zone zones[] = {{"Asia/Shanghai", 480, "CST"},  {"Asia/Chongqing", 480, "CST"},
+                               {"Asia/Hong_Kong", 480, "HKT"}, {"Asia/Macau", 480, "CST"},
+                               {"Asia/Taipei", 480, "CST"},    {"Asia/Urumqi", 360, "XJT"},
+                               {"UTC", 0, "UTC"}};
+}  // namespace
+
+const time_zone* find_time_zone(std::string_view name) noexcept {
+  for (const auto& z : zones)
+    if (z.name == name) return &z;
+  return nullptr;
+}
+
+std::string format_date_zh(millis t, int offset_minutes) {
+  const std::string s = format_rfc3339(t + offset_minutes * 60000LL);  // 2026-12-02T07:10:00.000Z
+  return s.substr(0, 4) + "年" + std::to_string(std::stoi(s.substr(5, 2))) + "月" +
+         std::to_string(std::stoi(s.substr(8, 2))) + "日";
+}
+
 }  // namespace mediation

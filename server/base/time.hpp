@@ -18,4 +18,18 @@ std::string format_rfc3339(millis t);
 // the way a hand-over deadline is meant. Nullopt when malformed or out of range.
 std::optional<millis> parse_deadline(std::string_view text);
 
+// The time zones a network, a meeting or a calendar feed may name (fixed offsets; none of them keeps
+// summer time): Asia/Shanghai, Asia/Chongqing, Asia/Hong_Kong, Asia/Macau, Asia/Taipei (UTC+8),
+// Asia/Urumqi (UTC+6), UTC.
+struct time_zone {
+  std::string_view name;
+  int offset_minutes;
+  std::string_view abbreviation;
+};
+// The zone named `name`, or nullptr.
+const time_zone* find_time_zone(std::string_view name) noexcept;
+// The calendar date of `t` in a zone `offset_minutes` east of UTC, as a legal document writes it:
+// "2026年12月2日".
+std::string format_date_zh(millis t, int offset_minutes);
+
 }  // namespace mediation

@@ -1,5 +1,7 @@
 #include "server/core/config.hpp"
 
+#include "server/base/time.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -69,6 +71,9 @@ std::string usage() {
   --token-ttl SECONDS    lifetime of a login token (default 43200)
   --calendar-feed-ttl-days N  how long a calendar feed URL works before it must be made anew
                          (default 365)
+  --time-zone NAME       the network's time zone, in which dates are shown and printed, legal
+                         documents included (default Asia/Shanghai; also Asia/Chongqing,
+                         Asia/Hong_Kong, Asia/Macau, Asia/Taipei, Asia/Urumqi, UTC)
   --max-queued-per-user N  database jobs of one user waiting in each queue (readers, writer) before
                          that user is answered rate_limited; users are served in turn (default 4096;
                          0: no bound)
@@ -119,7 +124,7 @@ namespace {
 // Flags that take a value, and those that do not: the names a file or the environment may set.
 const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
-    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "max-queued-per-user", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
+    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "time-zone", "max-queued-per-user", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-secret-file", "turn-ttl", "user-rate-limit",
     "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file",
@@ -211,6 +216,7 @@ std::string describe(const config& c) {
       {"token-ttl", c.app.token_ttl_ms / 1000},
       {"session-check", c.app.session_check_ms},
       {"calendar-feed-ttl-days", c.app.calendar_feed_ttl_ms / 86400000},
+      {"time-zone", c.app.time_zone},
       {"max-queued-per-user", c.app.max_queued_per_user},
       {"db-workers", c.db_workers},
       {"write-batch", c.write_batch},
@@ -326,6 +332,11 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       long long days = 0;
       if (!to_number<long long>(value, days, 1, 3650)) return bad("expected 1 to 3650 days");
       c.app.calendar_feed_ttl_ms = days * 86400000LL;
+    } else if (flag == "--time-zone") {
+      const time_zone* z = find_time_zone(value);
+      if (!z) return bad("expected Asia/Shanghai, Asia/Chongqing, Asia/Hong_Kong, Asia/Macau, Asia/Taipei, Asia/Urumqi or UTC");
+      c.app.time_zone = std::string(z->name);
+      c.app.time_zone_offset = z->offset_minutes;
     } else if (flag == "--session-check") {
       if (!to_number<long long>(value, c.app.session_check_ms, 100, 60000)) return bad("expected 100 to 60000 milliseconds");
     } else if (flag == "--db-workers") {

@@ -28,6 +28,8 @@ struct settings {
   double user_rate_burst = 10000;      // ...in a burst
   long long session_check_ms = 2000;   // how often open sockets' sessions and room members are rechecked
   long long calendar_feed_ttl_ms = 365LL * 86400000;  // how long a calendar feed URL works
+  std::string time_zone = "Asia/Shanghai";  // the network's: dates shown and printed (base/time.hpp)
+  int time_zone_offset = 480;               // ...its offset east of UTC in minutes
   std::size_t max_queued_per_user = 4096;  // database jobs of one user waiting, per queue (0: no bound)
 };
 

@@ -68,7 +68,11 @@ auto write_verb(Logic logic, Hint hint = nullptr) {
     auto self = c.shared_from_this();
     const actor who = c.as_actor();
     std::vector<store::write_hint> hints;
-    if constexpr (!std::is_same_v<Hint, std::nullptr_t>) hints = hint(r, who);
+    if constexpr (!std::is_same_v<Hint, std::nullptr_t>) {
+      hints = hint(r, who);
+    } else {
+      (void)hint;  // no hint: the writer reads what the job asks for as it runs
+    }
     c.write(rid, [self, rid, r, who, logic](store::write_context& ctx) -> client::continuation {
       auto out = detail::run_logic(logic, ctx, self->svc().env(), who, r);
       return [self, rid, out = std::move(out), events = ctx.events]() mutable {

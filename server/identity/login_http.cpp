@@ -72,10 +72,11 @@ void login(services& svc, login_throttle& logins, net::http_request request, res
             store::insert_auth_session(ctx, user_id, hash, ctx.now + ttl, remote);
             store::audit(ctx, user_id, "login", std::nullopt, "", remote);
           },
-          [respond, token, user = *user, ttl](std::exception_ptr e, const auto&) {
+          [respond, token, user = *user, ttl, tz = svc.cfg.time_zone](std::exception_ptr e, const auto&) {
             if (e) return respond(internal_reply());
             respond(json_reply(200, {{"token", token}, {"user", user},
-                                     {"expires_at", format_rfc3339(now_millis() + ttl)}}));
+                                     {"expires_at", format_rfc3339(now_millis() + ttl)},
+                                     {"network", {{"time_zone", tz}}}}));
           });
       if (!submitted) respond(busy_reply());
     } catch (const std::exception& e) {

@@ -25,7 +25,7 @@ void handle(client& c, const std::string& rid, const protocol::auth_request& r) 
         return;
       }
       self->set_user(user, hash);
-      self->reply_ok(rid, {{"user", user}});
+      self->reply_ok(rid, {{"user", user}, {"network", {{"time_zone", self->svc().cfg.time_zone}}}});
     };
   });
 }

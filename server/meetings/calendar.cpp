@@ -7,21 +7,9 @@ namespace mediation::app::calendar {
 
 namespace {
 
-struct zone {
-  std::string_view name;
-  int offset;
-  std::string_view abbreviation;
-};
-constexpr zone zones[] = {{"Asia/Shanghai", 480, "CST"},  {"Asia/Chongqing", 480, "CST"},
-                          {"Asia/Hong_Kong", 480, "HKT"}, {"Asia/Macau", 480, "CST"},
-                          {"Asia/Taipei", 480, "CST"},    {"Asia/Urumqi", 360, "XJT"},
-                          {"UTC", 0, "UTC"}};
+using zone = time_zone;
 
-const zone* find_zone(std::string_view tz) {
-  for (const auto& z : zones)
-    if (z.name == tz) return &z;
-  return nullptr;
-}
+const zone* find_zone(std::string_view tz) { return find_time_zone(tz); }
 
 // "20261125T090000" in local time of the zone.
 std::string local_basic(millis t, int offset_minutes) {
@@ -40,7 +28,7 @@ std::string offset_text(int minutes) {
 }  // namespace
 
 std::optional<int> tz_offset_minutes(std::string_view tz) {
-  if (auto z = find_zone(tz)) return z->offset;
+  if (auto z = find_zone(tz)) return z->offset_minutes;
   return std::nullopt;
 }
 
@@ -149,8 +137,8 @@ std::string render_ics(std::string_view method, const std::vector<event>& events
     line("TZID:" + std::string(z->name));
     line("BEGIN:STANDARD");
     line("DTSTART:19700101T000000");
-    line("TZOFFSETFROM:" + offset_text(z->offset));
-    line("TZOFFSETTO:" + offset_text(z->offset));
+    line("TZOFFSETFROM:" + offset_text(z->offset_minutes));
+    line("TZOFFSETTO:" + offset_text(z->offset_minutes));
     line("TZNAME:" + std::string(z->abbreviation));
     line("END:STANDARD");
     line("END:VTIMEZONE");

@@ -89,6 +89,60 @@ test('a wrong password is refused in Chinese', async () => {
   await context.close();
 });
 
+test('forms respect people: Enter sends, Escape keeps a draft, errors by the field in Chinese, times in the network zone', async () => {
+  // A browser far east of the network (UTC+13): times must still read as in Beijing.
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'zh-CN',
+    timezoneId: 'Pacific/Auckland' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.fill('input[name=username]', 'officer.sun');
+  await page.fill('input[name=password]', 'mediate');
+  await page.press('input[name=password]', 'Enter');
+  await page.waitForSelector('#conn-state[data-state=online]');
+
+  await page.click('#new-case');
+  await page.fill('#case-form input[name=title]', '按回车登记的案件');
+  await page.fill('#case-form input[name=petitioner]', '王五');
+  await page.fill('#case-form input[name=petitioner_phone]', 'abc');
+  // Enter in a one-line field sends (it used to act as 取消 and throw the form away): checked first.
+  await page.press('#case-form input[name=petitioner_phone]', 'Enter');
+  await page.waitForSelector('#dlg-case[open] .error:text("电话应为手机号")');
+  assert.equal(await page.getAttribute('#case-form input[name=petitioner_phone]', 'aria-invalid'), 'true');
+  await page.fill('#case-form input[name=petitioner_phone]', '138 0013 8000');
+  await page.fill('#case-form input[name=petitioner_id]', '110105194912310021');  // a wrong check digit
+  await page.press('#case-form input[name=petitioner_id]', 'Enter');
+  await page.waitForSelector('#dlg-case[open] .error:text("校验位")');
+  // Escape closes; what was typed is still there when the form opens again.
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#dlg-case:not([open])', { state: 'attached' });
+  await page.click('#new-case');
+  assert.equal(await page.inputValue('#case-form input[name=title]'), '按回车登记的案件');
+  await page.fill('#case-form input[name=petitioner_id]', '11010519491231002X');
+  await page.press('#case-form input[name=title]', 'Enter');
+  await page.waitForSelector('#timeline li.sys >> text=登记了案件');
+  assert.equal(await page.isVisible('#dlg-case'), false);
+  // The draft is gone once sent.
+  await page.click('#new-case');
+  assert.equal(await page.inputValue('#case-form input[name=title]'), '');
+  await page.click('#dlg-case button[value=cancel]');
+
+  // The server's refusals read in Chinese, naming the field (the client's own checks bypassed).
+  const said = await page.evaluate(() => state.conn.request({ type: 'case.create', title: 't', category: 'land',
+    channel: 'visit', parties: [{ role: 'petitioner', name: '甲', id_number: '123' }] }).catch((e) => [e.field, errText(e)]));
+  assert.equal(said[0], 'parties[0].id_number');
+  assert.match(said[1], /^第1位当事人的身份证号码/);
+
+  // The timeline's times are Beijing times, whatever the browser's zone.
+  const shown = await page.$eval('#timeline li.sys time', (el) => [el.dateTime, el.textContent]);
+  const beijing = new Date(shown[0]).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  assert.equal(shown[1], beijing);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: path.join(artifacts, 'e2e-forms-zh.png') });
+  await context.close();
+});
+
 test('register, chat live, hand over and accept, resume after a restart', async () => {
   const li = await loginAs('officer.li');
   assert.match(await li.textContent('#who'), /李明/);
@@ -265,6 +319,7 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   await wang.click(`#ag-list button:has-text("${kase.number}")`);
   await wang.waitForSelector('#ag-missing:has-text("the mediator")');
   await wang.click('#ag-actions button:has-text("调解员签名")');
+  wang.once('dialog', (d) => { assert.match(d.message(), /协议即生效，内容不能再修改/); d.accept(); });
   await wang.click('#ag-actions button:has-text("盖章生效")');
   await wang.waitForSelector('#ag-status:has-text("已生效")');
   await wang.waitForSelector('#ag-terms li:has-text("待履行")');
@@ -498,6 +553,8 @@ test('the workspace: inbox, search and filters, workflow actions, attachments an
   await zhang.selectOption('#dlg-workflow select[name=action]', 'close');
   await zhang.selectOption('#dlg-workflow select[name=outcome]', 'mediated');
   await zhang.fill('#dlg-workflow textarea[name=text]', '用人单位当场支付');
+  // Closing cannot be undone: the browser asks first, saying what will happen.
+  zhang.once('dialog', (d) => { assert.match(d.message(), /办结后案件不能再交办/); d.accept(); });
   await zhang.click('#dlg-workflow button[value=ok]');
   await zhang.waitForSelector('#room-meta:has-text("已办结")');
   await zhang.click('#act-more');

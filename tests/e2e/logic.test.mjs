@@ -66,3 +66,26 @@ test('identifiers: the same vectors as the server', async () => {
     for (const s of v[kind].invalid) assert.equal(valid(s), false, `${kind} ${s} should be invalid`);
   }
 });
+
+// Every error code reads in both languages; the field at fault is named as a person reads it.
+test('errors: every code and field in the user\'s language', async () => {
+  const { errorText, fieldLabel } = await import('../../web-client/js/errors.js');
+  const codes = ['bad_request', 'unknown_type', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_large',
+    'rate_limited', 'internal', 'disconnected'];
+  for (const code of codes) {
+    const zh = errorText({ code, message: 'some English text' }, 'zh');
+    assert.match(zh, /[\u4e00-\u9fff]/, code);
+    assert.doesNotMatch(zh, /some English text/, code);
+    assert.ok(errorText({ code }, 'en').length > 0);
+  }
+  assert.equal(fieldLabel('parties[1].id_number'), '第2位当事人的身份证号码或统一社会信用代码');
+  assert.equal(fieldLabel('parties[1].id_number', 'en'), 'Party 2: ID number or credit code');
+  assert.equal(errorText({ code: 'bad_request', field: 'title', message: "field 'title' must not be empty" }), '标题必须填写');
+  assert.equal(errorText({ code: 'too_large', field: 'title', message: "field 'title' is longer than 200 characters" }),
+    '标题不能超过 200 个字');
+  assert.match(errorText({ code: 'bad_request', field: 'parties[0].phone',
+    message: "field 'parties[0].phone' must be a mainland mobile (13800138000) or landline (010-12345678) number" }),
+  /^第1位当事人的电话应为手机号/);
+  assert.equal(errorText({ code: 'conflict', message: 'the case is closed' }), '当前状态不允许此操作：案件已办结');
+  assert.equal(errorText({ code: 'conflict', message: 'the case is closed' }, 'en'), 'This is not possible now: the case is closed');
+});

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <thread>
 
-
+#include "server/base/time.hpp"
 #include "tests/integration/fixture.hpp"
 
 namespace mediation::test {
@@ -248,6 +248,9 @@ TEST_P(agreements, the_printable_page_carries_the_text_signatures_and_hash) {
     EXPECT_NE(page.body.find(text), std::string::npos) << text;
   EXPECT_NE(page.body.find(sealed["agreement"]["hash"].get<std::string>()), std::string::npos);
   EXPECT_NE(page.body.find("data:image/png;base64,"), std::string::npos);
+  // 生效日期 is the calendar date in the network's zone (Asia/Shanghai by default), not the UTC date.
+  const millis in_force = *parse_deadline(sealed["agreement"]["in_force_at"].get<std::string>());
+  EXPECT_NE(page.body.find("生效日期：" + format_date_zh(in_force, 480)), std::string::npos) << page.body;
   EXPECT_EQ(http_request(port(), "GET", path).status, 401);
   EXPECT_EQ(http_request(port(), "GET", path, "", "Bearer " + token_for("committee.liu")).status, 403);
   EXPECT_EQ(http_request(port(), "GET", path, "", "Bearer " + token_for("officer.sun")).status, 403);  // masked only

@@ -24,3 +24,22 @@ TEST(time, parses_deadlines) {
 
 }  // namespace
 }  // namespace mediation
+
+namespace mediation {
+namespace {
+
+TEST(time_zones, legal_dates_are_the_calendar_date_in_the_networks_zone) {
+  // Sealed at 07:10 Beijing time on 2 December: 23:10 UTC on 1 December.
+  const millis sealed = *parse_deadline("2026-12-01T23:10:00Z");
+  const time_zone* beijing = find_time_zone("Asia/Shanghai");
+  ASSERT_NE(beijing, nullptr);
+  EXPECT_EQ(beijing->offset_minutes, 480);
+  EXPECT_EQ(format_date_zh(sealed, beijing->offset_minutes), "2026年12月2日");
+  EXPECT_EQ(format_date_zh(sealed, 0), "2026年12月1日");
+  EXPECT_EQ(format_date_zh(*parse_deadline("2026-01-05T16:00:00Z"), 480), "2026年1月6日");
+  EXPECT_EQ(find_time_zone("Asia/Urumqi")->offset_minutes, 360);
+  EXPECT_EQ(find_time_zone("Europe/Berlin"), nullptr);
+}
+
+}  // namespace
+}  // namespace mediation
