@@ -16,6 +16,7 @@
 #include "server/admin/seed.hpp"
 #include "server/agreements/install.hpp"
 #include "server/base/log.hpp"
+#include "server/base/time.hpp"
 #include "server/cases/install.hpp"
 #include "server/core/client.hpp"
 #include "server/core/config.hpp"
@@ -62,7 +63,10 @@ int main(int argc, char** argv) {
     {
       soci::session sql(db.pool());
       store::migrate(sql, db.kind());
-      if (cfg.seed_demo) app::seed_demo(sql);
+      if (cfg.seed_demo) {
+        app::seed_demo(sql);
+        if (cfg.demo_cases) app::seed_demo_cases(sql, app::verb_env{personal, cfg.workflow, cfg.app}, now_millis());
+      }
     }
     app::hub hub;
     // Both queues serve users in turn, so that one user's flood waits behind itself.

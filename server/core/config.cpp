@@ -58,7 +58,9 @@ std::string usage() {
                          and prints "listening on HOST:PORT")
   --db URL               SOCI connection string (default sqlite3://db=var/mediation.db;
                          MySQL/MariaDB: mysql://db=NAME user=USER password=PASS host=HOST port=PORT)
-  --seed-demo            load the demo network if the database is empty
+  --seed-demo            load the demo network if the database is empty: its organisations and
+                         accounts, and about twenty cases in every state
+  --seed-demo-accounts   load only the demo network's organisations and accounts (tests)
   --threads N            I/O threads (default: one per core)
   --log-level LEVEL      debug, info, warn or error (default info)
   --web-root DIR         folder of the browser client served at / (default: the source tree's web-client/)
@@ -129,7 +131,7 @@ const std::vector<std::string> value_flags{
     "attachments-dir", "max-attachment", "ice-server", "turn-secret-file", "turn-ttl", "user-rate-limit",
     "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file",
     "max-http-connections-per-address", "allowed-origins"};
-const std::vector<std::string> switch_flags{"seed-demo"};
+const std::vector<std::string> switch_flags{"seed-demo", "seed-demo-accounts"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -205,6 +207,7 @@ std::string describe(const config& c) {
       {"listen", c.listen_host + ":" + std::to_string(c.listen_port)},
       {"db", db},
       {"seed-demo", c.seed_demo},
+      {"seed-demo-accounts", c.seed_demo && !c.demo_cases},
       {"threads", c.threads},
       {"log-level", levels[static_cast<int>(c.log_level)]},
       {"web-root", c.web_root},
@@ -287,6 +290,11 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
     }
     if (a == "--seed-demo") {
       c.seed_demo = true;
+      continue;
+    }
+    if (a == "--seed-demo-accounts") {
+      c.seed_demo = true;
+      c.demo_cases = false;
       continue;
     }
     std::string flag = a, value;

@@ -18,6 +18,7 @@ struct config {
   unsigned short listen_port = 8080;
   std::string db_url = "sqlite3://db=var/mediation.db";
   bool seed_demo = false;
+  bool demo_cases = true;  // with seed_demo: the demo's cases too (--seed-demo-accounts: the accounts only)
   unsigned threads = 0;  // 0: one per hardware core
   log::level log_level = log::level::info;
   std::string web_root;  // default: the web-client/ folder of the source tree

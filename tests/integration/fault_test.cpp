@@ -76,7 +76,7 @@ class mariadb_restart : public ::testing::Test {
 };
 
 TEST_F(mariadb_restart, acknowledged_posts_survive_a_crash_of_the_database_and_service_resumes_by_itself) {
-  server_ = std::make_unique<server_process>(url(), std::vector<std::string>{"--seed-demo"}, dir_ + "/server.log");
+  server_ = std::make_unique<server_process>(url(), std::vector<std::string>{"--seed-demo-accounts"}, dir_ + "/server.log");
   const unsigned short port = server_->port();
   const std::string token = login(port, "officer.li");
   ws_client setup(port);
@@ -244,7 +244,7 @@ class sqlite_faults : public ::testing::Test {
 TEST_F(sqlite_faults, a_full_disk_fails_writes_with_a_clear_error_and_the_server_recovers_when_space_returns) {
   if (!require_mount("size=8m")) GTEST_SKIP() << "mounting a tmpfs needs root";
   const std::string fs = dir_ + "/fs";
-  server_ = std::make_unique<server_process>("sqlite3://db=" + fs + "/mediation.db", std::vector<std::string>{"--seed-demo"},
+  server_ = std::make_unique<server_process>("sqlite3://db=" + fs + "/mediation.db", std::vector<std::string>{"--seed-demo-accounts"},
                                              dir_ + "/server.log");
   const unsigned short port = server_->port();
   ws_client c(port);
@@ -296,7 +296,7 @@ TEST_F(sqlite_faults, a_full_disk_fails_writes_with_a_clear_error_and_the_server
 TEST_F(sqlite_faults, a_database_the_server_may_not_write_stops_the_start_with_a_clear_message) {
   if (!require_mount("size=1m,ro")) GTEST_SKIP() << "mounting a tmpfs needs root";
   try {
-    server_process s("sqlite3://db=" + dir_ + "/fs/mediation.db", {"--seed-demo"}, dir_ + "/server.log");
+    server_process s("sqlite3://db=" + dir_ + "/fs/mediation.db", {"--seed-demo-accounts"}, dir_ + "/server.log");
     FAIL() << "the server started on a read-only file system";
   } catch (const std::exception& e) {
     const std::string what = e.what();

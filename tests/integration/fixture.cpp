@@ -24,7 +24,7 @@ void server_test::SetUp() {
 
 void server_test::start_server() {
   server_.reset();
-  std::vector<std::string> args{"--seed-demo"};
+  std::vector<std::string> args{"--seed-demo-accounts"};
   auto extra = extra_args();
   args.insert(args.end(), extra.begin(), extra.end());
   server_ = std::make_unique<server_process>(db_->url(), args, db_->dir() + "/server.log");

@@ -28,7 +28,7 @@ class server_test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
   void TearDown() override;
-  // Extra flags for the server this test starts (default: none beyond --seed-demo).
+  // Extra flags for the server this test starts (default: none beyond --seed-demo-accounts).
   virtual std::vector<std::string> extra_args() const { return {}; }
 
   // (Re)starts the server on the same database.
