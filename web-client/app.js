@@ -70,7 +70,7 @@ class Connection {
 // ---- state -------------------------------------------------------------------------------------
 
 const state = {
-  token: sessionStorage.getItem('token'),
+  token: storedToken(),
   user: null,
   conn: null,
   orgs: [],
@@ -89,6 +89,24 @@ const state = {
 
 // ---- login -------------------------------------------------------------------------------------
 
+// A staff session is kept per browser (every tab) until its token expires, and ended in every tab
+// by a logout in any; a guest's link session stays in its own tab.
+function storedToken() {
+  const guest = sessionStorage.getItem('token');
+  if (guest) return guest;
+  try {
+    const s = JSON.parse(localStorage.getItem('session') || 'null');
+    if (s && s.token && (!s.expires_at || Date.parse(s.expires_at) > Date.now())) return s.token;
+  } catch { /* a damaged entry is no session */ }
+  localStorage.removeItem('session');
+  return null;
+}
+
+function forgetToken() {
+  sessionStorage.removeItem('token');
+  localStorage.removeItem('session');
+}
+
 async function login(ev) {
   ev.preventDefault();
   const form = ev.target;
@@ -101,16 +119,17 @@ async function login(ev) {
   if (!res || !res.ok) { $('login-error').textContent = t(res && res.status === 429 ? 'login_locked' : 'login_failed'); return; }
   const body = await res.json();
   state.token = body.token;
-  sessionStorage.setItem('token', body.token);
+  localStorage.setItem('session', JSON.stringify({ token: body.token, expires_at: body.expires_at }));
   form.password.value = '';
   start();
 }
 
 async function logout() {
   if (state.token) await fetch('/api/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + state.token } }).catch(() => {});
-  sessionStorage.removeItem('token');
+  forgetToken();
   state.token = null;
   if (state.conn) state.conn.close();
+  location.hash = '';
   location.reload();
 }
 
@@ -129,13 +148,14 @@ function start() {
   $('logout').hidden = false;
   state.conn = new Connection(state.token, {
     onState: (s) => { state.connState = s; renderHeader(); },
-    onAuthFailed: () => { sessionStorage.removeItem('token'); state.token = null; showLogin(); },
+    onAuthFailed: () => { forgetToken(); state.token = null; showLogin(); },
     onReady: async (user, network) => {
       state.user = user;
       setNetworkTimeZone(network && network.time_zone);
       renderHeader();
       await refreshCases();
       if (state.current) await resubscribe();
+      else if (caseInAddress()) await followAddress();
     },
     onEvent,
     onRoom: (f) => { if (window.onRoomFrame) window.onRoomFrame(f); },
@@ -235,8 +255,32 @@ async function openCase(id) {
   $('room-body').hidden = false;
   renderCaseHead();
   renderCases();
+  // Every case has its address: Back returns to the case before, reload and a new tab reopen it.
+  const address = '#/cases/' + r.case.id;
+  if (location.hash !== address) history.pushState(null, '', address);
   await loadThread();
   $('message').focus();
+}
+
+// The case the address names (#/cases/123), or null.
+function caseInAddress() {
+  const m = location.hash.match(/^#\/cases\/(\d+)$/);
+  return m ? m[1] : null;
+}
+
+// Back and Forward between cases; an address without a case closes the case room.
+async function followAddress() {
+  const id = caseInAddress();
+  if (id && (!state.current || String(state.current.id) !== id)) {
+    await openCase(id).catch((e) => { $('room-empty').hidden = false; $('room-empty').textContent = errText(e); });
+  } else if (!id && state.current && !location.hash.startsWith('#guest=')) {
+    const before = openThread();
+    if (before) state.conn.request({ type: 'unsubscribe', thread: before }).catch(() => {});
+    state.current = null;
+    $('room-body').hidden = true;
+    $('room-empty').hidden = false;
+    renderCases();
+  }
 }
 
 // The open thread of the open case. People on a party's side (view "party") have only the parties'.
@@ -466,7 +510,9 @@ function onEvent(e) {
 }
 
 function renderReads() {
-  const list = [...state.reads.values()].map((r) => `${r.name} #${r.seq}`).join('，');
+  // Who has read the newest event, by name; the others are not listed.
+  const list = [...state.reads.values()].filter((r) => r.seq >= state.lastSeq).map((r) => r.name)
+    .join(lang === 'en' ? ', ' : '、');
   $('reads').textContent = list ? t('read_by', { list }) : '';
 }
 
@@ -694,6 +740,15 @@ $('act-invite').addEventListener('click', invite);
 $('place-internal').addEventListener('click', () => switchPlace('internal'));
 $('place-parties').addEventListener('click', () => switchPlace('parties'));
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') markRead(); });
+window.addEventListener('popstate', () => { if (state.conn) followAddress(); });
+// A logout in another tab ends this one too.
+window.addEventListener('storage', (ev) => {
+  if (ev.key === 'session' && !ev.newValue && state.token && !sessionStorage.getItem('token')) {
+    state.token = null;
+    if (state.conn) state.conn.close();
+    location.reload();
+  }
+});
 // Cancel and close buttons never submit: Enter in a field must not throw a form away or leave a
 // meeting. A dialog's form without a sending button is never submitted by Enter either.
 for (const b of document.querySelectorAll('dialog button[value="cancel"]')) {

@@ -140,6 +140,21 @@ test('forms respect people: Enter sends, Escape keeps a draft, errors by the fie
   assert.equal(shown[1], beijing);
   assert.deepEqual(errors, []);
   await page.screenshot({ path: path.join(artifacts, 'e2e-forms-zh.png') });
+
+  // The case has an address: reload and a new tab reopen it (the session is kept per browser), Back
+  // leaves it, and a logout in one tab ends the other.
+  assert.match(page.url(), /#\/cases\/\d+$/);
+  const address = page.url();
+  await page.reload();
+  await page.waitForSelector('#conn-state[data-state=online]');
+  await page.waitForSelector('#room-title:text("按回车登记的案件")');
+  const tab = await context.newPage();
+  await tab.goto(address);
+  await tab.waitForSelector('#room-title:text("按回车登记的案件")');
+  await page.goBack();
+  await page.waitForSelector('#room-empty', { state: 'visible' });
+  await tab.click('#logout');
+  await page.waitForSelector('#login-view', { state: 'visible' });
   await context.close();
 });
 
@@ -334,7 +349,7 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   assert.equal(agreement.status, 'in_force');
   assert.equal(agreement.signatures.length, 4);
   const html = await wang.evaluate(async (id) => {
-    const r = await fetch(`/api/agreements/${id}/print`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('token') } });
+    const r = await fetch(`/api/agreements/${id}/print`, { headers: { Authorization: 'Bearer ' + state.token } });
     return r.text();
   }, agreement.id);
   assert.match(html, /人民调解协议书/);
@@ -378,7 +393,7 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await zhao.waitForSelector('.meeting-item:has-text("案情会商"):has-text("赵国强（已接受）")');
   await zhao.screenshot({ path: path.join(artifacts, 'e2e-calendar-zh.png') });
   // The .ics file parses with a real iCalendar parser.
-  const ics = await li.evaluate(async (url) => (await fetch(url, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('token') } })).text(),
+  const ics = await li.evaluate(async (url) => (await fetch(url, { headers: { Authorization: 'Bearer ' + state.token } })).text(),
     made[2].meeting.ics);
   const ICAL = (await import('ical.js')).default;
   const vcal = new ICAL.Component(ICAL.parse(ics));
