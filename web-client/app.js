@@ -680,8 +680,10 @@ function handoff() {
       opt.textContent = lang === 'en' && o.name_en ? o.name_en : o.name;
       select.append(opt);
     }
+    f.due.min = todayInNetwork();  // no deadline in the past
   }, async (f) => {
     const req = { type: 'case.handoff', case: state.current.id, to_org: f.to_org.value, note: f.note.value };
+    if (f.due.value && f.due.value < todayInNetwork()) throw fieldError('due', 'v_due_past');
     if (f.due.value) req.due = f.due.value;
     const r = await state.conn.request(req);
     state.current = r.case;

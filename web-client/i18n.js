@@ -15,6 +15,7 @@ const MESSAGES = {
     confirm_close: '办结后案件不能再交办、暂停或延期，各方将收到通知，申请人可在复查期内申请复查。确定以「{outcome}」办结？',
     confirm_cancel: '取消会议「{title}」后，所有参会人都会收到通知，访客链接随即失效，且不能撤销。确定取消？',
     v_close_note: '办结须填写办结说明',
+    v_due_past: '期限不能早于今天',
     v_required: '此项必须填写', v_phone: '电话应为手机号（如 13800138000）或座机号（如 010-12345678）',
     v_id_number: '身份证号码应为18位且校验位正确（单位当事人填统一社会信用代码）',
     app_name: '调解网络', login_title: '登录', username: '用户名', password: '密码', login: '登录', logout: '退出',
@@ -113,6 +114,7 @@ const MESSAGES = {
     confirm_close: 'A closed case can no longer be handed over, paused or extended; everyone is told, and the petitioner may ask for a review. Close it as "{outcome}"?',
     confirm_cancel: 'Cancelling "{title}" tells every participant and ends the guests\' links at once; it cannot be undone. Cancel it?',
     v_close_note: 'Closing a case needs a note',
+    v_due_past: 'The due date cannot be in the past',
     v_required: 'This is required', v_phone: 'A phone is a mobile (13800138000) or landline (010-12345678) number',
     v_id_number: 'An ID number has 18 characters with a valid check digit (a company: its unified social credit code)',
     app_name: 'Mediation Network', login_title: 'Sign in', username: 'Username', password: 'Password', login: 'Sign in',
@@ -230,6 +232,8 @@ function fmtDateTime(iso) {
   if (!iso) return '';
   return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: networkTimeZone, hour12: false });
 }
+// Today's date (YYYY-MM-DD) in the network's zone.
+function todayInNetwork(now = new Date()) { return now.toLocaleDateString('en-CA', { timeZone: networkTimeZone }); }
 // "3 天后到期", "今天到期", "已超期 2 天" (calendar days in the network's zone).
 function relDue(iso, now = new Date()) {
   const day = (d) => Date.parse(new Date(d).toLocaleDateString('en-CA', { timeZone: networkTimeZone }));

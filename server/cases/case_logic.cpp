@@ -138,6 +138,8 @@ json list(soci::session& sql, const verb_env& env, const actor& who, const proto
 verb_outcome handoff(store::write_context& ctx, const verb_env& env, const actor& who,
                      const protocol::case_handoff_request& r) {
   const std::optional<millis> due = parse_due_field(r.due);
+  // A deadline already past makes no sense for work that has not started (a date is its day's end).
+  if (due && *due < ctx.now) throw protocol::error(errc::bad_request, "field 'due' must not be in the past");
   const auto& [v, by, remote] = who;
   auto access = require_visible_case(ctx, v, r.case_id);
   if (!can_act(v, access))

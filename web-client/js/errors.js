@@ -58,7 +58,7 @@ const PROBLEMS = [
   [/mobile .* or landline/, { zh: '应为手机号（如 13800138000）或座机号（如 010-12345678）',
     en: 'must be a mobile (13800138000) or landline (010-12345678) number' }],
   [/RFC 3339|YYYY-MM-DD|date-time/, { zh: '日期或时间格式有误', en: 'is not a valid date or time' }],
-  [/in the future|would be over already/, { zh: '不能早于现在', en: 'must not be in the past' }],
+  [/in the future|would be over already|must not be in the past/, { zh: '不能早于现在', en: 'must not be in the past' }],
   [/must be one of|must be (petitioner|a supported)/, { zh: '不是可选的值', en: 'is not one of the allowed values' }],
 ];
 

@@ -94,6 +94,10 @@ TEST_P(case_logic, a_handover_is_decided_once_by_the_receiver) {
   bad_due.due = "next week";
   EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return cases::handoff(ctx, env, sun, bad_due); }); }),
             protocol::errc::bad_request);
+  auto past_due = bad_due;
+  past_due.due = "2029-12-31";  // before the test's "now" (2030-01-10)
+  EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return cases::handoff(ctx, env, sun, past_due); }); }),
+            protocol::errc::bad_request);
   auto to_labour = to_own;
   to_labour.to_org = zhang.v.org_id;
   tx([&](write_context& ctx) { return cases::handoff(ctx, env, sun, to_labour); });
