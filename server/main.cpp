@@ -63,10 +63,9 @@ int main(int argc, char** argv) {
     {
       soci::session sql(db.pool());
       store::migrate(sql, db.kind());
-      if (cfg.seed_demo) {
-        app::seed_demo(sql);
-        if (cfg.demo_cases) app::seed_demo_cases(sql, app::verb_env{personal, cfg.workflow, cfg.app}, now_millis());
-      }
+      // The demo's cases only with the demo network just loaded: never into a network of real people.
+      if (cfg.seed_demo && app::seed_demo(sql) && cfg.demo_cases)
+        app::seed_demo_cases(sql, app::verb_env{personal, cfg.workflow, cfg.app}, now_millis());
     }
     app::hub hub;
     // Both queues serve users in turn, so that one user's flood waits behind itself.

@@ -102,9 +102,16 @@ function storedToken() {
   return null;
 }
 
+// Ends the session in this browser: the token, and every draft (a draft may hold a party's ID or
+// phone number, which the next person at this screen must not find).
 function forgetToken() {
   sessionStorage.removeItem('token');
   localStorage.removeItem('session');
+  forgetDrafts();
+}
+
+function forgetDrafts() {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith('draft:')) sessionStorage.removeItem(key);
 }
 
 async function login(ev) {
@@ -588,7 +595,7 @@ function runDialog(id, prepare, submit) {
   const dlg = $(id);
   const form = dlg.querySelector('form');
   const err = form.querySelector('.error');
-  const draftKey = 'draft:' + id;
+  const draftKey = `draft:${state.user ? state.user.id : ''}:${id}`;  // one person's drafts are theirs only
   err.textContent = '';
   form.reset();
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -747,6 +754,7 @@ window.addEventListener('popstate', () => { if (state.conn) followAddress(); });
 window.addEventListener('storage', (ev) => {
   if (ev.key === 'session' && !ev.newValue && state.token && !sessionStorage.getItem('token')) {
     state.token = null;
+    forgetDrafts();
     if (state.conn) state.conn.close();
     location.reload();
   }

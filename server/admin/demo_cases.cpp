@@ -9,6 +9,7 @@
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
 #include "server/cases/case_logic.hpp"
+#include "server/core/deadlines.hpp"
 #include "server/meetings/meeting_logic.hpp"
 #include "server/oversight/oversight_logic.hpp"
 #include "server/store/access_repo.hpp"
@@ -259,6 +260,8 @@ int seed_demo_cases(soci::session& sql, const verb_env& env, millis now) {
   d.accept_triage(wang, 19, fee);
   d.say(wang, 15, fee, "双方同意在减免部分滞纳金的基础上分期补缴。");
   {
+    // The terms fall due some weeks from today, whenever the demo is loaded.
+    auto in_days = [&](int days) { return deadlines::format_date(deadlines::local_day(now) + days); };
     protocol::agreement_draft_request r;
     r.case_id = fee;
     r.content = {{"parties",
@@ -271,9 +274,9 @@ int seed_demo_cases(soci::session& sql, const verb_env& env, millis now) {
                  {"responsibilities", {{{"party", 1}, {"text", "未及时处理业主报修"}}}},
                  {"terms",
                   {{{"text", "申请人补缴物业费人民币4800元，分两期支付"}, {"way", "银行转账"},
-                    {"place", "被申请人账户"}, {"deadline", "2027-03-31"}},
+                    {"place", "被申请人账户"}, {"deadline", in_days(120)}},
                    {{"text", "被申请人减免全部滞纳金并于一个月内完成楼道维修"}, {"way", "现场维修"},
-                    {"place", "荷花社区1栋"}, {"deadline", "2027-01-31"}}}},
+                    {"place", "荷花社区1栋"}, {"deadline", in_days(30)}}}},
                  {"mediators", {"王秀英"}},
                  {"organisation", "荷花社区人民调解委员会"}};
     auto drafted = d.at(d.days_ago(12), [&](store::write_context& ctx) { return agreements::draft(ctx, env, wang, r); });

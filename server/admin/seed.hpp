@@ -14,7 +14,7 @@ bool seed_demo(soci::session& sql);
 // with messages and sessions next week, overdue and escalated under supervision, an agreement in force
 // awaiting judicial confirmation, closed and evaluated, diverted, paused, returned, a group of similar
 // cases), made through the verbs' logic as of `now` (demo_cases.cpp). Only into a database without
-// cases; returns how many it made.
+// cases; returns how many it made. The server calls it only right after seed_demo loaded the network.
 int seed_demo_cases(soci::session& sql, const verb_env& env, millis now);
 
 }  // namespace mediation::app

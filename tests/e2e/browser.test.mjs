@@ -153,8 +153,22 @@ test('forms respect people: Enter sends, Escape keeps a draft, errors by the fie
   await tab.waitForSelector('#room-title:text("按回车登记的案件")');
   await page.goBack();
   await page.waitForSelector('#room-empty', { state: 'visible' });
+  // A draft holding a party's ID number, left open in this tab...
+  await page.click('#new-case');
+  await page.fill('#case-form input[name=title]', '未提交的草稿');
+  await page.fill('#case-form input[name=petitioner_id]', '11010519491231002X');
+  await page.keyboard.press('Escape');
   await tab.click('#logout');
   await page.waitForSelector('#login-view', { state: 'visible' });
+  // ...is not there for the next person who signs in at this screen.
+  await page.fill('input[name=username]', 'officer.li');
+  await page.fill('input[name=password]', 'mediate');
+  await page.press('input[name=password]', 'Enter');
+  await page.waitForSelector('#conn-state[data-state=online]');
+  await page.click('#new-case');
+  assert.equal(await page.inputValue('#case-form input[name=title]'), '');
+  assert.equal(await page.inputValue('#case-form input[name=petitioner_id]'), '');
+  assert.equal(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('draft:')).length), 0);
   await context.close();
 });
 
