@@ -129,8 +129,9 @@ test('forms respect people: Enter sends, Escape keeps a draft, errors by the fie
   await page.click('#dlg-case button[value=cancel]');
 
   // The server's refusals read in Chinese, naming the field (the client's own checks bypassed).
-  const said = await page.evaluate(() => state.conn.request({ type: 'case.create', title: 't', category: 'land',
-    channel: 'visit', parties: [{ role: 'petitioner', name: '甲', id_number: '123' }] }).catch((e) => [e.field, errText(e)]));
+  const refused = await requestInPage(page, { type: 'case.create', title: 't', category: 'land',
+    channel: 'visit', parties: [{ role: 'petitioner', name: '甲', id_number: '123' }] });
+  const said = [refused.field, await page.evaluate(async (e) => (await import('/js/i18n.js')).errText(e), refused)];
   assert.equal(said[0], 'parties[0].id_number');
   assert.match(said[1], /^第1位当事人的身份证号码/);
 
@@ -233,6 +234,23 @@ test('register, chat live, hand over and accept, resume after a restart', async 
   await zhao.screenshot({ path: path.join(artifacts, 'e2e-case-room-en.png') });
   for (const p of [li, zhao, zhang]) assert.deepEqual(p.errors, []);
 });
+
+// One request over a fresh WebSocket from inside `page`, with the session the page keeps; the reply
+// frame (ok or error) as it came.
+async function requestInPage(page, frame) {
+  return page.evaluate(async (frame) => {
+    const { token } = JSON.parse(localStorage.getItem('session'));
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+    const replies = new Map();
+    ws.onmessage = (m) => { const f = JSON.parse(m.data); if (f.rid) replies.set(f.rid, f); };
+    ws.send(JSON.stringify({ type: 'auth', token, rid: 'a' }));
+    ws.send(JSON.stringify({ ...frame, rid: 'b' }));
+    for (let i = 0; i < 200 && !replies.has('b'); i++) await new Promise((r) => setTimeout(r, 25));
+    ws.close();
+    return replies.get('b');
+  }, frame);
+}
 
 // Sends requests over a fresh WebSocket from inside `page` (the browser's own WebSocket), as `username`.
 async function protocolAs(page, username, requests) {
@@ -363,7 +381,7 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   assert.equal(agreement.status, 'in_force');
   assert.equal(agreement.signatures.length, 4);
   const html = await wang.evaluate(async (id) => {
-    const r = await fetch(`/api/agreements/${id}/print`, { headers: { Authorization: 'Bearer ' + state.token } });
+    const r = await fetch(`/api/agreements/${id}/print`, { headers: { Authorization: 'Bearer ' + JSON.parse(localStorage.getItem('session')).token } });
     return r.text();
   }, agreement.id);
   assert.match(html, /人民调解协议书/);
@@ -391,7 +409,12 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await li.waitForSelector('#conn-state[data-state=online]');
   await li.click(`.case-item[data-case-id="${kase.id}"]`);
   await li.click('#act-meeting');
-  await li.selectOption('#dlg-meeting select[name=people]', { label: '赵国强 · 包案领导 · 市信访局' });
+  // People are picked from a search box as chips: typing a name and Enter.
+  await li.fill('#mt-search', '赵国');
+  await li.waitForSelector('#mt-matches li:has-text("赵国强")');
+  await li.press('#mt-search', 'Enter');
+  await li.waitForSelector('#mt-chips .chip:has-text("赵国强")');
+  assert.equal(await li.isVisible('#dlg-meeting'), true, 'Enter in the search box picks a person, it does not send');
   await li.fill('#dlg-meeting input[name=title]', '案情会商');
   const later = new Date(Date.now() + 2 * 86400000);
   later.setHours(10, 0, 0, 0);
@@ -407,7 +430,7 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await zhao.waitForSelector('.meeting-item:has-text("案情会商"):has-text("赵国强（已接受）")');
   await zhao.screenshot({ path: path.join(artifacts, 'e2e-calendar-zh.png') });
   // The .ics file parses with a real iCalendar parser.
-  const ics = await li.evaluate(async (url) => (await fetch(url, { headers: { Authorization: 'Bearer ' + state.token } })).text(),
+  const ics = await li.evaluate(async (url) => (await fetch(url, { headers: { Authorization: 'Bearer ' + JSON.parse(localStorage.getItem('session')).token } })).text(),
     made[2].meeting.ics);
   const ICAL = (await import('ical.js')).default;
   const vcal = new ICAL.Component(ICAL.parse(ics));
@@ -461,8 +484,12 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await li.keyboard.press('Escape');
   await li.click('#open-calendar');
   await li.click('.meeting-item:has-text("远程联合调解会") button:has-text("进入会议")');
+  // A preview of the camera first, then the room.
+  await li.waitForSelector('#dlg-room[open][data-stage=preview] #preview-state:has-text("摄像头和麦克风正常")');
+  await li.click('#room-enter');
   await guest.click('#open-calendar');
   await guest.click('.meeting-item:has-text("远程联合调解会") button:has-text("进入会议")');
+  await guest.click('#room-enter');
   await li.waitForSelector('#room-presence:has-text("陈律师")');
   const playing = (page) => page.waitForFunction(() => {
     const v = document.querySelector('#remote-videos video');

@@ -1,10 +1,8 @@
-// Unit tests of the browser client's pure logic (web-client/logic.js), under Node.
+// Unit tests of the browser client's pure logic (web-client/js/logic.js), under Node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-const L = require('../../web-client/logic.js');
+import * as L from '../../web-client/js/logic.js';
 
 test('who hears the live room in a joint session and in a caucus', () => {
   for (const side of ['petitioner', 'respondent', 'neutral']) assert.equal(L.hears('joint', side), true);
@@ -88,4 +86,61 @@ test('errors: every code and field in the user\'s language', async () => {
   /^第1位当事人的电话应为手机号/);
   assert.equal(errorText({ code: 'conflict', message: 'the case is closed' }), '当前状态不允许此操作：案件已办结');
   assert.equal(errorText({ code: 'conflict', message: 'the case is closed' }, 'en'), 'This is not possible now: the case is closed');
+});
+
+test('addresses: every view has one, and they read back', () => {
+  for (const [hash, route] of [
+    ['#/cases/123', { view: 'case', id: '123', agreements: false }],
+    ['#/cases/123/agreements', { view: 'case', id: '123', agreements: true }],
+    ['#/calendar/2026-12', { view: 'calendar', month: '2026-12' }],
+    ['#/calendar', { view: 'calendar', month: null }],
+    ['#/stats', { view: 'stats' }],
+    ['#/meetings/45', { view: 'meeting', id: '45' }],
+    ['', { view: 'cases' }],
+    ['#/cases/abc', { view: 'cases' }],
+    ['#/calendar/2026-13', { view: 'cases' }],
+  ]) {
+    assert.deepEqual(L.parseRoute(hash), route, hash);
+    if (route.view !== 'cases' || hash === '') assert.deepEqual(L.parseRoute(L.routeAddress(route)), route, hash);
+  }
+});
+
+test('times in the network zone, whatever the machine\'s', () => {
+  // 2026-12-02 07:10 in Beijing is 2026-12-01 23:10 UTC.
+  assert.equal(new Date(L.zonedToUtc('2026-12-02T07:10', 'Asia/Shanghai')).toISOString(), '2026-12-01T23:10:00.000Z');
+  assert.equal(new Date(L.zonedToUtc('2026-12-01', 'Asia/Shanghai')).toISOString(), '2026-11-30T16:00:00.000Z');
+  assert.equal(L.utcToZoned(Date.parse('2026-12-01T23:10:00Z'), 'Asia/Shanghai'), '2026-12-02T07:10');
+  // Across a change of offset (Auckland moves to daylight time on 2026-09-27).
+  assert.equal(new Date(L.zonedToUtc('2026-10-01T09:00', 'Pacific/Auckland')).toISOString(), '2026-09-30T20:00:00.000Z');
+  assert.equal(L.addMonths('2026-12', 1), '2027-01');
+  assert.equal(L.addMonths('2027-01', -1), '2026-12');
+  assert.equal(L.tabTitle('调解网络', 0), '调解网络');
+  assert.equal(L.tabTitle('调解网络', 3), '(3) 调解网络');
+  assert.equal(L.mentions('请 @王芳 看一下', '王芳'), true);
+  assert.equal(L.mentions('请王芳看一下', '王芳'), false);
+});
+
+// The client is modules only: no classic script of ours, no global set, no function replaced at run time.
+test('the client is ES modules that patch nothing', async () => {
+  const { readFileSync, readdirSync, statSync } = await import('node:fs');
+  const path = await import('node:path');
+  const root = new URL('../../web-client/', import.meta.url).pathname;
+  for (const page of ['index.html', 'sign.html', 'evaluate.html']) {
+    const html = readFileSync(path.join(root, page), 'utf8');
+    for (const m of html.matchAll(/<script([^>]*)>/g)) {
+      if (m[1].includes('node_modules/')) continue;  // a third-party package (Chart.js)
+      assert.match(m[1], /type="module"/, `${page}: ${m[0]}`);
+    }
+  }
+  const files = [];
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = path.join(d, f); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith('.js')) files.push(p); } };
+  walk(path.join(root, 'js'));
+  assert.ok(files.length >= 15);
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
+    assert.doesNotMatch(src, /\bwindow\.[A-Za-z_]+\s*=[^=]/, `${f} sets a global`);
+    assert.doesNotMatch(src, /eslint-disable/, `${f} switches a lint rule off`);
+    if (!f.includes('/pages/')) assert.match(src, /^(import|export) /m, `${f} is not a module`);  // pages are entries, loaded as modules
+  }
+  assert.deepEqual(readdirSync(root).filter((f) => f.endsWith('.js')), [], 'scripts outside js/');
 });

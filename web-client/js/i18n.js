@@ -1,7 +1,41 @@
 // User-facing text: Simplified Chinese by default, English on request.
-'use strict';
-const MESSAGES = {
+import { errorText } from './errors.js';
+
+export const MESSAGES = {
   zh: {
+    session_ended: '登录已失效，请重新登录', app_title: '调解网络 · Mediation Network',
+    notify_on: '通知：开', notify_off: '通知：关', copy: '复制', copied: '已复制', copy_select: '已选中，请按 Ctrl+C 复制',
+    copy_link: '复制链接', ag_link_for: '{name} 的签署链接：', ag_signed_at: '已签署（{at}，{how}）', ag_not_signed: '未签署',
+    ag_method_drawn: '当面手写', ag_method_link: '链接签署', ag_method_account: '账号签署', ag_mediator: '调解员',
+    ag_in_force_since: '协议已于 {at} 盖章生效', ag_confirmation_until: '当事人可在 {due} 前共同向人民法院申请司法确认。',
+    ag_confirmation_closed: '司法确认申请期已于 {due} 届满。', ag_confirmation_applied: '已向{court}申请司法确认，等待裁定。',
+    ag_confirmation_confirmed: '人民法院已裁定确认协议有效。', ag_confirmation_refused: '人民法院裁定不予确认。',
+    ag_confirm_needed: '请先签名，并勾选“当事人已阅读并确认协议内容”', remove_row: '删除此{what}', ag_party_row: '当事人',
+    ag_term_row: '条款', cal_month_title: '{y}年{m}月', weekday_0: '星期日', weekday_1: '星期一', weekday_2: '星期二',
+    weekday_3: '星期三', weekday_4: '星期四', weekday_5: '星期五', weekday_6: '星期六', join_over: '会议已结束',
+    join_in: '{left}后可进入', n_minutes: '{n} 分钟', n_hours: '{n} 小时 {m} 分', n_days: '{n} 天',
+    mt_invite_link_for: '{name} 的邀请链接：', remove_person: '移除 {name}', no_match: '没有找到此人',
+    mt_all_free: '所选时间所有参加人员都有空', mt_not_free: '所选时间有人已有安排，或不在工作时间（9:00–12:00、14:00–17:30）；最近都有空的时间：{next}',
+    mt_no_slot: '近期找不到所有人都有空的时间', mt_zone: '时间按 {zone} 时区', unread_n: '{n} 条新动态',
+    history_start: '— 案件记录从这里开始 —', case_number: '案号', registered_at: '登记时间', handling_org: '承办单位',
+    clock: '办理时限', clock_text: '{name}：{start} 起 {days} {unit}', clock_acceptance: '受理期限', clock_handling: '办理期限',
+    clock_review: '复查期限', clock_review_request: '复查申请期限', clock_recheck_request: '复核申请期限',
+    working_days: '个工作日', calendar_days: '天', paused_since: '自 {at} 暂停', review_until: '可申请复查至',
+    closed_at: '办结', closure_note: '办结说明', parties: '当事人', pr_petitioner: '申请人', pr_respondent: '被申请人',
+    pr_third_party: '第三人', pr_agent: '代理人', numbers_masked: '证件号码和电话已按您的权限隐去部分数字',
+    attachments: '附件', new_below: '↓ {n} 条新消息', preview_ok: '摄像头和麦克风正常。进入会议前可以先关闭它们。',
+    preview_none: '没有可用的摄像头或麦克风（或未获允许）：仍可进入会议文字交流和收听。', unmute: '打开麦克风', mute: '关闭麦克风',
+    camera_on: '打开摄像头', camera_off: '关闭摄像头', me: '我', caucus_by_mediator: '由调解员切换', side_of: '{name} 的身份',
+    chart_by_category: '按类别', chart_by_level: '按层级', skip: '跳到主要内容', menu: '菜单', status: '状态',
+    back_to_list: '‹ 案件列表', intake: '登记信息', timeline: '案件记录', cal_prev: '‹ 上月', cal_today: '本月', cal_next: '下月 ›',
+    agreement_text: '协议正文', ag_signers: '签署情况', signature_area: '签名区域', ag_add_party: '添加当事人',
+    ag_terms_hint: '条款可写多行：在条款框内 Shift+Enter 换行', ag_add_term: '添加条款', mt_free_slots: '都有空的时间：',
+    mt_chosen: '已选人员', mt_search_ph: '输入姓名或单位查找，Enter 选中', mt_matches: '查找结果', mt_invite_guest: '邀请外部人员',
+    room_modes: '调解方式', room_chat: '会议文字交流', room_say_ph: '输入消息，Enter 发送',
+    message_ph_internal: '内部讨论（当事人看不到）：Enter 发送，Shift+Enter 换行',
+    message_ph_parties: '发给当事人一方可见：Enter 发送，Shift+Enter 换行',
+    v_start_past: '开始时间不能早于现在', v_minutes: '时长应在 15 到 480 分钟之间', v_people: '请至少选择一位参加人员或填写外部人员',
+    v_two_parties: '协议至少需要两方当事人', wf_file_missing: '请选择要上传的文件',
     place_internal: '内部讨论', place_parties: '与当事人沟通', places: '案件讨论区',
     place_internal_note: '仅工作人员、上级督办和受邀专业人员可见，当事人看不到',
     place_parties_note: '当事人及其代理人可见，请注意措辞', place_parties_note_party: '您与办案工作人员的沟通',
@@ -101,6 +135,46 @@ const MESSAGES = {
     role_committee_mediator: '专委会调解员', role_guest: '受邀参会人', role_grid_worker: '网格员', role_lawyer: '律师', role_judicial: '司法人员',
   },
   en: {
+    session_ended: 'Your session has ended; please sign in again', app_title: 'Mediation Network · 调解网络',
+    notify_on: 'Notifications: on', notify_off: 'Notifications: off', copy: 'Copy', copied: 'Copied',
+    copy_select: 'Selected: press Ctrl+C to copy', copy_link: 'Copy the link', ag_link_for: 'Signing link for {name}:',
+    ag_signed_at: 'signed ({at}, {how})', ag_not_signed: 'not signed', ag_method_drawn: 'drawn in person',
+    ag_method_link: 'by link', ag_method_account: 'by account', ag_mediator: 'Mediator',
+    ag_in_force_since: 'Sealed: in force since {at}', ag_confirmation_until: 'The parties may apply together to a people\'s court for judicial confirmation until {due}.',
+    ag_confirmation_closed: 'The window for judicial confirmation ended on {due}.',
+    ag_confirmation_applied: 'Judicial confirmation applied for at {court}; awaiting the ruling.',
+    ag_confirmation_confirmed: 'The court has confirmed the agreement.', ag_confirmation_refused: 'The court refused to confirm the agreement.',
+    ag_confirm_needed: 'Sign first, and tick that the party has read and confirms the agreement', remove_row: 'Remove this {what}',
+    ag_party_row: 'party', ag_term_row: 'term', cal_month_title: '{y}-{m}', weekday_0: 'Sunday', weekday_1: 'Monday',
+    weekday_2: 'Tuesday', weekday_3: 'Wednesday', weekday_4: 'Thursday', weekday_5: 'Friday', weekday_6: 'Saturday',
+    join_over: 'Meeting over', join_in: 'Opens in {left}', n_minutes: '{n} min', n_hours: '{n} h {m} min', n_days: '{n} days',
+    mt_invite_link_for: 'Invitation link for {name}:', remove_person: 'Remove {name}', no_match: 'Nobody found',
+    mt_all_free: 'Everyone chosen is free at this time',
+    mt_not_free: 'Someone is busy at this time, or it is outside working hours (9:00–12:00, 14:00–17:30); next time all are free: {next}',
+    mt_no_slot: 'No time soon when everyone is free', mt_zone: 'Times in {zone}', unread_n: '{n} new',
+    history_start: '— the case record starts here —', case_number: 'Case number', registered_at: 'Registered',
+    handling_org: 'Handled by', clock: 'Time limit', clock_text: '{name}: {days} {unit} from {start}',
+    clock_acceptance: 'Acceptance', clock_handling: 'Handling', clock_review: 'Review', clock_review_request: 'Request for review',
+    clock_recheck_request: 'Request for re-check', working_days: 'working days', calendar_days: 'days',
+    paused_since: 'paused since {at}', review_until: 'Review may be requested until', closed_at: 'Closed',
+    closure_note: 'Closing note', parties: 'Parties', pr_petitioner: 'Petitioner', pr_respondent: 'Respondent',
+    pr_third_party: 'Third party', pr_agent: 'Agent', numbers_masked: 'ID and phone numbers are partly hidden for your role',
+    attachments: 'Attachments', new_below: '↓ {n} new', preview_ok: 'Camera and microphone work. You can turn them off before you enter.',
+    preview_none: 'No camera or microphone (or not allowed): you can still enter to chat and listen.', unmute: 'Unmute',
+    mute: 'Mute', camera_on: 'Camera on', camera_off: 'Camera off', me: 'me', caucus_by_mediator: 'switched by the mediator',
+    side_of: 'Side of {name}', chart_by_category: 'By category', chart_by_level: 'By level', skip: 'Skip to the main content',
+    menu: 'Menu', status: 'Status', back_to_list: '‹ Cases', intake: 'Intake record', timeline: 'Case record',
+    cal_prev: '‹ Previous', cal_today: 'This month', cal_next: 'Next ›', agreement_text: 'Agreement text',
+    ag_signers: 'Signatures', signature_area: 'Signature area', ag_add_party: 'Add a party',
+    ag_terms_hint: 'Terms may have several lines: Shift+Enter for a new line', ag_add_term: 'Add a term',
+    mt_free_slots: 'Times when all are free: ', mt_chosen: 'People chosen', mt_search_ph: 'Type a name or organisation; Enter picks',
+    mt_matches: 'Matches', mt_invite_guest: 'Invite an outsider', room_modes: 'Mode', room_chat: 'Room chat',
+    room_say_ph: 'Type a message; Enter sends',
+    message_ph_internal: 'Internal (parties never see this): Enter sends, Shift+Enter for a new line',
+    message_ph_parties: 'Seen by the parties\' side: Enter sends, Shift+Enter for a new line',
+    v_start_past: 'The start cannot be in the past', v_minutes: 'The length must be 15 to 480 minutes',
+    v_people: 'Choose at least one person or name an outsider', v_two_parties: 'An agreement needs at least two parties',
+    wf_file_missing: 'Choose a file to upload',
     place_internal: 'Internal discussion', place_parties: 'With the parties', places: 'Case threads',
     place_internal_note: 'Staff, supervising offices and invited professionals only; the parties never see it',
     place_parties_note: 'The parties and their representatives read this thread', place_parties_note_party: 'Your conversation with the case staff',
@@ -211,9 +285,9 @@ const MESSAGES = {
   },
 };
 
-let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
+export let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'zh';
 
-function t(key, vars) {
+export function t(key, vars) {
   let s = (MESSAGES[lang] && MESSAGES[lang][key]) || MESSAGES.zh[key] || key;
   for (const [k, v] of Object.entries(vars || {})) s = s.split('{' + k + '}').join(v);
   return s;
@@ -222,20 +296,21 @@ function t(key, vars) {
 // Dates and times are shown in the network's time zone (the server's --time-zone, sent with auth),
 // whatever the zone of the browser.
 let networkTimeZone = 'Asia/Shanghai';
-function setNetworkTimeZone(tz) { if (tz) networkTimeZone = tz; }
-function fmtDate(iso) {
+export function setNetworkTimeZone(tz) { if (tz) networkTimeZone = tz; }
+export function networkZone() { return networkTimeZone; }
+export function fmtDate(iso) {
   if (!iso) return '';
   return new Date(iso).toLocaleDateString(lang === 'en' ? 'en-CA' : 'zh-CN',
     { timeZone: networkTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
 }
-function fmtDateTime(iso) {
+export function fmtDateTime(iso) {
   if (!iso) return '';
   return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: networkTimeZone, hour12: false });
 }
 // Today's date (YYYY-MM-DD) in the network's zone.
-function todayInNetwork(now = new Date()) { return now.toLocaleDateString('en-CA', { timeZone: networkTimeZone }); }
+export function todayInNetwork(now = new Date()) { return now.toLocaleDateString('en-CA', { timeZone: networkTimeZone }); }
 // "3 天后到期", "今天到期", "已超期 2 天" (calendar days in the network's zone).
-function relDue(iso, now = new Date()) {
+export function relDue(iso, now = new Date()) {
   const day = (d) => Date.parse(new Date(d).toLocaleDateString('en-CA', { timeZone: networkTimeZone }));
   const days = Math.round((day(iso) - day(now)) / 86400000);
   if (days > 0) return t('due_in', { n: days });
@@ -244,12 +319,11 @@ function relDue(iso, now = new Date()) {
 }
 
 // The text for an error ({code, field?, message}) in the user's language (js/errors.js).
-function errText(e) {
-  if (window.ClientModules) return window.ClientModules.errors.errorText(e || {}, lang);
-  return (e && e.message) || String(e);
+export function errText(e) {
+  return errorText(e || {}, lang);
 }
 
-function applyLanguage() {
+export function applyLanguage() {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
@@ -257,7 +331,7 @@ function applyLanguage() {
   document.getElementById('lang').textContent = lang === 'en' ? '中文' : 'English';
 }
 
-function toggleLanguage() {
+export function toggleLanguage() {
   lang = lang === 'en' ? 'zh' : 'en';
   localStorage.setItem('lang', lang);
   applyLanguage();

@@ -1,4 +1,8 @@
-// A party's one-time signing page: the token is in the fragment.
+// A party's one-time signing page (/sign.html#<token>), made for a phone: the agreement to read, a
+// box to sign in, and a page that says what happens next.
+import { AgreementView } from '../agreement-view.js';
+import { SignaturePad } from '../signature.js';
+
 const text = {
   zh: { title: '签署调解协议', signing_as: '签署人', draw: '请在下方框内手写签名', clear: '重写',
         confirm: '我已阅读并确认以上协议内容', submit: '确认签署', done: '签署成功，谢谢。', used: '此链接已使用或已过期。',

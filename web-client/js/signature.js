@@ -1,6 +1,5 @@
 // A drawn signature on a canvas (mouse, pen or finger), exported as a PNG data URL.
-'use strict';
-const SignaturePad = {
+export const SignaturePad = {
   attach(canvas) {
     const ctx = canvas.getContext('2d');
     let drawing = false, strokes = 0;

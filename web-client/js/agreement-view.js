@@ -1,6 +1,5 @@
 // Renders an agreement's content as readable text (used by the signing page and the case room).
-'use strict';
-const AgreementView = {
+export const AgreementView = {
   labels: {
     zh: { petitioner: '申请人', respondent: '被申请人', third_party: '第三人', agent: '代理人', facts: '纠纷主要事实',
           disputes: '争议事项', responsibilities: '各方责任', terms: '协议条款', way: '履行方式', place: '履行地点',
