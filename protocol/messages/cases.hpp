@@ -214,9 +214,10 @@ struct case_own_request : case_ref {
 struct case_close_request {
   static constexpr std::string_view type = "case.close";
   static constexpr std::string_view doc =
-      "Closes a case with an outcome; records whether it closed on time and at which level, and "
-      "opens the review request window (review_until). Reply: ok {case}; conflict (closed, a "
-      "group); forbidden.";
+      "Closes a case with an outcome and a closing note (required: what was done and why); records "
+      "whether it closed on time and at which level, and opens the review request window "
+      "(review_until). A case not yet accepted closes only as withdrawn, not_accepted or referral. "
+      "Reply: ok {case}; conflict (closed, a group, not yet accepted); forbidden.";
   id_t case_id = 0;
   std::string outcome;
   std::string note;
@@ -224,7 +225,7 @@ struct case_close_request {
   void fields(V& v) {
     v.id("case", case_id);
     v.choice("outcome", outcome, outcomes);
-    v.text("note", note, {.max = limits::note, .optional = true});
+    v.text("note", note, {.max = limits::note});
   }
 };
 struct case_evaluate_request {

@@ -140,6 +140,7 @@ class demo {
     r.start = format_rfc3339(start);
     r.end = format_rfc3339(start + 90 * 60000LL);
     r.place = place;
+    r.remote = true;  // the parties may join by video
     r.participants = participants;
     at(now_, [&](store::write_context& ctx) { return meetings::schedule(ctx, env_, who, r); });
   }

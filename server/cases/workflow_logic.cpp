@@ -236,6 +236,12 @@ verb_outcome close(store::write_context& ctx, const verb_env& env, const actor& 
                require_act(v, access, "close the case");
                require_open(s);
                if (s.kind != "case") throw protocol::error(errc::conflict, "a group closes with group.resolve");
+               // A case nobody has accepted was never mediated: it closes only as withdrawn, not
+               // accepted or referred elsewhere.
+               if (!s.accepted_at && (r.outcome == "mediated" || r.outcome == "agreement"))
+                 throw protocol::error(errc::conflict,
+                                       "the case has not been accepted: it can close only as withdrawn, not accepted "
+                                       "or referred");
                workflow::close_case(ctx, s, access.thread_id, r.outcome, r.note, by, cfg, json::object(), remote);
                return json::object();
              });

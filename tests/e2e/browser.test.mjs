@@ -290,11 +290,12 @@ test('a petitioner evaluates a closed case through the one-time link', async () 
   const replies = await protocolAs(page, 'mediator.wang', [
     { type: 'case.create', title: '邻里噪音纠纷', category: 'family_neighbour', channel: 'visit',
       parties: [{ role: 'petitioner', name: '赵六' }] },
+    { type: 'case.triage', case: '$case', decision: 'accept' },
     { type: 'case.close', case: '$case', outcome: 'mediated', note: '双方达成谅解' },
     { type: 'case.evaluation_link', case: '$case' },
   ]);
   for (const r of replies) assert.equal(r.type, 'ok', JSON.stringify(r));
-  const link = replies[3];
+  const link = replies[4];
   await page.goto(`http://127.0.0.1:${port}${link.url}`);
   await page.waitForSelector('#case-title:text("邻里噪音纠纷")');
   await page.screenshot({ path: path.join(artifacts, 'e2e-evaluation-zh.png') });
@@ -631,4 +632,88 @@ test('the workspace: inbox, search and filters, workflow actions, attachments an
   await zhang.screenshot({ path: path.join(artifacts, 'e2e-phone-zh.png') });
   assert.deepEqual(li.errors, []);
   assert.deepEqual(zhang.errors, []);
+});
+
+test('a long thread: older history loads as it is scrolled up, the place is kept, new events below are announced; unread counts and the tab title', async () => {
+  const li = await loginAs('officer.li');
+  const made = await protocolAs(li, 'officer.li', [
+    { type: 'case.create', title: '长记录的案件', category: 'land', channel: 'visit', parties: [] },
+  ]);
+  const kase = made[1].case;
+  const thread = (await protocolAs(li, 'officer.li', [{ type: 'case.get', case: kase.id }]))[1].case.thread;
+  const posts = Array.from({ length: 120 }, (_, i) => ({ type: 'post', thread, cmid: `long-${i}`, body: `第${i + 1}条记录` }));
+  for (let i = 0; i < posts.length; i += 40) await protocolAs(li, 'officer.li', posts.slice(i, i + 40));
+  const other = (await protocolAs(li, 'officer.li', [
+    { type: 'case.create', title: '另一件在办案件', category: 'land', channel: 'visit', parties: [] }]))[1].case;
+  await li.reload();
+  await li.waitForSelector('#conn-state[data-state=online]');
+  await li.click(`.case-item[data-case-id="${kase.id}"]`);
+  await li.waitForSelector('#timeline li.msg:has-text("第120条记录")');
+  assert.equal((await seqs(li)).length, 50, 'the newest page first');
+  // The thread scrolls by itself; the header and composer stay where they are.
+  const composerBefore = await li.locator('#composer').boundingBox();
+  // Scrolled to the top: the next older page arrives, and what was on screen stays in place.
+  const anchor = li.locator('#timeline li.msg:has-text("第71条记录")');
+  await li.$eval('#timeline', (el) => { el.scrollTop = 0; });
+  await li.waitForFunction(() => document.querySelectorAll('#timeline li[data-seq]').length === 100);
+  const y = (await anchor.boundingBox()).y;
+  const top = (await li.locator('#timeline').boundingBox()).y;
+  assert.ok(y >= top - 5, `the reader's place is kept (${y} vs ${top})`);
+  await li.$eval('#timeline', (el) => { el.scrollTop = 0; });
+  await li.waitForFunction(() => document.querySelectorAll('#timeline li[data-seq]').length === 121);
+  await li.waitForSelector('#history-edge:has-text("案件记录从这里开始")');
+  const s = await seqs(li);
+  assert.deepEqual(s, Array.from({ length: 121 }, (_, i) => i + 1), 'every event once, in order');
+  assert.deepEqual(await li.locator('#composer').boundingBox(), composerBefore, 'the composer stays in place');
+  // A new message while the reader is up in the history: announced, the place not moved.
+  const before = await li.$eval('#timeline', (el) => el.scrollTop);
+  await protocolAs(li, 'leader.zhao', [{ type: 'post', thread, cmid: 'zhao-1', body: '赵主任的新消息' }]);
+  await li.waitForSelector('#new-below:has-text("1 条新消息")');
+  assert.equal(await li.$eval('#timeline', (el) => el.scrollTop), before);
+  await li.click('#new-below');
+  await li.waitForSelector('#new-below', { state: 'hidden' });
+  assert.ok(await li.isVisible('#timeline li.msg:has-text("赵主任的新消息")'));
+
+  // A change in another case while this one is open: counted in the list and in the tab's title.
+  await protocolAs(li, 'leader.zhao', [{ type: 'case.pause', case: other.id, reason: '等待材料' }]);
+  await li.waitForSelector(`.case-item[data-case-id="${other.id}"] .badge:text("1")`);
+  assert.match(await li.title(), /^\(1\) /);
+  await li.click(`.case-item[data-case-id="${other.id}"]`);
+  await li.waitForSelector(`.case-item[data-case-id="${other.id}"]:not(.unread)`);
+  assert.doesNotMatch(await li.title(), /^\(/);
+  await li.screenshot({ path: path.join(artifacts, 'e2e-long-thread-zh.png') });
+  assert.deepEqual(li.errors, []);
+});
+
+test('by keyboard alone: a case opened from the list, a dialog that returns focus, the tabs by arrow keys', async () => {
+  const li = await loginAs('officer.li');
+  await li.waitForSelector('.case-item');
+  await li.focus('#f-q');
+  // Tab moves on to the filters and the list; the first case is a link that Enter opens.
+  for (let i = 0; i < 12; i++) {
+    await li.keyboard.press('Tab');
+    if (await li.evaluate(() => document.activeElement.classList.contains('case-item'))) break;
+  }
+  const id = await li.evaluate(() => document.activeElement.dataset.caseId);
+  assert.ok(id, 'a case in the list takes focus');
+  await li.keyboard.press('Enter');
+  await li.waitForFunction((x) => location.hash === `#/cases/${x}`, id);
+  await li.waitForSelector('#room-body:not([hidden])');
+  // A dialog opened from a button gives focus back to it when Escape closes it.
+  await li.focus('#act-more');
+  await li.keyboard.press('Enter');
+  await li.waitForSelector('#dlg-workflow[open]');
+  assert.equal(await li.evaluate(() => document.activeElement.closest('dialog') && document.activeElement.closest('dialog').id), 'dlg-workflow');
+  await li.keyboard.press('Escape');
+  await li.waitForSelector('#dlg-workflow:not([open])', { state: 'attached' });
+  assert.equal(await li.evaluate(() => document.activeElement.id), 'act-more');
+  // The two threads are tabs: the arrow keys move between them.
+  await li.focus('#place-internal');
+  await li.keyboard.press('ArrowRight');
+  await li.waitForSelector('#room-body[data-place="parties"]');
+  assert.equal(await li.evaluate(() => document.activeElement.id), 'place-parties');
+  // Every focused control shows it.
+  const outline = await li.evaluate(() => getComputedStyle(document.activeElement, ':focus-visible').outlineStyle);
+  assert.notEqual(outline, 'none');
+  assert.deepEqual(li.errors, []);
 });

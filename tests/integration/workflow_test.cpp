@@ -307,12 +307,24 @@ TEST_P(workflow, closure_evaluation_and_the_review_path) {
   auto wang = connect_as("mediator.wang");
   json k = intake(*wang, "物业费争议", "", "property_management");
   EXPECT_ERROR(wang->request({{"type", "case.evaluate"}, {"case", k["id"]}, {"evaluation", "satisfied"}}), "conflict");
-  EXPECT_ERROR(wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "finished"}}), "bad_request");
+  EXPECT_ERROR(wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "finished"}, {"note", "x"}}),
+               "bad_request");
+  // A closing note is required; and a case nobody has accepted was never mediated.
+  auto noteless = wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "withdrawn"}});
+  EXPECT_EQ(noteless["code"], "bad_request");
+  EXPECT_EQ(noteless["field"], "note");
+  EXPECT_EQ(wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "withdrawn"}, {"note", "  "}})["field"],
+            "note");
+  EXPECT_ERROR(wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "mediated"}, {"note", "双方和解"}}),
+               "conflict");
+  EXPECT_EQ(get(*wang, k["id"])["status"], "registered");  // refused, and nothing changed
+  ASSERT_OK(wang->request({{"type", "case.triage"}, {"case", k["id"]}, {"decision", "accept"}}));
   auto c = wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "mediated"}, {"note", "双方和解"}});
   ASSERT_OK(c);
   EXPECT_EQ(c["case"]["status"], "closed");
   EXPECT_TRUE(c["case"]["review_until"].is_string());
-  EXPECT_ERROR(wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "mediated"}}), "conflict");
+  EXPECT_ERROR(wang->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "mediated"}, {"note", "再次"}}),
+               "conflict");
   // Unsatisfied: the scheduler escalates it into review at the level above.
   ASSERT_OK(wang->request({{"type", "case.evaluate"}, {"case", k["id"]}, {"evaluation", "unsatisfied"},
                            {"comment", "赔偿不到位"}}));
@@ -326,7 +338,7 @@ TEST_P(workflow, closure_evaluation_and_the_review_path) {
 
   // The street office closes the review; the petitioner answers through a one-time link.
   auto sun = connect_as("officer.sun");
-  ASSERT_OK(sun->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "agreement"}}));
+  ASSERT_OK(sun->request({{"type", "case.close"}, {"case", k["id"]}, {"outcome", "agreement"}, {"note", "复查后达成协议"}}));
   auto link = sun->request({{"type", "case.evaluation_link"}, {"case", k["id"]}});
   ASSERT_OK(link);
   const std::string token = link["token"];
@@ -503,9 +515,9 @@ TEST_P(workflow, statistics_cover_an_organisation_and_those_below_it) {
   json b = intake(*wang, "社区调解失败", "110101199001010322", "family_neighbour");
   json c = intake(*li, "市局受理", "110101199001010330", "land");
   ASSERT_OK(wang->request({{"type", "case.triage"}, {"case", a["id"]}, {"decision", "accept"}}));
-  ASSERT_OK(wang->request({{"type", "case.close"}, {"case", a["id"]}, {"outcome", "mediated"}}));
+  ASSERT_OK(wang->request({{"type", "case.close"}, {"case", a["id"]}, {"outcome", "mediated"}, {"note", "调解成功"}}));
   ASSERT_OK(wang->request({{"type", "case.evaluate"}, {"case", a["id"]}, {"evaluation", "satisfied"}}));
-  ASSERT_OK(wang->request({{"type", "case.close"}, {"case", b["id"]}, {"outcome", "withdrawn"}}));
+  ASSERT_OK(wang->request({{"type", "case.close"}, {"case", b["id"]}, {"outcome", "withdrawn"}, {"note", "申请人撤回"}}));
   auto city = li->request({{"type", "stats.summary"}});
   ASSERT_OK(city);
   EXPECT_EQ(city["totals"]["received"], 3);

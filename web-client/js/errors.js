@@ -82,6 +82,7 @@ const KNOWN = [
   [/already been accepted/, { zh: '案件已受理' }],
   [/already been evaluated/, { zh: '案件已评价' }],
   [/not closed yet/, { zh: '案件尚未办结' }],
+  [/has not been accepted: it can close only/, { zh: '案件尚未受理，只能以撤回、不予受理或转交其他途径办结' }],
   [/seal comes after every signature/, { zh: '各方签名后才能盖章' }],
   [/agreement in force never changes/, { zh: '已生效的协议不能修改；如需更正，请起草新协议取代原协议' }],
   [/not in force/, { zh: '协议尚未生效' }],

@@ -162,6 +162,13 @@ TEST_P(case_logic, the_workflow_checks_roles_and_states) {
   close.case_id = id;
   close.outcome = "mediated";
   close.note = "双方达成一致";
+  // Nobody has accepted it yet: it was never mediated.
+  EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return cases::close(ctx, env, sun, close); }); }),
+            protocol::errc::conflict);
+  protocol::case_triage_request triage;
+  triage.case_id = id;
+  triage.decision = "accept";
+  tx([&](write_context& ctx) { return cases::triage(ctx, env, sun, triage); });
   tx([&](write_context& ctx) { return cases::close(ctx, env, sun, close); });
   EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return cases::close(ctx, env, sun, close); }); }),
             protocol::errc::conflict);

@@ -88,9 +88,15 @@ const actionFields = {
   answer_supervision: ['text'],
 };
 
+// A case nobody has accepted closes only as withdrawn, not accepted or referred (the server's rule).
+const UNACCEPTED_OUTCOMES = ['withdrawn', 'not_accepted', 'referral'];
+
 function showFields(form) {
   const need = actionFields[form.action.value] || [];
   for (const l of form.querySelectorAll('label[data-for]')) l.hidden = !need.includes(l.dataset.for);
+  const accepted = !!(state.current && state.current.accepted_at);
+  for (const o of form.outcome.options) o.disabled = !accepted && !UNACCEPTED_OUTCOMES.includes(o.value);
+  if (form.outcome.selectedOptions[0] && form.outcome.selectedOptions[0].disabled) form.outcome.value = UNACCEPTED_OUTCOMES[0];
 }
 
 // A result to show in the dialog, which stays open (a link, the audit log, a new group).

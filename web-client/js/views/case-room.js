@@ -198,7 +198,7 @@ function renderIntake() {
     const ul = el('ul', { className: 'parties' });
     for (const p of c.parties) {
       const bits = [p.phone, p.id_number, p.address].filter(Boolean).join(' · ');
-      ul.append(el('li', {}, el('strong', { text: `${t('pr_' + p.role)}：${p.name}` }), bits ? el('span', { className: 'small muted', text: ' ' + bits }) : null));
+      ul.append(el('li', {}, el('strong', { text: `${t('pr_' + p.role)}${lang === 'en' ? ': ' : '：'}${p.name}` }), bits ? el('span', { className: 'small muted', text: ' ' + bits }) : null));
     }
     box.append(ul);
     if (c.personal_data === 'masked') box.append(el('p', { className: 'small muted', text: t('numbers_masked') }));
