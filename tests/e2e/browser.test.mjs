@@ -9,6 +9,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { checkA11y } from './support.mjs';
 
 const serverBin = process.env.MEDIATION_SERVER_BIN;
 const artifacts = process.env.MEDIATION_ARTIFACTS || path.join(tmpdir(), 'mediation-artifacts');
@@ -282,7 +283,8 @@ async function protocolAs(page, username, requests) {
 }
 
 test('a petitioner evaluates a closed case through the one-time link', async () => {
-  const context = await browser.newContext({ viewport: { width: 420, height: 800 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true,
+    hasTouch: true, bypassCSP: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -299,6 +301,7 @@ test('a petitioner evaluates a closed case through the one-time link', async () 
   await page.goto(`http://127.0.0.1:${port}${link.url}`);
   await page.waitForSelector('#case-title:text("邻里噪音纠纷")');
   await page.screenshot({ path: path.join(artifacts, 'e2e-evaluation-zh.png') });
+  await checkA11y(page, 'the evaluation page on a phone');
   await page.check('input[value=basically_satisfied]');
   await page.fill('textarea[name=comment]', '处理及时');
   await page.click('#form button[type=submit]');
@@ -314,6 +317,7 @@ test('a petitioner evaluates a closed case through the one-time link', async () 
 });
 
 async function drawSignature(page, selector) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
@@ -355,21 +359,26 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   await wang.click('#ag-actions button:has-text("签署链接 · 某劳务公司")');
   await wang.waitForSelector('#ag-output:has-text("http")');
   const link = (await wang.textContent('#ag-output')).match(/http\S+/)[0];
-  const party = await browser.newPage({ viewport: { width: 420, height: 900 } });
+  const party = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    bypassCSP: true });  // axe-core is injected as an inline script
   await party.goto(link);
   await party.waitForSelector('#party:text("某劳务公司")');
+  await checkA11y(party, 'the signing page on a phone');
+  await party.screenshot({ path: path.join(artifacts, 'e2e-sign-phone-zh.png'), fullPage: true });
   await drawSignature(party, '#pad');
   await party.check('input[name=confirmed]');
   await party.click('#form button[type=submit]');
   await party.waitForSelector('#message:text("签署成功，谢谢。")');
   await party.close();
-  // The mediator signs, then seals: the agreement takes effect.
-  await wang.click(`#ag-list button:has-text("${kase.number}")`);
+  // The mediator's open panel follows at once: the respondent has signed, by link.
+  await wang.waitForSelector('#ag-signers li.signed:has-text("某劳务公司"):has-text("链接签署")');
   await wang.waitForSelector('#ag-missing:has-text("the mediator")');
   await wang.click('#ag-actions button:has-text("调解员签名")');
   wang.once('dialog', (d) => { assert.match(d.message(), /协议即生效，内容不能再修改/); d.accept(); });
   await wang.click('#ag-actions button:has-text("盖章生效")');
   await wang.waitForSelector('#ag-status:has-text("已生效")');
+  // What sealing means is said: in force, and until when the parties may seek judicial confirmation.
+  await wang.waitForSelector('#ag-done:has-text("盖章生效"):has-text("申请司法确认")');
   await wang.waitForSelector('#ag-terms li:has-text("待履行")');
   await wang.click('#ag-actions button:has-text("校验")');
   await wang.waitForSelector('#ag-output:has-text("校验通过")');
@@ -716,4 +725,50 @@ test('by keyboard alone: a case opened from the list, a dialog that returns focu
   const outline = await li.evaluate(() => getComputedStyle(document.activeElement, ':focus-visible').outlineStyle);
   assert.notEqual(outline, 'none');
   assert.deepEqual(li.errors, []);
+});
+
+test('in the background: a browser notification, with permission, for a hand-over to one\'s organisation and a mention', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'zh-CN' });
+  await context.grantPermissions(['notifications'], { origin: `http://127.0.0.1:${port}` });
+  // The tab is in the background; what the browser would show is recorded.
+  await context.addInitScript(() => {
+    Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+    window.shown = [];
+    const Real = window.Notification;
+    window.Notification = class extends Real {
+      constructor(title, options) { super(title, options); window.shown.push(options.body); }
+    };
+  });
+  const li = await context.newPage();
+  const errors = [];
+  li.on('pageerror', (e) => errors.push(e.message));
+  await li.goto(`http://127.0.0.1:${port}/`);
+  await li.fill('input[name=username]', 'officer.li');
+  await li.fill('input[name=password]', 'mediate');
+  await li.press('input[name=password]', 'Enter');
+  await li.waitForSelector('#conn-state[data-state=online]');
+  await li.click('#notify-toggle');
+  await li.waitForSelector('#notify-toggle[aria-pressed=true]');
+  // The street office hands a case up to the city bureau.
+  const orgs = await protocolAs(li, 'officer.sun', [{ type: 'orgs.list' }]);
+  const city = orgs[1].orgs.find((o) => o.name === '市信访局').id;
+  await protocolAs(li, 'officer.sun', [
+    { type: 'case.create', title: '街道上报的案件', category: 'land', channel: 'visit', parties: [] },
+    { type: 'case.handoff', case: '$case', to_org: city, note: '请市局协调' }]);
+  await li.waitForFunction(() => window.shown.some((b) => b.includes('交办')));
+  // In the open case, a colleague mentions 李明.
+  const made = await protocolAs(li, 'officer.li', [{ type: 'case.create', title: '提及的案件', category: 'land', channel: 'visit', parties: [] }]);
+  await li.click(`.case-item[data-case-id="${made[1].case.id}"]`);
+  await li.waitForSelector('#timeline li.sys');
+  await protocolAs(li, 'leader.zhao', [{ type: 'post', thread: made[1].case.thread, cmid: 'mention-1', body: '@李明 请明天上午处理' }]);
+  await li.waitForFunction(() => window.shown.some((b) => b.includes('赵国强 提到了您')));
+  // Turned off, nothing more is shown.
+  await li.click('#notify-toggle');
+  await li.waitForSelector('#notify-toggle[aria-pressed=false]');
+  const count = await li.evaluate(() => window.shown.length);
+  await protocolAs(li, 'leader.zhao', [{ type: 'post', thread: made[1].case.thread, cmid: 'mention-2', body: '@李明 再提醒一次' }]);
+  await li.waitForSelector('#timeline li.msg:has-text("再提醒一次")');
+  assert.equal(await li.evaluate(() => window.shown.length), count);
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -3,7 +3,7 @@ import { errorText } from './errors.js';
 
 export const MESSAGES = {
   zh: {
-    session_ended: '登录已失效，请重新登录', app_title: '调解网络 · Mediation Network',
+    session_ended: '登录已失效，请重新登录', mentioned_by: '{name} 提到了您：{body}', app_title: '调解网络 · Mediation Network',
     notify_on: '通知：开', notify_off: '通知：关', copy: '复制', copied: '已复制', copy_select: '已选中，请按 Ctrl+C 复制',
     copy_link: '复制链接', ag_link_for: '{name} 的签署链接：', ag_signed_at: '已签署（{at}，{how}）', ag_not_signed: '未签署',
     ag_method_drawn: '当面手写', ag_method_link: '链接签署', ag_method_account: '账号签署', ag_mediator: '调解员',
@@ -135,7 +135,7 @@ export const MESSAGES = {
     role_committee_mediator: '专委会调解员', role_guest: '受邀参会人', role_grid_worker: '网格员', role_lawyer: '律师', role_judicial: '司法人员',
   },
   en: {
-    session_ended: 'Your session has ended; please sign in again', app_title: 'Mediation Network · 调解网络',
+    session_ended: 'Your session has ended; please sign in again', mentioned_by: '{name} mentioned you: {body}', app_title: 'Mediation Network · 调解网络',
     notify_on: 'Notifications: on', notify_off: 'Notifications: off', copy: 'Copy', copied: 'Copied',
     copy_select: 'Selected: press Ctrl+C to copy', copy_link: 'Copy the link', ag_link_for: 'Signing link for {name}:',
     ag_signed_at: 'signed ({at}, {how})', ag_not_signed: 'not signed', ag_method_drawn: 'drawn in person',

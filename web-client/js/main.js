@@ -161,15 +161,17 @@ async function toggleNotifications() {
   renderNotifyButton();
 }
 
-// A hand-over to one's organisation, a mention, or a meeting starting, when the tab is not in view.
+// A hand-over to one's organisation, a mention, or a meeting starting, when the tab is not in view:
+// from a notice (a case not open here) or from the open case's thread.
 function notify(n) {
   if (!notificationsWanted() || document.visibilityState === 'visible') return;
   const u = state.user;
   const handedToMe = n.kind === 'handed_over' && n.data && n.data.to_org && n.data.to_org.id === u.org.id;
   const meeting = n.kind === 'meeting_reminder';
-  const mention = n.kind === 'message' && mentions(n.data && n.data.body, u.name);
+  const mention = n.kind === 'message' && n.author && n.author.id !== u.id && mentions(n.data && n.data.body, u.name);
   if (!handedToMe && !meeting && !mention) return;
-  const note = new Notification(t('app_name'), { body: describe(n), tag: `case-${n.case}` });
+  const body = n.kind === 'message' ? t('mentioned_by', { name: n.author.name, body: n.data.body }) : describe(n);
+  const note = new Notification(t('app_name'), { body, tag: `case-${n.case}` });
   note.onclick = () => { window.focus(); navigate({ view: 'case', id: n.case }); };
 }
 
@@ -247,6 +249,7 @@ document.addEventListener('keydown', (ev) => {
 });
 bus.on('route', (route) => { showRoute(route); });
 bus.on('notice', onNotice);
+bus.on('thread-event', (e) => notify({ ...e, case: state.current && state.current.id }));
 bus.on('unread', renderTitle);
 bus.on('user', renderNotifyButton);
 bus.on('status', (text) => { $('notice').textContent = text; $('notice').dataset.kind = 'info'; });
