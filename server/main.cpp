@@ -17,9 +17,11 @@
 #include "server/agreements/install.hpp"
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
+#include "server/base/version.hpp"
 #include "server/cases/install.hpp"
 #include "server/core/client.hpp"
 #include "server/core/config.hpp"
+#include "server/core/data_key.hpp"
 #include "server/core/http_api.hpp"
 #include "server/core/registry.hpp"
 #include "server/core/scheduler.hpp"
@@ -39,6 +41,10 @@ int main(int argc, char** argv) {
     std::cout << usage();
     return 0;
   }
+  if (parsed.version) {
+    std::cout << "mediation-server " << release() << " (schema version " << store::known_schema_version() << ")\n";
+    return 0;
+  }
   if (!parsed.cfg) {
     std::cerr << "mediation-server: " << parsed.error << "\n(run mediation-server --help for the options)\n";
     return 2;
@@ -53,20 +59,23 @@ int main(int argc, char** argv) {
   }
 
   try {
-    // The key first: a start that cannot read it changes nothing.
-    bool new_key = false;
-    const auto personal = app::personal_data::from_file(cfg.data_key_file, true, &new_key);
-    if (new_key)
-      log::warn("made a new key for personal data; back it up with the database (without it, ID and phone "
-                "numbers cannot be read)", {{"file", cfg.data_key_file}});
     store::database db(cfg.db_url, cfg.db_workers);
-    {
+    // Every check reads only, so that a refusal changes nothing: the schema is not newer than this
+    // binary knows, the data key belongs to this database (or none is needed yet), the migrations'
+    // preconditions hold. Then the migrations, and the key made or its fingerprint recorded.
+    const app::personal_data personal = [&] {
       soci::session sql(db.pool());
-      store::migrate(sql, db.kind());
+      store::check_schema_not_newer(sql, db.kind());
+      auto plan = app::check_data_key(sql, db.kind(), cfg.data_key_file, true);
+      const auto schema = store::migrate(sql, db.kind());
+      auto key = app::settle_data_key(sql, db.kind(), std::move(plan), true);
+      log::info("schema", {{"version", std::to_string(schema.after)}, {"was", std::to_string(schema.before)},
+                           {"release", release()}});
       // The demo's cases only with the demo network just loaded: never into a network of real people.
       if (cfg.seed_demo && app::seed_demo(sql) && cfg.demo_cases)
-        app::seed_demo_cases(sql, app::verb_env{personal, cfg.workflow, cfg.app}, now_millis());
-    }
+        app::seed_demo_cases(sql, app::verb_env{key, cfg.workflow, cfg.app}, now_millis());
+      return key;
+    }();
     app::hub hub;
     // Both queues serve users in turn, so that one user's flood waits behind itself.
     store::job_pool jobs(db, cfg.db_workers, 100000, cfg.app.max_queued_per_user);
@@ -119,7 +128,8 @@ int main(int argc, char** argv) {
 
     std::cout << "listening on " << listener.local_address() << std::endl;
     log::info("listening", {{"addr", listener.local_address()}, {"threads", std::to_string(cfg.threads)},
-                            {"db", db.kind() == store::backend::sqlite ? "sqlite" : "mysql"}});
+                            {"db", db.kind() == store::backend::sqlite ? "sqlite" : "mysql"},
+                            {"release", release()}});
 
     int sig = stop.get_future().get();
     log::info("shutting down", {{"signal", std::to_string(sig)}});
@@ -136,6 +146,15 @@ int main(int argc, char** argv) {
     for (auto& t : threads) t.join();
     log::info("stopped");
     return 0;
+  } catch (const app::data_key_refused& e) {
+    // Exit status 3: the data key, the schema or the database does not fit; restarting cannot help.
+    log::error("refused", {{"error", e.what()}, {"file", e.file}, {"expected", e.expected}, {"found", e.found}});
+    std::cerr << "mediation-server: " << e.what() << "\n";
+    return 3;
+  } catch (const store::refused& e) {
+    log::error("refused", {{"error", e.what()}});
+    std::cerr << "mediation-server: " << e.what() << "\n";
+    return 3;
   } catch (const std::exception& e) {
     log::error("fatal", {{"error", e.what()}});
     std::cerr << "mediation-server: " << e.what() << "\n";

@@ -25,6 +25,8 @@
 #include "server/store/migrations.hpp"
 #include "server/cases/workflow_repo.hpp"
 #include "server/base/time.hpp"
+#include "server/base/version.hpp"
+#include "server/core/data_key.hpp"
 
 namespace mediation::app::admin {
 
@@ -33,8 +35,9 @@ using nlohmann::json;
 std::string usage() {
   return R"(Usage: mediation-admin --db URL COMMAND [options]
 
-  migrate                               create or migrate the schema and print its version; recomputes
-                                        the login name (normalised username) of every account
+  migrate                               create or migrate the schema and print its version before and
+                                        after; recomputes the login name (normalised username) of every
+                                        account
   create-org --name N --name-en E --short S --kind K --level L [--parent ID]
                                         add an organisation; prints its id
   create-user --org ID --username U --name N --role R [--seal]
@@ -47,7 +50,14 @@ std::string usage() {
                                         agreements.json (with the chain's verification), meetings.json,
                                         audit.json and the attachment files; ID and phone numbers are
                                         decrypted with the server's key (default var/data.key) and the
-                                        export is audited as a read of personal data
+                                        export is audited as a read of personal data; a key file whose
+                                        fingerprint is not the one the database records is refused
+
+  --version                             print the release and the schema version it knows
+
+Exit status: 0 done, 1 failed (the database said no), 2 bad usage, 3 refused: the database's schema is
+newer than this release knows, a migration's precondition does not hold, or the data key does not
+belong to the database (nothing was changed; the message says what to do).
 
 Usernames are stored and looked up normalised (Unicode NFKC, case folded, trimmed): "Officer.Zhou"
 is created as, and logs in as, "officer.zhou"; a name that folds to a taken one is refused.
@@ -204,7 +214,10 @@ int export_case(const store::database& db, soci::session& sql, const options& o,
   const long long id = to_id("--case", o.get("case"));
   const std::filesystem::path dir = o.get("out");
   const std::string files = o.opt("attachments-dir").value_or("var/attachments");
-  const auto pd = personal_data::from_file(o.opt("data-key-file").value_or("var/data.key"), false);
+  // The key must be the database's own (its recorded fingerprint, or for a database from before
+  // 0.2.0 a key that opens its sealed values); an export never makes a key nor records one.
+  const auto pd = settle_data_key(
+      sql, db.kind(), check_data_key(sql, db.kind(), o.opt("data-key-file").value_or("var/data.key"), false), false);
   auto kase = workflow::case_json(sql, pd, id, nullptr, now_millis());
   if (kase.is_null()) throw std::runtime_error("no such case: " + std::to_string(id));
   std::filesystem::create_directories(dir / "attachments");
@@ -276,6 +289,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         out << usage();
         return 0;
       }
+      if (a == "--version") {
+        out << "mediation-admin " << release() << " (schema version " << store::known_schema_version() << ")\n";
+        return 0;
+      }
       if (a.rfind("--", 0) == 0) {
         std::string key = a.substr(2), value;
         if (auto eq = key.find('='); eq != std::string::npos) {
@@ -304,9 +321,18 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       throw usage_error("unknown command '" + command + "'");
     store::database database(db, 1);
     soci::session sql(database.pool());
+    // A later release's schema may hold what this release does not understand: refuse to touch it.
+    store::check_schema_not_newer(sql, database.kind());
     if (command == "migrate") {
-      int v = store::migrate(sql, database.kind());
-      out << "schema version " << v << "\n";
+      const auto r = store::migrate(sql, database.kind());
+      out << "schema version " << r.after;
+      if (r.applied.empty()) {
+        out << " (up to date; release " << release() << " knows " << store::known_schema_version() << ")\n";
+      } else {
+        out << " (was " << r.before << "; applied";
+        for (int v : r.applied) out << " " << v;
+        out << ")\n";
+      }
       if (int n = rekey_usernames(database, sql, out)) out << n << " login name(s) normalised\n";
       return 0;
     }
@@ -402,6 +428,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   } catch (const usage_error& e) {
     err << "mediation-admin: " << e.what() << "\n(run mediation-admin --help for the commands)\n";
     return 2;
+  } catch (const store::refused& e) {
+    err << "mediation-admin: refused: " << e.what() << "\n";
+    return 3;
   } catch (const std::exception& e) {
     err << "mediation-admin: " << e.what() << "\n";
     return 1;

@@ -98,7 +98,9 @@ std::string usage() {
                          e.g. https://a.example,https://b.example (default: none)
   --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
   --data-key-file FILE   the 32-byte key (64 hex digits, mode 600) that encrypts parties' ID and phone
-                         numbers at rest (default var/data.key, made on first start: back it up)
+                         numbers at rest (default var/data.key, made on the first start of a new database:
+                         back it up apart from the database). The database records its fingerprint;
+                         another key, or a missing key once data is sealed, stops the start
   --tls-cert FILE        PEM certificate chain: serve HTTPS and WSS (TLS 1.2 or later) on --listen
   --tls-key FILE         PEM private key of that certificate (both or neither)
   --login-max-failures N failed logins for one username from one address within 15 minutes before that
@@ -117,6 +119,7 @@ std::string usage() {
   --config FILE          a JSON file of settings, keys as these flags without dashes
                          (environment variables MEDIATION_<FLAG> and then flags override it)
   --print-config         print the effective configuration (password masked) and exit
+  --version              print the release and the database schema version it knows, and exit
   --help                 this text
 )";
 }
@@ -253,6 +256,12 @@ std::string describe(const config& c) {
 
 parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& env) {
   parsed_args out;
+  // --version answers whatever else is given (even a broken configuration file).
+  for (const auto& a : cli)
+    if (a == "--version") {
+      out.version = true;
+      return out;
+    }
   config c;
   // Gather every source as flag arguments, lowest precedence first.
   std::vector<std::string> args;

@@ -44,10 +44,11 @@ struct config {
 };
 
 struct parsed_args {
-  std::optional<config> cfg;  // empty on error or --help
+  std::optional<config> cfg;  // empty on error, --help or --version
   std::string error;          // what was wrong, for the operator
   bool help = false;
   bool print_config = false;  // --print-config: print the effective configuration and exit
+  bool version = false;       // --version: print the release and schema version and exit
 };
 
 // Looks up an environment variable (nullptr when unset); std::getenv in production.

@@ -113,6 +113,12 @@ std::string personal_data::open(std::string_view stored) const {
   return plain;
 }
 
+std::string personal_data::fingerprint() const {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, key_.data(), key_.size());
+  return to_hex(h, sizeof h);
+}
+
 std::string personal_data::blind(std::string_view text) const {
   unsigned char h[32];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()), text.size(), key_.data(),

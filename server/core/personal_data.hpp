@@ -30,6 +30,9 @@ class personal_data {
   // The plain text of a sealed value; a value without the prefix is returned as is. Throws
   // std::runtime_error when the value was sealed under another key or was altered.
   std::string open(std::string_view stored) const;
+  // The key's fingerprint: SHA-256 of the 32 key bytes, 64 lower-case hex digits. The database records
+  // it (core/data_key.hpp); it reveals nothing of the key.
+  std::string fingerprint() const;
   // A keyed hash (BLAKE2b, hex) for lookups by equality without the plain value in the database.
   std::string blind(std::string_view text) const;
   static bool is_sealed(std::string_view stored) noexcept;

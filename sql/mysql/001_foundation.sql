@@ -1,6 +1,6 @@
 -- Foundation: organisations, users, sessions, cases, threads, events, read markers, audit.
 -- Times are UTC milliseconds since the Unix epoch. Text is utf8mb4.
-CREATE TABLE orgs (
+CREATE TABLE IF NOT EXISTS orgs (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   name VARCHAR(200) NOT NULL,
   name_en VARCHAR(200) NOT NULL DEFAULT '',
@@ -12,7 +12,7 @@ CREATE TABLE orgs (
   CONSTRAINT orgs_parent FOREIGN KEY (parent_id) REFERENCES orgs(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE users (
+CREATE TABLE IF NOT EXISTS users (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   org_id BIGINT NOT NULL,
   username VARCHAR(64) NOT NULL,
@@ -26,7 +26,7 @@ CREATE TABLE users (
   CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE auth_sessions (
+CREATE TABLE IF NOT EXISTS auth_sessions (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   user_id BIGINT NOT NULL,
   token_hash CHAR(64) CHARACTER SET ascii NOT NULL,
@@ -38,7 +38,7 @@ CREATE TABLE auth_sessions (
   CONSTRAINT auth_sessions_user FOREIGN KEY (user_id) REFERENCES users(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE case_counters (
+CREATE TABLE IF NOT EXISTS case_counters (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   org_id BIGINT NOT NULL,
   year INT NOT NULL,
@@ -47,7 +47,7 @@ CREATE TABLE case_counters (
   CONSTRAINT case_counters_org FOREIGN KEY (org_id) REFERENCES orgs(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE cases (
+CREATE TABLE IF NOT EXISTS cases (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   org_id BIGINT NOT NULL,
   number VARCHAR(80) NOT NULL,
@@ -67,7 +67,7 @@ CREATE TABLE cases (
   CONSTRAINT cases_created_by FOREIGN KEY (created_by) REFERENCES users(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE case_parties (
+CREATE TABLE IF NOT EXISTS case_parties (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   position INT NOT NULL,
@@ -77,7 +77,7 @@ CREATE TABLE case_parties (
   CONSTRAINT case_parties_case_fk FOREIGN KEY (case_id) REFERENCES cases(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE case_orgs (
+CREATE TABLE IF NOT EXISTS case_orgs (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   org_id BIGINT NOT NULL,
@@ -97,7 +97,7 @@ CREATE TABLE case_orgs (
   CONSTRAINT case_orgs_from_fk FOREIGN KEY (from_org_id) REFERENCES orgs(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE case_invites (
+CREATE TABLE IF NOT EXISTS case_invites (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
@@ -109,7 +109,7 @@ CREATE TABLE case_invites (
   CONSTRAINT case_invites_user_fk FOREIGN KEY (user_id) REFERENCES users(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE threads (
+CREATE TABLE IF NOT EXISTS threads (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   head_seq BIGINT NOT NULL DEFAULT 0,
@@ -118,7 +118,7 @@ CREATE TABLE threads (
   CONSTRAINT threads_case_fk FOREIGN KEY (case_id) REFERENCES cases(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE events (
+CREATE TABLE IF NOT EXISTS events (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   thread_id BIGINT NOT NULL,
   seq BIGINT NOT NULL,
@@ -133,7 +133,7 @@ CREATE TABLE events (
   CONSTRAINT events_author_fk FOREIGN KEY (author_id) REFERENCES users(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-CREATE TABLE read_markers (
+CREATE TABLE IF NOT EXISTS read_markers (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   thread_id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
@@ -144,7 +144,7 @@ CREATE TABLE read_markers (
   CONSTRAINT read_markers_user_fk FOREIGN KEY (user_id) REFERENCES users(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE audit (
+CREATE TABLE IF NOT EXISTS audit (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   at BIGINT NOT NULL,
   user_id BIGINT NULL,

@@ -2,59 +2,59 @@
 -- deadline clocks, escalation, leader ownership, supervision, similar-case groups, closure and
 -- evaluation, attachments, search and an append-only audit.
 ALTER TABLE cases
-  ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'case',
-  ADD COLUMN location VARCHAR(800) NOT NULL DEFAULT '',
-  ADD COLUMN urgency VARCHAR(16) NOT NULL DEFAULT 'normal',
-  ADD COLUMN petitioner_key CHAR(64) CHARACTER SET ascii NULL,
-  ADD COLUMN respondent VARCHAR(400) NOT NULL DEFAULT '',
-  ADD COLUMN handling_org_id BIGINT NULL,
-  ADD COLUMN level VARCHAR(32) NOT NULL DEFAULT '',
-  ADD COLUMN stage VARCHAR(16) NOT NULL DEFAULT 'first',
-  ADD COLUMN accepted_at BIGINT NULL,
-  ADD COLUMN clock VARCHAR(32) NULL,
-  ADD COLUMN clock_start BIGINT NULL,
-  ADD COLUMN clock_days INT NULL,
-  ADD COLUMN clock_working TINYINT NOT NULL DEFAULT 0,
-  ADD COLUMN extended_days INT NOT NULL DEFAULT 0,
-  ADD COLUMN paused_at BIGINT NULL,
-  ADD COLUMN due_at BIGINT NULL,
-  ADD COLUMN overdue_handled_due BIGINT NULL,
-  ADD COLUMN repeat_of BIGINT NULL,
-  ADD COLUMN repeat_handled TINYINT NOT NULL DEFAULT 0,
-  ADD COLUMN merged_into BIGINT NULL,
-  ADD COLUMN route VARCHAR(200) NULL,
-  ADD COLUMN group_id BIGINT NULL,
-  ADD COLUMN closed_at BIGINT NULL,
-  ADD COLUMN outcome VARCHAR(32) NULL,
-  ADD COLUMN closure_note TEXT NULL,
-  ADD COLUMN closed_on_time TINYINT NULL,
-  ADD COLUMN closed_level VARCHAR(32) NULL,
-  ADD COLUMN review_until BIGINT NULL,
-  ADD COLUMN evaluation VARCHAR(32) NULL,
-  ADD COLUMN evaluation_comment TEXT NULL,
-  ADD COLUMN evaluated_at BIGINT NULL,
-  ADD COLUMN evaluation_handled TINYINT NOT NULL DEFAULT 0,
-  ADD COLUMN escalations INT NOT NULL DEFAULT 0,
-  ADD KEY cases_handling (handling_org_id),
-  ADD KEY cases_due (closed_at, due_at),
-  ADD KEY cases_created (created_at),
-  ADD KEY cases_petitioner (petitioner_key),
-  ADD KEY cases_group (group_id),
-  ADD CONSTRAINT cases_handling_fk FOREIGN KEY (handling_org_id) REFERENCES orgs(id),
-  ADD CONSTRAINT cases_repeat_fk FOREIGN KEY (repeat_of) REFERENCES cases(id),
-  ADD CONSTRAINT cases_merged_fk FOREIGN KEY (merged_into) REFERENCES cases(id),
-  ADD CONSTRAINT cases_group_fk FOREIGN KEY (group_id) REFERENCES cases(id);
+  ADD COLUMN IF NOT EXISTS kind VARCHAR(16) NOT NULL DEFAULT 'case',
+  ADD COLUMN IF NOT EXISTS location VARCHAR(800) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS urgency VARCHAR(16) NOT NULL DEFAULT 'normal',
+  ADD COLUMN IF NOT EXISTS petitioner_key CHAR(64) CHARACTER SET ascii NULL,
+  ADD COLUMN IF NOT EXISTS respondent VARCHAR(400) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS handling_org_id BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS level VARCHAR(32) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS stage VARCHAR(16) NOT NULL DEFAULT 'first',
+  ADD COLUMN IF NOT EXISTS accepted_at BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS clock VARCHAR(32) NULL,
+  ADD COLUMN IF NOT EXISTS clock_start BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS clock_days INT NULL,
+  ADD COLUMN IF NOT EXISTS clock_working TINYINT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS extended_days INT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS paused_at BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS due_at BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS overdue_handled_due BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS repeat_of BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS repeat_handled TINYINT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS merged_into BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS route VARCHAR(200) NULL,
+  ADD COLUMN IF NOT EXISTS group_id BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS closed_at BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS outcome VARCHAR(32) NULL,
+  ADD COLUMN IF NOT EXISTS closure_note TEXT NULL,
+  ADD COLUMN IF NOT EXISTS closed_on_time TINYINT NULL,
+  ADD COLUMN IF NOT EXISTS closed_level VARCHAR(32) NULL,
+  ADD COLUMN IF NOT EXISTS review_until BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS evaluation VARCHAR(32) NULL,
+  ADD COLUMN IF NOT EXISTS evaluation_comment TEXT NULL,
+  ADD COLUMN IF NOT EXISTS evaluated_at BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS evaluation_handled TINYINT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS escalations INT NOT NULL DEFAULT 0,
+  ADD KEY IF NOT EXISTS cases_handling (handling_org_id),
+  ADD KEY IF NOT EXISTS cases_due (closed_at, due_at),
+  ADD KEY IF NOT EXISTS cases_created (created_at),
+  ADD KEY IF NOT EXISTS cases_petitioner (petitioner_key),
+  ADD KEY IF NOT EXISTS cases_group (group_id),
+  ADD CONSTRAINT cases_handling_fk FOREIGN KEY IF NOT EXISTS (handling_org_id) REFERENCES orgs(id),
+  ADD CONSTRAINT cases_repeat_fk FOREIGN KEY IF NOT EXISTS (repeat_of) REFERENCES cases(id),
+  ADD CONSTRAINT cases_merged_fk FOREIGN KEY IF NOT EXISTS (merged_into) REFERENCES cases(id),
+  ADD CONSTRAINT cases_group_fk FOREIGN KEY IF NOT EXISTS (group_id) REFERENCES cases(id);
 
 ALTER TABLE case_parties
-  ADD COLUMN phone VARCHAR(40) NOT NULL DEFAULT '',
-  ADD COLUMN id_number VARCHAR(40) NOT NULL DEFAULT '',
-  ADD COLUMN address VARCHAR(800) NOT NULL DEFAULT '';
+  ADD COLUMN IF NOT EXISTS phone VARCHAR(40) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS id_number VARCHAR(40) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS address VARCHAR(800) NOT NULL DEFAULT '';
 
 -- How an organisation came to handle the case: a hand-over or an escalation.
-ALTER TABLE case_orgs ADD COLUMN via VARCHAR(16) NOT NULL DEFAULT 'handoff';
+ALTER TABLE case_orgs ADD COLUMN IF NOT EXISTS via VARCHAR(16) NOT NULL DEFAULT 'handoff';
 
 -- Periods in which the case's clock stood still (hearings, medical appraisal).
-CREATE TABLE case_pauses (
+CREATE TABLE IF NOT EXISTS case_pauses (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   started_at BIGINT NOT NULL,
@@ -69,7 +69,7 @@ CREATE TABLE case_pauses (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Every escalation (提级办理), automatic or manual: which rule fired, when, from where to where.
-CREATE TABLE escalations (
+CREATE TABLE IF NOT EXISTS escalations (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   rule VARCHAR(32) NOT NULL,
@@ -86,7 +86,7 @@ CREATE TABLE escalations (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Leaders who own a case (包案).
-CREATE TABLE case_leaders (
+CREATE TABLE IF NOT EXISTS case_leaders (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
@@ -98,7 +98,7 @@ CREATE TABLE case_leaders (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Supervision documents (一单三函) and the handling organisation's answers.
-CREATE TABLE supervisions (
+CREATE TABLE IF NOT EXISTS supervisions (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   kind VARCHAR(32) NOT NULL,
@@ -122,7 +122,7 @@ CREATE TABLE supervisions (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- One-time links through which a petitioner records an evaluation; only the token's hash is kept.
-CREATE TABLE evaluation_links (
+CREATE TABLE IF NOT EXISTS evaluation_links (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   token_hash CHAR(64) CHARACTER SET ascii NOT NULL,
@@ -136,7 +136,7 @@ CREATE TABLE evaluation_links (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Files attached to a case; the bytes live on disk under the attachments folder, named by sha256.
-CREATE TABLE attachments (
+CREATE TABLE IF NOT EXISTS attachments (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   name VARCHAR(800) NOT NULL,
@@ -152,29 +152,30 @@ CREATE TABLE attachments (
 
 -- Search: CJK unigrams and bigrams and lower-cased Latin words of case titles, descriptions and
 -- messages, one row per distinct term and case. The background indexer records how far it got.
-CREATE TABLE search_terms (
+CREATE TABLE IF NOT EXISTS search_terms (
   term VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   case_id BIGINT NOT NULL,
   PRIMARY KEY (term, case_id),
   KEY search_terms_case (case_id),
   CONSTRAINT search_terms_case_fk FOREIGN KEY (case_id) REFERENCES cases(id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
-CREATE TABLE search_progress (
+CREATE TABLE IF NOT EXISTS search_progress (
   id BIGINT NOT NULL PRIMARY KEY,
   last_event_id BIGINT NOT NULL
 ) ENGINE=InnoDB;
-INSERT INTO search_progress (id, last_event_id) VALUES (1, 0);
+INSERT IGNORE INTO search_progress (id, last_event_id) VALUES (1, 0);
 
 -- The audit trail is append-only.
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit rows are immutable';
 END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit rows are immutable';
 END;
-ALTER TABLE audit ADD KEY audit_at (at);
+ALTER TABLE audit ADD KEY IF NOT EXISTS audit_at (at);
 
 -- Cases registered before this migration: owned and handled by their organisation.
-UPDATE cases c JOIN orgs o ON o.id = c.org_id SET c.handling_org_id = c.org_id, c.level = o.level;
+UPDATE cases c JOIN orgs o ON o.id = c.org_id SET c.handling_org_id = c.org_id, c.level = o.level
+  WHERE c.handling_org_id IS NULL;

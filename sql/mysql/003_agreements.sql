@@ -1,6 +1,6 @@
 -- Mediation agreements (人民调解协议书): versions, signatures and seals chained by SHA-256, performance of
 -- each term, judicial confirmation. Versions, signatures and the chain are insert-only.
-CREATE TABLE agreements (
+CREATE TABLE IF NOT EXISTS agreements (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   number VARCHAR(120) NOT NULL UNIQUE,
@@ -18,10 +18,10 @@ CREATE TABLE agreements (
   confirmation_decided_at BIGINT NULL,
   confirmation_reminded TINYINT NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-ALTER TABLE agreements ADD KEY agreements_case (case_id);
-ALTER TABLE agreements ADD KEY agreements_confirmation (status, confirmation_due_at);
+ALTER TABLE agreements ADD KEY IF NOT EXISTS agreements_case (case_id);
+ALTER TABLE agreements ADD KEY IF NOT EXISTS agreements_confirmation (status, confirmation_due_at);
 
-CREATE TABLE agreement_versions (
+CREATE TABLE IF NOT EXISTS agreement_versions (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   agreement_id BIGINT NOT NULL,
   version BIGINT NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE agreement_versions (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- role: party (party_index >= 0), mediator or seal (party_index -1).
-CREATE TABLE agreement_signatures (
+CREATE TABLE IF NOT EXISTS agreement_signatures (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   agreement_id BIGINT NOT NULL,
   version_id BIGINT NOT NULL,
@@ -46,7 +46,7 @@ CREATE TABLE agreement_signatures (
   UNIQUE (version_id, role, party_index)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE agreement_chain (
+CREATE TABLE IF NOT EXISTS agreement_chain (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   agreement_id BIGINT NOT NULL,
   position BIGINT NOT NULL,
@@ -59,7 +59,7 @@ CREATE TABLE agreement_chain (
   UNIQUE (agreement_id, position)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-CREATE TABLE agreement_terms (
+CREATE TABLE IF NOT EXISTS agreement_terms (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   agreement_id BIGINT NOT NULL,
   position BIGINT NOT NULL,
@@ -71,10 +71,10 @@ CREATE TABLE agreement_terms (
   note VARCHAR(2000) NOT NULL DEFAULT '',
   UNIQUE (agreement_id, position)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-ALTER TABLE agreement_terms ADD KEY agreement_terms_due (status, due_at);
+ALTER TABLE agreement_terms ADD KEY IF NOT EXISTS agreement_terms_due (status, due_at);
 
 -- One-time links through which a party who is not a user signs one version.
-CREATE TABLE sign_links (
+CREATE TABLE IF NOT EXISTS sign_links (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   agreement_id BIGINT NOT NULL,
   version_id BIGINT NOT NULL,
@@ -87,51 +87,51 @@ CREATE TABLE sign_links (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 ALTER TABLE agreements
-  ADD CONSTRAINT agreements_case_fk FOREIGN KEY (case_id) REFERENCES cases(id),
-  ADD CONSTRAINT agreements_supersedes_fk FOREIGN KEY (supersedes_id) REFERENCES agreements(id),
-  ADD CONSTRAINT agreements_by_fk FOREIGN KEY (created_by) REFERENCES users(id);
+  ADD CONSTRAINT agreements_case_fk FOREIGN KEY IF NOT EXISTS (case_id) REFERENCES cases(id),
+  ADD CONSTRAINT agreements_supersedes_fk FOREIGN KEY IF NOT EXISTS (supersedes_id) REFERENCES agreements(id),
+  ADD CONSTRAINT agreements_by_fk FOREIGN KEY IF NOT EXISTS (created_by) REFERENCES users(id);
 ALTER TABLE agreement_versions
-  ADD CONSTRAINT agreement_versions_agreement_fk FOREIGN KEY (agreement_id) REFERENCES agreements(id),
-  ADD CONSTRAINT agreement_versions_author_fk FOREIGN KEY (author_id) REFERENCES users(id);
+  ADD CONSTRAINT agreement_versions_agreement_fk FOREIGN KEY IF NOT EXISTS (agreement_id) REFERENCES agreements(id),
+  ADD CONSTRAINT agreement_versions_author_fk FOREIGN KEY IF NOT EXISTS (author_id) REFERENCES users(id);
 ALTER TABLE agreement_signatures
-  ADD CONSTRAINT agreement_signatures_agreement_fk FOREIGN KEY (agreement_id) REFERENCES agreements(id),
-  ADD CONSTRAINT agreement_signatures_version_fk FOREIGN KEY (version_id) REFERENCES agreement_versions(id);
+  ADD CONSTRAINT agreement_signatures_agreement_fk FOREIGN KEY IF NOT EXISTS (agreement_id) REFERENCES agreements(id),
+  ADD CONSTRAINT agreement_signatures_version_fk FOREIGN KEY IF NOT EXISTS (version_id) REFERENCES agreement_versions(id);
 ALTER TABLE agreement_chain
-  ADD CONSTRAINT agreement_chain_agreement_fk FOREIGN KEY (agreement_id) REFERENCES agreements(id);
+  ADD CONSTRAINT agreement_chain_agreement_fk FOREIGN KEY IF NOT EXISTS (agreement_id) REFERENCES agreements(id);
 ALTER TABLE agreement_terms
-  ADD CONSTRAINT agreement_terms_agreement_fk FOREIGN KEY (agreement_id) REFERENCES agreements(id);
+  ADD CONSTRAINT agreement_terms_agreement_fk FOREIGN KEY IF NOT EXISTS (agreement_id) REFERENCES agreements(id);
 ALTER TABLE sign_links
-  ADD CONSTRAINT sign_links_agreement_fk FOREIGN KEY (agreement_id) REFERENCES agreements(id),
-  ADD CONSTRAINT sign_links_version_fk FOREIGN KEY (version_id) REFERENCES agreement_versions(id);
+  ADD CONSTRAINT sign_links_agreement_fk FOREIGN KEY IF NOT EXISTS (agreement_id) REFERENCES agreements(id),
+  ADD CONSTRAINT sign_links_version_fk FOREIGN KEY IF NOT EXISTS (version_id) REFERENCES agreement_versions(id);
 
 -- Who may apply an organisation's seal.
-ALTER TABLE users ADD COLUMN can_seal TINYINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN IF NOT EXISTS can_seal TINYINT NOT NULL DEFAULT 0;
 
-CREATE TRIGGER agreement_versions_no_update BEFORE UPDATE ON agreement_versions FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreement_versions_no_update BEFORE UPDATE ON agreement_versions FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'agreement versions are immutable';
 END;
-CREATE TRIGGER agreement_versions_no_delete BEFORE DELETE ON agreement_versions FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreement_versions_no_delete BEFORE DELETE ON agreement_versions FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'agreement versions are immutable';
 END;
-CREATE TRIGGER agreement_signatures_no_update BEFORE UPDATE ON agreement_signatures FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreement_signatures_no_update BEFORE UPDATE ON agreement_signatures FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'signatures are immutable';
 END;
-CREATE TRIGGER agreement_signatures_no_delete BEFORE DELETE ON agreement_signatures FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreement_signatures_no_delete BEFORE DELETE ON agreement_signatures FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'signatures are immutable';
 END;
-CREATE TRIGGER agreement_chain_no_update BEFORE UPDATE ON agreement_chain FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreement_chain_no_update BEFORE UPDATE ON agreement_chain FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the agreement chain is immutable';
 END;
-CREATE TRIGGER agreement_chain_no_delete BEFORE DELETE ON agreement_chain FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreement_chain_no_delete BEFORE DELETE ON agreement_chain FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the agreement chain is immutable';
 END;
-CREATE TRIGGER agreements_in_force_no_delete BEFORE DELETE ON agreements FOR EACH ROW
+CREATE TRIGGER IF NOT EXISTS agreements_in_force_no_delete BEFORE DELETE ON agreements FOR EACH ROW
 BEGIN
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'agreements are never deleted';
 END;

@@ -1,6 +1,6 @@
 -- Joint sessions (联合调解, 会商, 联席会议): meetings of a case, participants and their answers,
 -- reminders, calendar feeds and guest invitations.
-CREATE TABLE meetings (
+CREATE TABLE IF NOT EXISTS meetings (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   title VARCHAR(800) NOT NULL,
@@ -16,10 +16,10 @@ CREATE TABLE meetings (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-ALTER TABLE meetings ADD KEY meetings_case (case_id);
-ALTER TABLE meetings ADD KEY meetings_time (starts_at);
+ALTER TABLE meetings ADD KEY IF NOT EXISTS meetings_case (case_id);
+ALTER TABLE meetings ADD KEY IF NOT EXISTS meetings_time (starts_at);
 
-CREATE TABLE meeting_participants (
+CREATE TABLE IF NOT EXISTS meeting_participants (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   meeting_id BIGINT NOT NULL,
   user_id BIGINT NULL,
@@ -33,19 +33,19 @@ CREATE TABLE meeting_participants (
   comment VARCHAR(2000) NOT NULL,
   responded_at BIGINT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-ALTER TABLE meeting_participants ADD KEY meeting_participants_meeting (meeting_id);
-ALTER TABLE meeting_participants ADD KEY meeting_participants_user (user_id);
+ALTER TABLE meeting_participants ADD KEY IF NOT EXISTS meeting_participants_meeting (meeting_id);
+ALTER TABLE meeting_participants ADD KEY IF NOT EXISTS meeting_participants_user (user_id);
 
-CREATE TABLE meeting_reminders (
+CREATE TABLE IF NOT EXISTS meeting_reminders (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   meeting_id BIGINT NOT NULL,
   minutes_before BIGINT NOT NULL,
   fired_at BIGINT NULL,
   UNIQUE (meeting_id, minutes_before)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-ALTER TABLE meeting_reminders ADD KEY meeting_reminders_due (fired_at);
+ALTER TABLE meeting_reminders ADD KEY IF NOT EXISTS meeting_reminders_due (fired_at);
 
-CREATE TABLE calendar_feeds (
+CREATE TABLE IF NOT EXISTS calendar_feeds (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   user_id BIGINT NOT NULL,
   token_hash CHAR(64) CHARACTER SET ascii NOT NULL UNIQUE,
@@ -55,7 +55,7 @@ CREATE TABLE calendar_feeds (
 
 -- Remote participants from outside the network (lawyers, parties): a guest account scoped to one
 -- case or one meeting, through a link valid from shortly before the session to shortly after it.
-CREATE TABLE guest_invitations (
+CREATE TABLE IF NOT EXISTS guest_invitations (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id BIGINT NOT NULL,
   meeting_id BIGINT NULL,
@@ -67,16 +67,16 @@ CREATE TABLE guest_invitations (
   valid_until BIGINT NOT NULL,
   revoked_at BIGINT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-ALTER TABLE auth_sessions ADD COLUMN guest_invitation_id BIGINT NULL;
+ALTER TABLE auth_sessions ADD COLUMN IF NOT EXISTS guest_invitation_id BIGINT NULL;
 ALTER TABLE meetings
-  ADD CONSTRAINT meetings_case_fk FOREIGN KEY (case_id) REFERENCES cases(id),
-  ADD CONSTRAINT meetings_organiser_fk FOREIGN KEY (organiser_id) REFERENCES users(id);
+  ADD CONSTRAINT meetings_case_fk FOREIGN KEY IF NOT EXISTS (case_id) REFERENCES cases(id),
+  ADD CONSTRAINT meetings_organiser_fk FOREIGN KEY IF NOT EXISTS (organiser_id) REFERENCES users(id);
 ALTER TABLE meeting_participants
-  ADD CONSTRAINT meeting_participants_meeting_fk FOREIGN KEY (meeting_id) REFERENCES meetings(id),
-  ADD CONSTRAINT meeting_participants_user_fk FOREIGN KEY (user_id) REFERENCES users(id);
-ALTER TABLE meeting_reminders ADD CONSTRAINT meeting_reminders_meeting_fk FOREIGN KEY (meeting_id) REFERENCES meetings(id);
-ALTER TABLE calendar_feeds ADD CONSTRAINT calendar_feeds_user_fk FOREIGN KEY (user_id) REFERENCES users(id);
+  ADD CONSTRAINT meeting_participants_meeting_fk FOREIGN KEY IF NOT EXISTS (meeting_id) REFERENCES meetings(id),
+  ADD CONSTRAINT meeting_participants_user_fk FOREIGN KEY IF NOT EXISTS (user_id) REFERENCES users(id);
+ALTER TABLE meeting_reminders ADD CONSTRAINT meeting_reminders_meeting_fk FOREIGN KEY IF NOT EXISTS (meeting_id) REFERENCES meetings(id);
+ALTER TABLE calendar_feeds ADD CONSTRAINT calendar_feeds_user_fk FOREIGN KEY IF NOT EXISTS (user_id) REFERENCES users(id);
 ALTER TABLE guest_invitations
-  ADD CONSTRAINT guest_invitations_case_fk FOREIGN KEY (case_id) REFERENCES cases(id),
-  ADD CONSTRAINT guest_invitations_meeting_fk FOREIGN KEY (meeting_id) REFERENCES meetings(id),
-  ADD CONSTRAINT guest_invitations_guest_fk FOREIGN KEY (guest_user_id) REFERENCES users(id);
+  ADD CONSTRAINT guest_invitations_case_fk FOREIGN KEY IF NOT EXISTS (case_id) REFERENCES cases(id),
+  ADD CONSTRAINT guest_invitations_meeting_fk FOREIGN KEY IF NOT EXISTS (meeting_id) REFERENCES meetings(id),
+  ADD CONSTRAINT guest_invitations_guest_fk FOREIGN KEY IF NOT EXISTS (guest_user_id) REFERENCES users(id);

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/mariadb_instance.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -26,20 +27,7 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-std::string instance_script() { return std::string(MEDIATION_SOURCE_DIR) + "/tests/support/mariadb-instance"; }
-
-// Runs the instance script; returns its standard output (trimmed); throws when it fails.
-std::string instance(const std::string& command, const std::string& dir) {
-  std::string cmd = instance_script() + " " + command + " " + dir + " 2>>" + dir + "/instance.log";
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) throw std::runtime_error("popen failed");
-  std::string out;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  if (::pclose(p) != 0) throw std::runtime_error("mariadb-instance " + command + " failed; see " + dir + "/instance.log");
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
+std::string instance(const std::string& command, const std::string& dir) { return mariadb_instance(command, dir); }
 
 class mariadb_restart : public ::testing::Test {
  protected:

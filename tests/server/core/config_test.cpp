@@ -90,6 +90,15 @@ TEST(config, bad_flags_are_clear_errors) {
   EXPECT_TRUE(parse_args({"--help"}).help);
 }
 
+TEST(config, version_answers_whatever_else_is_given) {
+  EXPECT_TRUE(parse_args({"--version"}).version);
+  // Even beside a configuration file that cannot be read or an unknown flag.
+  auto p = parse_args({"--config", "/nonexistent/config.json", "--frobnicate", "--version"});
+  EXPECT_TRUE(p.version);
+  EXPECT_FALSE(p.cfg);
+  EXPECT_FALSE(parse_args({"--threads", "2"}).version);
+}
+
 TEST(config, turn_servers_get_per_user_credentials_never_a_static_password) {
   // A standing password would be handed to every participant, guests included.
   EXPECT_NE(parse_args({"--turn-password", "p"}).error.find("unknown option"), std::string::npos);

@@ -19,6 +19,12 @@ personal_data make(unsigned char fill) {
   return personal_data(k);
 }
 
+TEST(personal_data, the_fingerprint_is_the_sha256_of_the_key_bytes_in_hex) {
+  // sha256sum of 32 zero bytes and of 32 bytes 0x11.
+  EXPECT_EQ(make(0).fingerprint(), "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925");
+  EXPECT_EQ(make(0x11).fingerprint(), "02d449a31fbb267c8f352e9968a79e3e5fc95c1bbeaa502fd6454ebde5a4bedc");
+}
+
 TEST(personal_data, sealed_values_open_to_the_original_and_reveal_nothing) {
   auto pd = make(7);
   const std::string id = "370214198001011234";

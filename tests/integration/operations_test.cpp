@@ -1,0 +1,271 @@
+// What an operator meets at start-up and upgrade (issue #17), with the real binaries on both
+// databases: the data key belongs to its database (another key refused, a missing key never made
+// again once data is sealed, a database from before fingerprints checked by decrypting one of its
+// values), an older binary refuses a newer schema, --version, `mediation-admin migrate` reporting
+// the true version; and on a private MariaDB with the binary log on, the trigger precondition
+// refused before any change, then the migration completing once it is set.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <openssl/sha.h>
+
+#include "tests/integration/fixture.hpp"
+#include "tests/support/mariadb_instance.hpp"
+
+namespace mediation::test {
+namespace {
+
+// The SHA-256 of the key bytes a key file holds (64 hex digits), as hex: computed here with
+// OpenSSL, apart from the server's libsodium.
+std::string fingerprint_of_file(const std::string& path) {
+  std::string hex;
+  std::ifstream(path) >> hex;
+  unsigned char bytes[32], digest[SHA256_DIGEST_LENGTH];
+  for (int i = 0; i < 32; ++i) bytes[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  SHA256(bytes, sizeof bytes, digest);
+  char out[65];
+  for (int i = 0; i < 32; ++i) std::snprintf(out + 2 * i, 3, "%02x", digest[i]);
+  return out;
+}
+
+// Runs a program to its end (at most 30 s) and returns its exit status and output (both streams).
+admin_result run_to_exit(const std::string& binary, const std::vector<std::string>& args) {
+  std::string cmd = "timeout 30 '" + binary + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " 2>&1 </dev/null";
+  admin_result r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = ::pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// The newest migration in sql/mysql (the schema version this build knows).
+int newest_migration() {
+  int newest = 0;
+  for (const auto& f : std::filesystem::directory_iterator(std::string(MEDIATION_SOURCE_DIR) + "/sql/mysql"))
+    newest = std::max(newest, std::stoi(f.path().filename().string().substr(0, 3)));
+  return newest;
+}
+
+class operations : public server_test {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--data-key-file", key_path()}; }
+  std::string key_path() const { return db_->dir() + "/data.key"; }
+  // The server on the test's database with `key_file`, expected to stop before listening.
+  admin_result start_refused(const std::string& key_file) {
+    return run_to_exit(server_binary(), {"--listen", "127.0.0.1:0", "--db", db_->url(), "--data-key-file", key_file});
+  }
+  // A case whose petitioner's phone and ID number are stored sealed.
+  void case_with_sealed_numbers() {
+    auto c = connect_as("officer.li");
+    auto r = c->request({{"type", "case.create"},
+                         {"title", "欠薪纠纷"},
+                         {"category", "labour_wages"},
+                         {"channel", "visit"},
+                         {"parties", json::array({{{"role", "petitioner"},
+                                                   {"name", "张三"},
+                                                   {"phone", "13812345678"},
+                                                   {"id_number", "370214198001017234"}}})}});
+    ASSERT_OK(r);
+    auto stored = sql_strings("SELECT phone FROM case_parties");
+    ASSERT_EQ(stored.size(), 1u);
+    ASSERT_EQ(stored[0].rfind("pd1:", 0), 0u) << stored[0];
+  }
+  std::vector<std::string> recorded() {
+    return sql_strings("SELECT value FROM settings WHERE name = 'data_key_fingerprint'");
+  }
+  // The database as a release before 0.2.0 left it: schema version 7, no settings table.
+  void as_before_fingerprints() {
+    sql_exec("DROP TABLE settings");
+    sql_exec("DELETE FROM schema_migrations WHERE version = 8");
+    if (db_->backend() == "mysql") sql_exec("DELETE FROM schema_migration_steps WHERE version = 8");
+  }
+};
+
+TEST_P(operations, the_first_start_records_the_fingerprint_of_the_key_it_made) {
+  ASSERT_TRUE(std::filesystem::exists(key_path()));
+  EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(key_path())});
+  EXPECT_NE(server_->log().find("data key fingerprint recorded"), std::string::npos);
+}
+
+TEST_P(operations, a_key_of_another_database_is_refused_at_start_naming_the_file_and_both_fingerprints) {
+  case_with_sealed_numbers();
+  server_.reset();
+  const std::string expected = fingerprint_of_file(key_path());
+  const std::string other = test_file("other.key", std::string(64, '1') + "\n", 0600);
+  const std::string found = fingerprint_of_file(other);
+  auto r = start_refused(other);
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_EQ(r.output.find("listening on"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(other), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("records the data key fingerprint " + expected), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the file's fingerprint is " + found), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(R"("level":"error","msg":"refused")"), std::string::npos) << r.output;  // the JSON log line
+  // The admin tool refuses to decrypt with it too.
+  auto exported = run_admin({"export-case", "--case", sql_strings("SELECT id FROM cases")[0], "--out",
+                             db_->dir() + "/export", "--data-key-file", other});
+  EXPECT_EQ(exported.status, 3) << exported.output;
+  EXPECT_NE(exported.output.find(expected), std::string::npos) << exported.output;
+  EXPECT_FALSE(std::filesystem::exists(db_->dir() + "/export/case.json"));
+  // With its own key it starts, and reads what it sealed.
+  start_server();
+  auto c = connect_as("officer.li");
+  auto got = c->request({{"type", "case.get"}, {"case", sql_strings("SELECT id FROM cases")[0]}});
+  ASSERT_OK(got);
+  EXPECT_EQ(got["case"]["parties"][0]["phone"], "13812345678");
+}
+
+TEST_P(operations, a_missing_key_is_not_made_again_when_the_database_holds_sealed_data) {
+  case_with_sealed_numbers();
+  server_.reset();
+  const std::string fresh = db_->dir() + "/fresh.key";
+  auto r = start_refused(fresh);
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("the data key file '" + fresh + "' does not exist"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Restore the key file"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  // Likewise for a database from before fingerprints: its sealed values alone stop the start.
+  as_before_fingerprints();
+  r = start_refused(fresh);
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("already holds personal data sealed with a data key (case_parties row"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+  EXPECT_EQ(sql_strings("SELECT MAX(version) FROM schema_migrations"), std::vector<std::string>{"7"});
+}
+
+TEST_P(operations, a_database_from_before_fingerprints_records_one_only_for_the_key_that_opens_it) {
+  case_with_sealed_numbers();
+  server_.reset();
+  as_before_fingerprints();
+  const std::string other = test_file("other.key", std::string(64, 'a') + "\n", 0600);
+  auto r = start_refused(other);
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("does not open the personal data already in this database (case_parties row"),
+            std::string::npos)
+      << r.output;
+  // Nothing changed: not even the migration that makes the settings table.
+  EXPECT_EQ(sql_strings("SELECT MAX(version) FROM schema_migrations"), std::vector<std::string>{"7"});
+  // The right key opens a sealed value: migrated, and its fingerprint recorded.
+  start_server();
+  EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(key_path())});
+  EXPECT_EQ(sql_strings("SELECT MAX(version) FROM schema_migrations"),
+            std::vector<std::string>{std::to_string(newest_migration())});
+}
+
+TEST_P(operations, an_older_binary_refuses_a_newer_schema_with_both_versions) {
+  server_.reset();
+  const int known = newest_migration();
+  sql_exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from_a_later_release', 0)");
+  auto r = start_refused(key_path());
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("the database schema is at version 99"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("knows schema versions up to " + std::to_string(known)), std::string::npos) << r.output;
+  for (const std::string command : {"migrate", "list-cases"}) {
+    auto a = run_admin({command});
+    EXPECT_EQ(a.status, 3) << a.output;
+    EXPECT_NE(a.output.find("the database schema is at version 99"), std::string::npos) << a.output;
+  }
+  sql_exec("DELETE FROM schema_migrations WHERE version = 99");
+  start_server();
+}
+
+TEST_P(operations, migrate_reports_the_true_schema_version) {
+  const std::string known = std::to_string(newest_migration());
+  auto up_to_date = run_admin({"migrate"});
+  ASSERT_EQ(up_to_date.status, 0) << up_to_date.output;
+  EXPECT_NE(up_to_date.output.find("schema version " + known + " (up to date"), std::string::npos) << up_to_date.output;
+  server_.reset();
+  as_before_fingerprints();
+  auto older = run_admin({"migrate"});
+  ASSERT_EQ(older.status, 0) << older.output;
+  EXPECT_NE(older.output.find("schema version " + known + " (was 7; applied 8)\n"), std::string::npos) << older.output;
+  // A new database: every migration.
+  test_db fresh(GetParam());
+  auto all = run_to_exit(admin_binary(), {"--db", fresh.url(), "migrate"});
+  ASSERT_EQ(all.status, 0) << all.output;
+  EXPECT_NE(all.output.find("schema version " + known + " (was 0; applied 1 2 3 4 5 6 7 8"), std::string::npos) << all.output;
+}
+
+TEST_P(operations, both_programs_print_their_release_and_the_schema_version_they_know) {
+  for (const auto& [binary, name] : {std::pair{server_binary(), std::string("mediation-server")},
+                                     std::pair{admin_binary(), std::string("mediation-admin")}}) {
+    auto r = run_to_exit(binary, {"--version"});
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(std::regex_match(r.output, std::regex(name + R"( \d+\.\d+\.\d+ \(schema version )" +
+                                                      std::to_string(newest_migration()) + "\\)\n")))
+        << r.output;
+  }
+}
+
+BACKEND_SUITE(operations);
+
+// A production-like MariaDB: binary log on, log_bin_trust_function_creators off, the server's user
+// without SUPER. The migration that creates triggers is refused before any change, with what to
+// set; once set, the same start completes.
+class binary_log : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::getenv("MEDIATION_TEST_MYSQL")) {
+      if (const char* r = std::getenv("MEDIATION_REQUIRE_MYSQL"); r && std::string(r) == "1")
+        FAIL() << "MariaDB is required (scripts/test runs this test)";
+      GTEST_SKIP() << "MariaDB tests run under scripts/test";
+    }
+    char tmpl[] = "/tmp/mediation-binlog.XXXXXX";
+    ASSERT_TRUE(::mkdtemp(tmpl));
+    dir_ = tmpl;
+    ::chmod(dir_.c_str(), 0755);  // mariadbd runs as the mysql user
+    port_ = mariadb_instance("start", dir_, "MARIADB_INSTANCE_BINLOG=1");
+  }
+  void TearDown() override {
+    if (HasFailure() && server_) std::cerr << "---- server log ----\n" << server_->log().substr(0, 20000) << "\n";
+    server_.reset();
+    if (!dir_.empty()) {
+      try {
+        mariadb_instance("stop", dir_);
+      } catch (...) {
+      }
+      std::error_code ec;
+      if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
+    }
+  }
+  std::string url() const { return "mysql://db=fault user=med password=med host=127.0.0.1 port=" + port_; }
+  std::string dir_, port_;
+  std::unique_ptr<server_process> server_;
+};
+
+TEST_F(binary_log, the_trigger_precondition_is_refused_before_any_change_and_the_start_completes_once_set) {
+  ASSERT_EQ(mariadb_root(port_, "SELECT @@global.log_bin, @@global.log_bin_trust_function_creators"), "1\t0");
+  const std::string key = dir_ + "/data.key";
+  auto refused = run_to_exit(server_binary(), {"--listen", "127.0.0.1:0", "--db", url(), "--data-key-file", key});
+  EXPECT_EQ(refused.status, 3) << refused.output;
+  EXPECT_NE(refused.output.find("SET GLOBAL log_bin_trust_function_creators=1"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("log_bin_trust_function_creators = 1 under [mysqld] in my.cnf"), std::string::npos)
+      << refused.output;
+  EXPECT_EQ(mariadb_root(port_, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'fault'"), "0");
+  auto admin = run_to_exit(admin_binary(), {"--db", url(), "migrate"});
+  EXPECT_EQ(admin.status, 3) << admin.output;
+  EXPECT_NE(admin.output.find("SET GLOBAL log_bin_trust_function_creators=1"), std::string::npos) << admin.output;
+  EXPECT_EQ(mariadb_root(port_, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'fault'"), "0");
+  // What the message says to do, and the same start completes.
+  mariadb_root(port_, "SET GLOBAL log_bin_trust_function_creators=1");
+  server_ = std::make_unique<server_process>(url(), std::vector<std::string>{"--seed-demo-accounts", "--data-key-file", key},
+                                             dir_ + "/server.log");
+  EXPECT_EQ(mariadb_root(port_, "SELECT MAX(version) FROM fault.schema_migrations"), std::to_string(newest_migration()));
+  EXPECT_EQ(mariadb_root(port_, "SELECT COUNT(*) FROM information_schema.triggers WHERE trigger_schema = 'fault'"), "9");
+  EXPECT_NO_THROW(login(server_->port(), "officer.li"));
+}
+
+}  // namespace
+}  // namespace mediation::test
