@@ -246,6 +246,15 @@ std::vector<read_marker> read_markers(soci::session& sql, long long thread) {
   return out;
 }
 
+long long unread_count(soci::session& sql, long long thread, long long user_id) {
+  long long n = 0;
+  sql << "SELECT COUNT(*) FROM events e WHERE e.thread_id = :t AND e.author_id <> :u AND e.seq > "
+         "COALESCE((SELECT r.seq FROM read_markers r WHERE r.thread_id = :t2 AND r.user_id = :u2), 0)",
+      soci::into(n), soci::use(thread, "t"), soci::use(user_id, "u"), soci::use(thread, "t2"),
+      soci::use(user_id, "u2");
+  return n;
+}
+
 void audit(write_context& ctx, std::optional<long long> user_id, const std::string& action,
            std::optional<long long> case_id, const std::string& detail, const std::string& remote) {
   ctx.touch();

@@ -59,6 +59,8 @@ struct read_marker {
 // Moves the user's marker forward to `seq` (never back). Returns the marker now stored.
 long long set_read_marker(write_context& ctx, long long thread, long long user_id, long long seq);
 std::vector<read_marker> read_markers(soci::session& sql, long long thread);
+// Events of `thread` after `user_id`'s read marker written by someone else: what is new to them.
+long long unread_count(soci::session& sql, long long thread, long long user_id);
 
 // Records who did what to which case.
 void audit(write_context& ctx, std::optional<long long> user_id, const std::string& action,

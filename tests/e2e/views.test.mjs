@@ -80,7 +80,8 @@ for (const lang of ['zh', 'en']) {
       await page.click('#place-internal');
 
       // Dialogs: registering a case, the workflow actions, scheduling.
-      await page.click('#new-case').catch(async () => { await page.click('#back-to-list'); await page.click('#new-case'); });
+      if (await page.isHidden('#new-case')) await page.click('#back-to-list');  // a phone shows the list or the case
+      await page.click('#new-case');
       await page.waitForSelector('#dlg-case[open]');
       await view('dialog-new-case');
       await page.keyboard.press('Escape');
@@ -115,20 +116,41 @@ for (const lang of ['zh', 'en']) {
 
       // The calendar, a month at a time, and the meeting room's preview.
       await open('#open-calendar');
-      await page.waitForSelector('.meeting-item:has-text("漏水赔偿调解会")').catch(async () => {
-        await page.click('#cal-next');  // the demo's meeting falls next month
-        await page.waitForSelector('.meeting-item:has-text("漏水赔偿调解会")');
-      });
+      await page.waitForSelector('#cal-days > *');
+      if (await page.locator('.meeting-item:has-text("漏水赔偿调解会")').count() === 0) await page.click('#cal-next');  // it falls next month
+      await page.waitForSelector('.meeting-item:has-text("漏水赔偿调解会")');
       assert.match(page.url(), /#\/calendar(\/\d{4}-\d{2})?$/);
       await view('calendar');
       const join = page.locator('.meeting-item:has-text("漏水赔偿调解会") button.join');
       assert.equal(await join.isDisabled(), true, 'Join waits for the room to open');
       assert.match(await join.textContent(), lang === 'zh' ? /后可进入/ : /Opens in/);
 
-      // Statistics.
+      // The meeting room opens on its address: a preview of camera and microphone first, the
+      // button to enter greyed until 30 minutes before the start.
+      const meetingId = await page.getAttribute('.meeting-item:has-text("漏水赔偿调解会")', 'data-meeting-id');
+      await page.goto(`http://127.0.0.1:${port}/#/meetings/${meetingId}`);
+      await page.waitForSelector('#dlg-room[open][data-stage=preview]');
+      await page.waitForFunction(() => document.querySelector('#preview-state').textContent.length > 0);
+      assert.equal(await page.isDisabled('#room-enter'), true);
+      await view('meeting-preview');
+      await page.click('#room-mic');
+      await page.waitForSelector('#room-mic[aria-pressed=true]');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#dlg-room:not([open])', { state: 'attached' });
+      // Leaving turns the camera off.
+      assert.equal(await page.evaluate(() => document.querySelector('#local-video').srcObject), null);
+
+      // Statistics; a period that ends before it starts is refused by the field.
       await open('#open-stats');
       await page.waitForSelector('#stats-totals td[data-figure=s_received]');
       await view('statistics');
+      await page.fill('#stats-form input[name=from]', '2026-12-01');
+      await page.fill('#stats-form input[name=to]', '2026-11-01');
+      await page.waitForSelector('#stats-form input[name=to][aria-invalid=true]');
+      assert.match(await page.textContent('#stats-form .error'), lang === 'zh' ? /结束日期不能早于开始日期/ : /cannot be before/);
+      await page.fill('#stats-form input[name=to]', '');
+      await page.waitForSelector('#stats-form input[name=to]:not([aria-invalid])');
+      await page.waitForSelector('#stats-totals td[data-figure=s_received]');
       assert.deepEqual(errors, []);
       await context.close();
     });

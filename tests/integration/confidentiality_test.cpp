@@ -137,6 +137,38 @@ TEST_P(confidentiality, a_partys_representative_sees_the_parties_thread_and_a_pr
   EXPECT_OK(chen->request({{"type", "subscribe"}, {"thread", other["thread"]}}));
 }
 
+// The unread count in a case list is counted in the thread its reader may read: a staff note never
+// shows to a party's representative as "something new", and reading brings the count back to zero.
+TEST_P(confidentiality, unread_counts_follow_the_thread_each_reader_may_read) {
+  auto li = connect_as("officer.li");
+  json kase = create_case(*li, "未读计数");
+  ASSERT_OK(li->request({{"type", "case.invite"}, {"case", kase["id"]}, {"user", user_id("lawyer.chen")},
+                         {"capacity", "representative"}, {"side", "petitioner"}}));
+  auto chen = connect_as("lawyer.chen");
+  auto zhao = connect_as("leader.zhao");
+  auto unread = [&](ws_client& c) {
+    auto list = c.request({{"type", "case.list"}});
+    for (const auto& k : list["cases"])
+      if (k["id"] == kase["id"]) return k["unread"].get<long long>();
+    ADD_FAILURE() << "case not listed: " << list.dump();
+    return -1LL;
+  };
+  const long long zhao_before = unread(*zhao);
+  EXPECT_EQ(unread(*chen), 0);
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "n1"}, {"body", "内部：底线三万元"}}));
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "n2"}, {"body", "内部：再议"}}));
+  EXPECT_EQ(unread(*chen), 0) << "a staff note counted for a party's representative";
+  EXPECT_EQ(unread(*zhao), zhao_before + 2);
+  EXPECT_EQ(unread(*li), 0) << "one's own posts are not new to oneself";
+  ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["parties_thread"]}, {"cmid", "p1"}, {"body", "请带材料"}}));
+  EXPECT_EQ(unread(*chen), 1);
+  auto head = li->request({{"type", "history"}, {"thread", kase["thread"]}, {"limit", 1}});
+  ASSERT_OK(zhao->request({{"type", "read"}, {"thread", kase["thread"]}, {"seq", head["events"][0]["seq"]}}));
+  EXPECT_EQ(unread(*zhao), 0);
+  ASSERT_OK(chen->request({{"type", "read"}, {"thread", kase["parties_thread"]}, {"seq", 1}}));
+  EXPECT_EQ(unread(*chen), 0);
+}
+
 TEST_P(confidentiality, only_participants_enter_a_room_and_a_caucus_hides_the_other_side) {
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "背对背");

@@ -54,7 +54,7 @@ function tickJoinButtons() {
   }
 }
 
-function waitText(ms) {
+export function waitText(ms) {
   const min = Math.ceil(ms / 60000);
   if (min < 60) return t('n_minutes', { n: min });
   const h = Math.floor(min / 60);

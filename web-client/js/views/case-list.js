@@ -21,7 +21,18 @@ export async function refreshCases() {
   state.orgs = orgs.orgs;
   state.cases = list.cases;
   state.nextCases = list.next;
+  takeUnread(list.cases);
   bus.emit('cases');
+  bus.emit('unread');
+}
+
+// The server counts what is new to this reader in each case (since their read marker); the open
+// case's count is this page's own (what arrived while the tab was in the background).
+function takeUnread(cases) {
+  for (const c of cases) {
+    if (state.current && String(state.current.id) === String(c.id)) continue;
+    if (c.unread) unread.set(String(c.id), c.unread); else unread.delete(String(c.id));
+  }
 }
 
 async function moreCases() {
@@ -29,10 +40,12 @@ async function moreCases() {
   const r = await request({ type: 'case.list', ...filterValues(), before: state.nextCases });
   state.cases = state.cases.concat(r.cases);
   state.nextCases = r.next;
+  takeUnread(r.cases);
   bus.emit('cases');
+  bus.emit('unread');
 }
 
-// Unread events per case id, counted from notices and live events while the case is not open.
+// Unread events per case id: the server's count at each refresh, and live notices in between.
 export const unread = new Map();
 
 function render() {

@@ -6,7 +6,7 @@ import { state, bus, request } from '../store.js';
 import { t, errText } from '../i18n.js';
 import { hears, offersTo } from '../logic.js';
 import { $, el, showDialog } from '../ui.js';
-import { ROOM_OPENS_MS } from './calendar.js';
+import { ROOM_OPENS_MS, waitText } from './calendar.js';
 import { navigate } from '../router.js';
 
 const mt = { meeting: null, joined: [], side: 'neutral', mode: 'joint', peers: new Map(), stream: null, ice: [],
@@ -58,7 +58,7 @@ function tickEnter() {
   if (!mt.meeting || mt.inRoom) return;
   const wait = Date.parse(mt.meeting.start) - ROOM_OPENS_MS - Date.now();
   b.disabled = wait > 0;
-  b.textContent = wait > 0 ? t('join_in', { left: t('n_minutes', { n: Math.ceil(wait / 60000) }) }) : t('join');
+  b.textContent = wait > 0 ? t('join_in', { left: waitText(wait) }) : t('join');
   if (wait > 0) setTimeout(tickEnter, 1000);
 }
 

@@ -32,6 +32,13 @@ export async function showStats() {
 
 async function loadStats() {
   const f = $('stats-form');
+  // The period ends after it starts.
+  if (f.from.value && f.to.value && f.to.value < f.from.value) {
+    for (const x of [f.from, f.to]) x.removeAttribute('aria-invalid');
+    f.to.setAttribute('aria-invalid', 'true');
+    throw Object.assign(new Error(t('v_end_before_start')), { field: 'to' });
+  }
+  for (const x of [f.from, f.to]) x.removeAttribute('aria-invalid');
   const req = { type: 'stats.summary', org: f.org.value };
   if (f.from.value) req.from = f.from.value;
   if (f.to.value) req.to = f.to.value;
