@@ -103,8 +103,11 @@ json validate(const json& content) {
   for (std::size_t i = 0; i < ts.size(); ++i) {
     const std::string p = at("terms", i);
     if (!ts[i].is_object()) bad(p, "must be an object");
-    std::string deadline = text(ts[i], "deadline", p + ".deadline", 10);
-    if (!deadlines::parse_date(deadline)) bad(p + ".deadline", "must be a date YYYY-MM-DD");
+    // A term may have nothing to perform by a date (waiving further claims): its deadline is empty.
+    std::string deadline;
+    if (ts[i].contains("deadline") && !(ts[i]["deadline"].is_string() && ts[i]["deadline"].get<std::string>().empty()))
+      deadline = text(ts[i], "deadline", p + ".deadline", 10);
+    if (!deadline.empty() && !deadlines::parse_date(deadline)) bad(p + ".deadline", "must be a date YYYY-MM-DD");
     terms.push_back({{"text", text(ts[i], "text", p + ".text", 2000)},
                      {"way", text(ts[i], "way", p + ".way", 200)},
                      {"place", text(ts[i], "place", p + ".place", 200)},
@@ -120,6 +123,29 @@ json validate(const json& content) {
   out["mediators"] = mediators;
   out["organisation"] = text(content, "organisation", "organisation", 200);
   return out;
+}
+
+std::optional<std::string> first_blank(const json& content) {
+  auto blank = [](const json& v) {
+    if (!v.is_string()) return false;
+    const std::string& s = v.get_ref<const std::string&>();
+    return s.find("\xEF\xBC\xBF") != std::string::npos || s.find("__") != std::string::npos;  // ＿ (U+FF3F), __
+  };
+  const auto list = [&](const char* name, const char* field) -> std::optional<std::string> {
+    if (!content.contains(name) || !content[name].is_array()) return std::nullopt;
+    for (std::size_t i = 0; i < content[name].size(); ++i) {
+      const json& item = content[name][i];
+      if (field == nullptr ? blank(item) : item.is_object() && item.contains(field) && blank(item[field]))
+        return std::string(name) + "[" + std::to_string(i) + "]" + (field ? std::string(".") + field : "");
+    }
+    return std::nullopt;
+  };
+  for (const char* f : {"facts", "organisation"})
+    if (content.contains(f) && blank(content[f])) return std::string(f);
+  for (auto found : {list("parties", "name"), list("disputes", nullptr), list("responsibilities", "text"),
+                     list("terms", "text"), list("terms", "way"), list("terms", "place"), list("mediators", nullptr)})
+    if (found) return found;
+  return std::nullopt;
 }
 
 namespace {

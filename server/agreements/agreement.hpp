@@ -23,11 +23,16 @@ using json = nlohmann::json;
 //   facts           the main facts of the dispute (text)
 //   disputes        [text], >= 1: the points in dispute
 //   responsibilities [{party (index into parties), text}]: each party's responsibility
-//   terms           [{text, way, place, deadline (YYYY-MM-DD)}], >= 1: the agreed terms and how, where and
-//                   by when each is performed
+//   terms           [{text, way, place, deadline (YYYY-MM-DD, or empty for a term with nothing to
+//                   perform by a date, such as waiving further claims)}], >= 1: the agreed terms and
+//                   how, where and by when each is performed
 //   mediators       [name], >= 1
 //   organisation    the mediation organisation's name
 json validate(const json& content);
+
+// The first text of `content` that still holds a template's blank (＿＿ or __), as its field path
+// (terms[0].text), or nothing: a draft may have blanks, a signed or sealed agreement may not.
+std::optional<std::string> first_blank(const json& content);
 
 // The categories with a template, and the template of one (a prefilled structure with blanks).
 std::vector<std::string> template_categories();

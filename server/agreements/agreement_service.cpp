@@ -91,6 +91,10 @@ store::version_row signable_version(soci::session& sql, const store::agreement_r
   if (all.back().version != version)
     throw protocol::error(errc::conflict, "version " + std::to_string(version) + " is not the current one; sign version " +
                                               std::to_string(all.back().version));
+  // Nobody signs or seals a legal document with a template's blanks still in it.
+  if (auto at = agreement::first_blank(json::parse(it->content)))
+    throw protocol::error(errc::conflict, "the agreement still has blanks to fill in (" + *at +
+                                              "): write a new version without them before anyone signs");
   return *it;
 }
 
@@ -144,6 +148,8 @@ void take_effect(store::write_context& ctx, store::agreement_row& a, const store
     row.agreement_id = a.id;
     row.position = position++;
     row.text = t["text"];
+    // A term without a date (waiving further claims) has nothing to perform by a day: not tracked.
+    if (t["deadline"].get<std::string>().empty()) continue;
     row.due_at = deadlines::end_of_day(*deadlines::parse_date(t["deadline"].get<std::string>()));
     row.status = "pending";
     store::insert_term(ctx, row);
@@ -305,6 +311,7 @@ std::string print_html(soci::session& sql, const personal_data& pd, long long ag
       "@page{size:A4;margin:25mm 20mm}body{font-family:\"Noto Serif CJK SC\",\"SimSun\",serif;font-size:12pt;"
       "line-height:1.8;max-width:170mm;margin:auto;color:#000}h1{text-align:center;font-size:20pt;letter-spacing:.5em;"
       "margin:0 0 .2em}.no{text-align:right}h2{font-size:13pt;margin:1em 0 .3em}ol{padding-left:1.5em}"
+      "p,li{white-space:pre-wrap}"
       ".sig{display:flex;flex-wrap:wrap;gap:1.5em;margin-top:1.5em}.sig div{min-width:40mm}.sig img{height:18mm;display:block}.sig small{display:block}"
       ".seal{border:2px solid #c00;color:#c00;border-radius:50%;width:38mm;height:38mm;display:flex;align-items:center;"
       "justify-content:center;text-align:center;font-weight:bold}.hash{font-family:monospace;font-size:8pt;word-break:break-all;"
@@ -332,8 +339,9 @@ std::string print_html(soci::session& sql, const personal_data& pd, long long ag
   }
   out += "<h2>经调解，自愿达成如下协议</h2><ol>";
   for (const auto& t : c["terms"])
-    out += "<li>" + h(t["text"]) + "（履行方式：" + h(t["way"]) + "；履行地点：" + h(t["place"]) + "；履行期限：" +
-           h(t["deadline"]) + "前）</li>";
+    out += "<li>" + h(t["text"]) + "（履行方式：" + h(t["way"]) + "；履行地点：" + h(t["place"]) +
+           (t["deadline"].get<std::string>().empty() ? std::string() : "；履行期限：" + h(t["deadline"]) + "前") +
+           "）</li>";
   out += "</ol><p>本协议自各方当事人签名、调解员签名并加盖调解组织印章之日起生效。当事人可以自协议生效之日起三十日内共同向人民法院申请司法确认。</p>";
   out += "<p>调解员：";
   for (const auto& m : c["mediators"]) out += h(m) + " ";

@@ -150,6 +150,11 @@ verb_outcome handoff(store::write_context& ctx, const verb_env& env, const actor
     throw protocol::error(errc::forbidden, "only the owning or an accepting organisation may hand the case over");
   if (access.closed) throw protocol::error(errc::conflict, "the case is closed");
   auto to = require_org(ctx.sql, r.to_org);
+  // A hand-over goes to an organisation that handles cases; a law firm or a court is reached by
+  // inviting its people or by diverting the case to a legal channel (诉访分离), never by a hand-over.
+  if (to.kind == "law_firm" || to.kind == "court")
+    throw protocol::error(errc::bad_request, "field 'to_org' must be an organisation that handles cases, not a " +
+                                                 std::string(to.kind == "court" ? "court" : "law firm"));
   if (to.id == v.org_id) throw protocol::error(errc::conflict, "a case cannot be handed to your own organisation");
   if (to.id == access.owner_org) throw protocol::error(errc::conflict, "the case already belongs to that organisation");
   bool open = std::any_of(access.handlers.begin(), access.handlers.end(), [&](const auto& h) {

@@ -340,11 +340,27 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   // The labour template prefills the text; the parties come from the case.
   await wang.waitForSelector('#dlg-agreement-edit[open]');
   assert.equal(await wang.inputValue('#ag-parties .party-row:nth-child(1) [name=name]'), '钱七');
-  const dates = wang.locator('#ag-term-rows [name=deadline]');
-  for (let i = 0; i < await dates.count(); i++) await dates.nth(i).fill('2027-03-31');
+  // Saved with the template's blanks (＿＿) still in it: a draft, but nobody may sign it yet.
   await wang.click('#dlg-agreement-edit button[value=ok]');
   await wang.waitForSelector('#ag-status:has-text("草稿")');
+  await wang.waitForSelector('#ag-blanks:has-text("仍有空白")');
+  assert.equal(await wang.locator('#ag-actions button:has-text("签名")').count(), 0);
+  // A new version fills them: the facts, a clause over two lines (Shift+Enter), and a date for the
+  // clause to perform; the waiver needs none.
+  await wang.click('#ag-actions button:has-text("修改")');
+  await wang.waitForSelector('#dlg-agreement-edit[open]');
+  await wang.fill('#dlg-agreement-edit textarea[name=facts]', '申请人于2026年3月至2026年5月在被申请人处工作，被申请人拖欠工资9000元。');
+  const clause = wang.locator('#ag-term-rows .term-row:nth-child(1) textarea[name=text]');
+  await clause.fill('被申请人向申请人支付拖欠工资人民币9000元');
+  await clause.press('Shift+Enter');
+  await clause.type('分两期支付');
+  await wang.fill('#ag-term-rows .term-row:nth-child(1) [name=deadline]', '2027-03-31');
+  await wang.click('#dlg-agreement-edit button[value=ok]');
+  await wang.waitForSelector('#ag-status:has-text("第 2 版")');
+  await wang.waitForSelector('#ag-blanks', { state: 'hidden' });
   await wang.waitForSelector('#ag-text:has-text("被申请人向申请人支付拖欠工资")');
+  // The clause keeps its two lines.
+  assert.match(await wang.textContent('#ag-text'), /9000元\n分两期支付/);
   // The petitioner signs on this device.
   await wang.click('#ag-actions button:has-text("钱七 签名")');
   await drawSignature(wang, '#ag-pad');
@@ -372,7 +388,7 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   await party.close();
   // The mediator's open panel follows at once: the respondent has signed, by link.
   await wang.waitForSelector('#ag-signers li.signed:has-text("某劳务公司"):has-text("链接签署")');
-  await wang.waitForSelector('#ag-missing:has-text("the mediator")');
+  await wang.waitForSelector('#ag-missing:has-text("调解员")');
   await wang.click('#ag-actions button:has-text("调解员签名")');
   wang.once('dialog', (d) => { assert.match(d.message(), /协议即生效，内容不能再修改/); d.accept(); });
   await wang.click('#ag-actions button:has-text("盖章生效")');
@@ -425,6 +441,11 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await li.press('#mt-search', 'Enter');
   await li.waitForSelector('#mt-chips .chip:has-text("赵国强")');
   assert.equal(await li.isVisible('#dlg-meeting'), true, 'Enter in the search box picks a person, it does not send');
+  // A lawyer takes part on a side the organiser chooses: never neutral (and reading the staff's
+  // discussion) by default.
+  await li.fill('#mt-search', '陈静');
+  await li.press('#mt-search', 'Enter');
+  await li.waitForSelector('#mt-chips .chip:has-text("陈静") select');
   await li.fill('#dlg-meeting input[name=title]', '案情会商');
   const later = new Date(Date.now() + 2 * 86400000);
   later.setHours(10, 0, 0, 0);
@@ -432,7 +453,13 @@ test('a session is scheduled, answered, exported and joined with video by an off
   await li.fill('#dlg-meeting input[name=start]',
     `${later.getFullYear()}-${pad(later.getMonth() + 1)}-${pad(later.getDate())}T10:00`);
   await li.click('#dlg-meeting button[value=ok]');
+  await li.waitForSelector('#dlg-meeting[open] .field-error:has-text("请为 陈静 选择身份")');
+  await li.selectOption('#mt-chips .chip:has-text("陈静") select', 'respondent');
+  await li.click('#dlg-meeting button[value=ok]');
   await li.waitForSelector('#timeline li.sys:has-text("案情会商")');
+  // On a party's side she has the case's summary only, never the internal thread.
+  const chenView = await protocolAs(li, 'lawyer.chen', [{ type: 'case.get', case: kase.id }]);
+  assert.equal(chenView[1].case.view, 'party');
   // The leader answers in the calendar; the organiser's calendar shows it.
   await zhao.click('#open-calendar');
   await zhao.waitForSelector('.meeting-item:has-text("案情会商")');
@@ -519,6 +546,14 @@ test('a session is scheduled, answered, exported and joined with video by an off
   // Back to the joint session: video again.
   await li.click('#room-caucus button[data-mode=joint]');
   await Promise.all([playing(li), playing(guest)]);
+  // Escape does not drop a person out of a live meeting.
+  await guest.keyboard.press('Escape');
+  assert.equal(await guest.isVisible('#dlg-room'), true);
+  // The meeting is cancelled: the guest's room closes, the camera goes off, and the page says why.
+  await protocolAs(li, 'officer.li', [{ type: 'meeting.cancel', meeting: made[2].meeting.id, reason: '当事人改期' }]);
+  await guest.waitForSelector('#dlg-room:not([open])', { state: 'attached', timeout: 20000 });
+  await guest.waitForSelector('#login-error:has-text("邀请已失效")');
+  assert.equal(await guest.evaluate(() => document.querySelector('#local-video').srcObject), null);
   assert.deepEqual(li.errors, []);
   await guestContext.close();
 });
@@ -683,13 +718,20 @@ test('a long thread: older history loads as it is scrolled up, the place is kept
   await li.waitForSelector('#new-below', { state: 'hidden' });
   assert.ok(await li.isVisible('#timeline li.msg:has-text("赵主任的新消息")'));
 
-  // A change in another case while this one is open: counted in the list and in the tab's title.
+  // A change in another case while this one is open: counted in the list and in the tab's title
+  // (which counts the cases with something new).
+  const titleCount = async () => Number(((await li.title()).match(/^\((\d+)\) /) || [0, 0])[1]);
+  const counted = await titleCount();
   await protocolAs(li, 'leader.zhao', [{ type: 'case.pause', case: other.id, reason: '等待材料' }]);
   await li.waitForSelector(`.case-item[data-case-id="${other.id}"] .badge:text("1")`);
-  assert.match(await li.title(), /^\(1\) /);
+  assert.equal(await titleCount(), counted + 1);
   await li.click(`.case-item[data-case-id="${other.id}"]`);
   await li.waitForSelector(`.case-item[data-case-id="${other.id}"]:not(.unread)`);
-  assert.doesNotMatch(await li.title(), /^\(/);
+  assert.equal(await titleCount(), counted);
+  // Read here, it stays read after a reload (the count is the server's).
+  await li.reload();
+  await li.waitForSelector('#conn-state[data-state=online]');
+  await li.waitForSelector(`.case-item[data-case-id="${other.id}"]:not(.unread)`);
   await li.screenshot({ path: path.join(artifacts, 'e2e-long-thread-zh.png') });
   assert.deepEqual(li.errors, []);
 });
@@ -743,6 +785,7 @@ test('in the background: a browser notification, with permission, for a hand-ove
   const errors = [];
   li.on('pageerror', (e) => errors.push(e.message));
   await li.goto(`http://127.0.0.1:${port}/`);
+  const made = await protocolAs(li, 'officer.li', [{ type: 'case.create', title: '提及的案件', category: 'land', channel: 'visit', parties: [] }]);
   await li.fill('input[name=username]', 'officer.li');
   await li.fill('input[name=password]', 'mediate');
   await li.press('input[name=password]', 'Enter');
@@ -757,7 +800,6 @@ test('in the background: a browser notification, with permission, for a hand-ove
     { type: 'case.handoff', case: '$case', to_org: city, note: '请市局协调' }]);
   await li.waitForFunction(() => window.shown.some((b) => b.includes('交办')));
   // In the open case, a colleague mentions 李明.
-  const made = await protocolAs(li, 'officer.li', [{ type: 'case.create', title: '提及的案件', category: 'land', channel: 'visit', parties: [] }]);
   await li.click(`.case-item[data-case-id="${made[1].case.id}"]`);
   await li.waitForSelector('#timeline li.sys');
   await protocolAs(li, 'leader.zhao', [{ type: 'post', thread: made[1].case.thread, cmid: 'mention-1', body: '@李明 请明天上午处理' }]);

@@ -117,7 +117,7 @@ TEST_P(cases, handoff_lets_the_receiver_see_accept_and_the_sender_keep_visibilit
   EXPECT_OK(li->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "m1"}, {"body", "收到"}}));
   // The accepting committee may hand on; the pending one could not.
   EXPECT_OK(zhang->request({{"type", "case.handoff"}, {"case", kase["id"]},
-                            {"to_org", org_id(*li, "Zhengyi law firm")}, {"note", ""}}));
+                            {"to_org", org_id(*li, "Property management mediation committee")}, {"note", ""}}));
 }
 
 TEST_P(cases, decline_needs_a_reason_and_removes_visibility) {

@@ -303,6 +303,20 @@ TEST_P(workflow, an_escalation_due_while_the_server_was_down_fires_once_after_re
   EXPECT_EQ(get(*wang, k["id"])["escalations"], 1);
 }
 
+TEST_P(workflow, a_hand_over_goes_to_an_organisation_that_handles_cases) {
+  auto li = connect_as("officer.li");
+  json k = intake(*li, "交办到律所", "", "land");
+  auto orgs = li->request({{"type", "orgs.list"}});
+  std::string firm;
+  for (const auto& o : orgs["orgs"])
+    if (o["kind"] == "law_firm") firm = o["id"];
+  ASSERT_FALSE(firm.empty());
+  auto refused = li->request({{"type", "case.handoff"}, {"case", k["id"]}, {"to_org", firm}, {"note", "请律所处理"}});
+  EXPECT_EQ(refused["code"], "bad_request");
+  EXPECT_EQ(refused["field"], "to_org");
+  EXPECT_TRUE(get(*li, k["id"])["handlers"].empty()) << "refused, and nothing changed";
+}
+
 TEST_P(workflow, closure_evaluation_and_the_review_path) {
   auto wang = connect_as("mediator.wang");
   json k = intake(*wang, "物业费争议", "", "property_management");

@@ -32,6 +32,8 @@ const FIELDS = {
     content: '协议内容', facts: '纠纷事实', disputes: '争议事项', terms: '协议条款', text: '内容', way: '履行方式',
     deadline: '履行期限', responsibilities: '责任', signature: '签名', confirmed: '确认', version: '版本', q: '搜索',
     username: '用户名', password: '密码', decision_reason: '理由', route: '建议途径', into: '合并到', mode: '模式',
+    org: '单位', from: '起始日期', to: '截止日期', file: '附件', organisation: '调解组织', mediators: '调解员',
+    agreement: '协议', party: '当事人', meeting: '会议', answer: '答复', thread: '讨论区', seq: '序号',
   },
   en: {
     title: 'Title', category: 'Category', channel: 'Channel', description: 'Description', location: 'Location',
@@ -43,7 +45,9 @@ const FIELDS = {
     date: 'Date', court: 'Court', decision: 'Decision', content: 'Agreement', facts: 'Facts', disputes: 'Disputes',
     terms: 'Terms', text: 'Text', way: 'Way of performance', deadline: 'Deadline', responsibilities: 'Responsibilities',
     signature: 'Signature', confirmed: 'Confirmation', version: 'Version', q: 'Search', username: 'Username',
-    password: 'Password', route: 'Suggested route', into: 'Merge into', mode: 'Mode',
+    password: 'Password', route: 'Suggested route', into: 'Merge into', mode: 'Mode', org: 'Organisation',
+    from: 'From', to: 'To', file: 'File', organisation: 'Mediation organisation', mediators: 'Mediators',
+    agreement: 'Agreement', party: 'Party', meeting: 'Meeting', answer: 'Answer', thread: 'Thread', seq: 'Sequence',
   },
 };
 
@@ -60,6 +64,8 @@ const PROBLEMS = [
   [/RFC 3339|YYYY-MM-DD|date-time/, { zh: '日期或时间格式有误', en: 'is not a valid date or time' }],
   [/in the future|would be over already|must not be in the past/, { zh: '不能早于现在', en: 'must not be in the past' }],
   [/must be one of|must be (petitioner|a supported)/, { zh: '不是可选的值', en: 'is not one of the allowed values' }],
+  [/must be an organisation that handles cases/, { zh: '应为办理案件的单位（律师事务所、法院不能接收交办）',
+    en: 'must be an organisation that handles cases (not a law firm or a court)' }],
 ];
 
 // Refusals a person meets in ordinary work (conflict, forbidden), by the server's English message.
@@ -82,6 +88,7 @@ const KNOWN = [
   [/already been accepted/, { zh: '案件已受理' }],
   [/already been evaluated/, { zh: '案件已评价' }],
   [/not closed yet/, { zh: '案件尚未办结' }],
+  [/still has blanks to fill in/, { zh: '协议仍有空白（＿＿）未填写，请先修改为新版本再签名或盖章' }],
   [/has not been accepted: it can close only/, { zh: '案件尚未受理，只能以撤回、不予受理或转交其他途径办结' }],
   [/seal comes after every signature/, { zh: '各方签名后才能盖章' }],
   [/agreement in force never changes/, { zh: '已生效的协议不能修改；如需更正，请起草新协议取代原协议' }],

@@ -3,7 +3,7 @@ import { errorText } from './errors.js';
 
 export const MESSAGES = {
   zh: {
-    session_ended: '登录已失效，请重新登录', mentioned_by: '{name} 提到了您：{body}', app_title: '调解网络 · Mediation Network',
+    session_ended: '登录已失效，请重新登录', mentioned_by: '{name} 提到了您：{body}', remove_short: '删除', choose_side: '请选择身份', side_neutral_reads: '中立（可见内部讨论）', v_side_for: '请为 {name} 选择身份：中立将可见工作人员的内部讨论', not_a_participant: '您不是此会议的参加人员', guest_session_ended: '邀请已失效（会议已取消、改期或邀请被撤回），会议室已关闭', respondent_phone: '被申请人电话', respondent_id: '被申请人身份证号或统一社会信用代码', cancel_reason: '取消理由', ag_blanks: '协议仍有空白（＿＿）未填写（{where}）：请先“修改（新版本）”填写完整，才能签名和盖章', app_title: '调解网络 · Mediation Network',
     notify_on: '通知：开', notify_off: '通知：关', copy: '复制', copied: '已复制', copy_select: '已选中，请按 Ctrl+C 复制',
     copy_link: '复制链接', ag_link_for: '{name} 的签署链接：', ag_signed_at: '已签署（{at}，{how}）', ag_not_signed: '未签署',
     ag_method_drawn: '当面手写', ag_method_link: '链接签署', ag_method_account: '账号签署', ag_mediator: '调解员',
@@ -135,7 +135,7 @@ export const MESSAGES = {
     role_committee_mediator: '专委会调解员', role_guest: '受邀参会人', role_grid_worker: '网格员', role_lawyer: '律师', role_judicial: '司法人员',
   },
   en: {
-    session_ended: 'Your session has ended; please sign in again', mentioned_by: '{name} mentioned you: {body}', app_title: 'Mediation Network · 调解网络',
+    session_ended: 'Your session has ended; please sign in again', mentioned_by: '{name} mentioned you: {body}', remove_short: 'Remove', choose_side: 'Choose a side', side_neutral_reads: 'Neutral (reads the internal discussion)', v_side_for: 'Choose a side for {name}: a neutral participant reads the staff\'s internal discussion', not_a_participant: 'You are not a participant of this meeting', guest_session_ended: 'Your invitation has ended (the meeting was cancelled, moved or the invitation withdrawn); the room is closed', respondent_phone: 'Respondent\'s phone', respondent_id: 'Respondent\'s ID number or credit code', cancel_reason: 'Reason for cancelling', ag_blanks: 'The agreement still has blanks (＿＿) to fill in ({where}): write a new version first; nobody can sign or seal it until then', app_title: 'Mediation Network · 调解网络',
     notify_on: 'Notifications: on', notify_off: 'Notifications: off', copy: 'Copy', copied: 'Copied',
     copy_select: 'Selected: press Ctrl+C to copy', copy_link: 'Copy the link', ag_link_for: 'Signing link for {name}:',
     ag_signed_at: 'signed ({at}, {how})', ag_not_signed: 'not signed', ag_method_drawn: 'drawn in person',

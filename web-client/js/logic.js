@@ -52,6 +52,23 @@ export const ClientLogic = {
 
 export const { hears, offersTo, percent, caseFilter, availableActions, unsignedParties } = ClientLogic;
 
+// ---- agreements ---------------------------------------------------------------------------------------
+
+// The first text of an agreement's content that still holds a template's blank (＿＿ or __), as its
+// field path (terms[0].text), or null; the server refuses signatures and the seal while one remains.
+export function firstBlank(content) {
+  const blank = (v) => typeof v === 'string' && (v.includes('\uFF3F') || v.includes('__'));
+  for (const f of ['facts', 'organisation']) if (blank(content[f])) return f;
+  const lists = [['parties', 'name'], ['disputes', null], ['responsibilities', 'text'], ['terms', 'text'], ['terms', 'way'],
+    ['terms', 'place'], ['mediators', null]];
+  for (const [name, field] of lists) {
+    const items = Array.isArray(content[name]) ? content[name] : [];
+    for (const [i, item] of items.entries())
+      if (field === null ? blank(item) : item && blank(item[field])) return `${name}[${i}]${field ? '.' + field : ''}`;
+  }
+  return null;
+}
+
 // ---- time in the network's zone -------------------------------------------------------------------
 
 // How far `timeZone` is ahead of UTC at the instant `ms`, in milliseconds.

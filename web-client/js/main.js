@@ -1,7 +1,7 @@
 // The browser client's entry: signing in, the header (a menu on narrow screens), the connection, and
 // which view the address shows. Talks only the documented protocol (protocol/README.md): POST
 // /api/login, then one WebSocket at /ws.
-import { state, bus } from './store.js';
+import { state, bus, orgName } from './store.js';
 import { Connection } from './connection.js';
 import { t, lang, applyLanguage, toggleLanguage, setNetworkTimeZone, errText } from './i18n.js';
 import { storedToken, keepStaffSession, keepGuestSession, isGuestSession, forgetSession, forgetDrafts } from './session.js';
@@ -61,10 +61,17 @@ function start() {
   $('login-view').hidden = true;
   $('work-view').hidden = false;
   $('logout').hidden = false;
+  const isGuest = isGuestSession();
   const conn = new Connection(state.token);
   state.conn = conn;
   conn.on('state', (s) => { state.connState = s; renderHeader(); });
-  conn.on('auth-failed', () => { forgetSession(); state.token = null; showLogin(t('session_ended')); });
+  conn.on('auth-failed', () => {
+    forgetSession();
+    state.token = null;
+    bus.emit('signed-out');
+    for (const d of document.querySelectorAll('dialog[open]')) d.close();
+    showLogin(t(isGuest ? 'guest_session_ended' : 'session_ended'));
+  });
   conn.on('event', (e) => bus.emit('event', e));
   conn.on('room', (f) => bus.emit('room', f));
   conn.on('notice', (n) => bus.emit('notice', n));
@@ -117,7 +124,7 @@ function renderHeader() {
   $('conn-state').textContent = state.connState ? t(state.connState) : '';
   $('conn-state').dataset.state = state.connState;
   const u = state.user;
-  $('who').textContent = u ? `${u.name} · ${t('role_' + u.role)} · ${u.org.name}` : '';
+  $('who').textContent = u ? `${u.name} · ${t('role_' + u.role)} · ${orgName(u.org)}` : '';
   const staff = u && ['petition_officer', 'leader', 'mediator', 'committee_mediator', 'grid_worker', 'administrator'].includes(u.role);
   $('open-stats').hidden = !staff;
   $('open-calendar').hidden = !u;
@@ -192,12 +199,15 @@ async function showRoute(route) {
   for (const [id, view] of [['open-cases', 'cases'], ['open-calendar', 'calendar'], ['open-stats', 'stats']])
     $(id).setAttribute('aria-current', String(view === main || (view === 'cases' && main === 'room')));
   closeMenu();
+  if ($('notice').dataset.kind === 'error') { $('notice').textContent = ''; delete $('notice').dataset.kind; }
   if (route.view !== 'meeting' && $('dlg-room').open) $('dlg-room').close();
   if (!(route.view === 'case' && route.agreements) && $('dlg-agreement').open) $('dlg-agreement').close();
   try {
     if (route.view === 'case') {
       await openCase(route.id);
-      if (route.agreements) await showAgreements();
+      // People on a party's side have no agreement panel: the case itself opens.
+      if (route.agreements && state.current.view === 'party') navigate({ view: 'case', id: route.id }, { replace: true });
+      else if (route.agreements) await showAgreements();
     } else if (route.view === 'cases') {
       if (state.current) closeCase();
       document.title = tabTitle(t('app_title'), 0);
@@ -248,6 +258,11 @@ document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && document.body.dataset.menu === 'open') { closeMenu(); $('menu-toggle').focus(); }
 });
 bus.on('route', (route) => { showRoute(route); });
+// Messages in cases not open here send no notice: the list (and its unread counts) is refreshed
+// every minute while the tab is in view.
+setInterval(() => {
+  if (state.conn && state.connState === 'online' && document.visibilityState === 'visible') refreshCases().catch(() => {});
+}, 60000);
 bus.on('notice', onNotice);
 bus.on('thread-event', (e) => notify({ ...e, case: state.current && state.current.id }));
 bus.on('unread', renderTitle);
@@ -268,6 +283,7 @@ for (const b of document.querySelectorAll('dialog button[value="cancel"]')) {
   b.type = 'button';
   b.addEventListener('click', () => b.closest('dialog').close('cancel'));
 }
+for (const form of document.querySelectorAll('form')) form.noValidate = true;  // our checks speak the user's language
 for (const form of document.querySelectorAll('dialog form')) {
   form.addEventListener('submit', (ev) => {
     if (!form.querySelector('button:not([type="button"]), input[type="submit"]')) ev.preventDefault();

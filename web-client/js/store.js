@@ -7,6 +7,7 @@
 //   event (event)                a live event of a subscribed thread
 //   route (route)                the address changed (router.js)
 import { Emitter } from './emitter.js';
+import { lang } from './i18n.js';
 
 export const bus = new Emitter();
 
@@ -27,3 +28,12 @@ export const WORKER_ROLES = ['petition_officer', 'leader', 'mediator', 'committe
 export function isWorker(user = state.user) { return !!user && WORKER_ROLES.includes(user.role); }
 
 export function request(frame) { return state.conn.request(frame); }
+
+// An organisation's name in the user's language (the directory has English names; a reference in a
+// case carries only the Chinese one).
+export function orgName(ref) {
+  if (!ref) return '';
+  if (lang !== 'en') return ref.name;
+  const full = ref.name_en ? ref : state.orgs.find((o) => String(o.id) === String(ref.id));
+  return (full && full.name_en) || ref.name;
+}

@@ -1,7 +1,8 @@
 // Small pieces every view uses: element lookup, dialogs with forms (Enter, Escape, drafts, errors by
 // the field), confirmation of what cannot be undone, and copy buttons for links.
 import { state } from './store.js';
-import { t, errText } from './i18n.js';
+import { t, lang, errText } from './i18n.js';
+import { fieldLabel } from './errors.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -77,14 +78,25 @@ export function runDialog(id, prepare, submit) {
 }
 
 function clearInvalid(form) {
-  for (const x of form.querySelectorAll('[aria-invalid]')) x.removeAttribute('aria-invalid');
+  for (const x of form.querySelectorAll('[aria-invalid]')) { x.removeAttribute('aria-invalid'); x.removeAttribute('aria-describedby'); }
+  for (const x of form.querySelectorAll('.field-error')) x.remove();
 }
 
-// Shows an error in the form's error line and marks the field it names.
+// Shows an error beside the field it names (and in the form's error line, naming the field), marks
+// the field and moves the focus there.
 export function showFieldError(form, e) {
-  form.querySelector('.error').textContent = errText(e);
+  clearInvalid(form);
+  const text = errText(e);
+  // A check of the client's own says what is wrong; the line at the bottom also says where.
+  const label = e.field && !e.code ? fieldLabel(e.field, lang) : '';
+  form.querySelector('.error').textContent = label && label !== e.field ? `${label}${lang === 'en' ? ': ' : '：'}${text}` : text;
   const at = e.field && form.querySelector(`[data-field="${CSS.escape(e.field)}"]`);
-  if (at) { at.setAttribute('aria-invalid', 'true'); at.focus(); }
+  if (!at) return;
+  at.setAttribute('aria-invalid', 'true');
+  const note = el('span', { className: 'field-error', id: `err-${Math.random().toString(36).slice(2)}`, text });
+  (at.closest('label') || at).after(note);
+  at.setAttribute('aria-describedby', note.id);
+  at.focus();
 }
 
 function saveDraft(form, key) {

@@ -1,5 +1,6 @@
 // The agreements slice's verbs as plain functions, on SQLite and MariaDB, without a server.
 #include "server/admin/seed.hpp"
+#include "server/agreements/agreement.hpp"
 #include "server/agreements/agreement_logic.hpp"
 #include "server/base/time.hpp"
 #include "server/cases/case_repo.hpp"
@@ -205,6 +206,73 @@ TEST_P(agreement_logic, drafts_signatures_and_the_seal_follow_the_rules) {
               return agreements::draft(ctx, env, wang, d);
             }); }),
             protocol::errc::conflict);
+}
+
+// A template's blanks may stay in a draft, never in what is signed or sealed; a term with nothing to
+// perform by a date (waiving further claims) needs no deadline and is not tracked for performance.
+TEST_P(agreement_logic, blanks_are_filled_before_anyone_signs_and_a_term_may_have_no_date) {
+  app::seed_demo(*sql_);
+  const test_env te;
+  const app::verb_env env = te.env();
+  const auto wang = actor_of(*sql_, "mediator.wang");
+  protocol::case_create_request req{"拖欠工资", "labour_wages", "visit", "十二名工人", {{"petitioner", "张三"}}};
+  auto c = in_tx(*sql_, now_millis(),
+                 [&](write_context& ctx) { return insert_case(ctx, wang.v.org_id, wang.v.user_id, req); });
+  auto tx = [&](auto fn) { return in_tx(*sql_, now_millis(), fn); };
+  protocol::agreement_draft_request d;
+  d.case_id = c.id;
+  d.content = content("＿＿");
+  d.content["terms"].push_back({{"text", "申请人收到款项后不再就本纠纷主张其他权利"}, {"way", "书面确认"},
+                                {"place", "调解委员会"}, {"deadline", ""}});
+  auto drafted = tx([&](write_context& ctx) { return agreements::draft(ctx, env, wang, d); });
+  drafted.read_back(*sql_, drafted);
+  const long long id = std::stoll(drafted.result["agreement"]["id"].get<std::string>());
+  EXPECT_EQ(app::agreement::first_blank(d.content).value_or(""), "terms[0].text");
+  protocol::agreement_sign_request s;
+  s.agreement = id;
+  s.version = 1;
+  s.role = "party";
+  s.party = 0;
+  s.confirmed = true;
+  s.signature = drawn;
+  EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return agreements::sign(ctx, env, wang, s); }); }),
+            protocol::errc::conflict);
+  protocol::agreement_sign_link_request link;
+  link.agreement = id;
+  link.version = 1;
+  link.party = 1;
+  EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return agreements::sign_link(ctx, env, wang, link); }); }),
+            protocol::errc::conflict);
+  protocol::agreement_seal_request seal;
+  seal.agreement = id;
+  seal.version = 1;
+  EXPECT_EQ(error_of([&] { tx([&](write_context& ctx) { return agreements::seal(ctx, env, wang, seal); }); }),
+            protocol::errc::conflict);
+  // ASCII blanks count too.
+  EXPECT_TRUE(app::agreement::first_blank(json{{"facts", "申请人系__小区业主"}}).has_value());
+  EXPECT_FALSE(app::agreement::first_blank(content()).has_value());
+
+  // Filled in a new version: signed, sealed, and only the dated term is tracked.
+  d.agreement = id;
+  d.content["terms"][0]["text"] = "被申请人支付工资人民币30000元";
+  tx([&](write_context& ctx) { return agreements::draft(ctx, env, wang, d); });
+  s.version = 2;
+  for (long long party : {0, 1}) {
+    s.party = party;
+    tx([&](write_context& ctx) { return agreements::sign(ctx, env, wang, s); });
+  }
+  protocol::agreement_sign_request m;
+  m.agreement = id;
+  m.version = 2;
+  m.role = "mediator";
+  tx([&](write_context& ctx) { return agreements::sign(ctx, env, wang, m); });
+  seal.version = 2;
+  auto sealed = tx([&](write_context& ctx) { return agreements::seal(ctx, env, wang, seal); });
+  sealed.read_back(*sql_, sealed);
+  EXPECT_EQ(sealed.result["agreement"]["status"], "in_force");
+  ASSERT_EQ(sealed.result["agreement"]["terms"].size(), 1u);
+  EXPECT_EQ(sealed.result["agreement"]["terms"][0]["text"], "被申请人支付工资人民币30000元");
+  EXPECT_EQ(sealed.result["agreement"]["current"]["content"]["terms"][1]["deadline"], "");
 }
 
 STORE_SUITE(agreement_logic);

@@ -5,7 +5,8 @@
 // from the case, rows that can be removed).
 import { state, bus, request } from '../store.js';
 import { t, lang, fmtDate, todayInNetwork } from '../i18n.js';
-import { unsignedParties } from '../logic.js';
+import { fieldLabel } from '../errors.js';
+import { unsignedParties, firstBlank } from '../logic.js';
 import { validPhone, validResidentId, validCreditCode } from '../identifiers.js';
 import { $, el, button, showDialog, runDialog, fieldError, confirmIrreversible, copyableLink, guarded } from '../ui.js';
 import { AgreementView } from '../agreement-view.js';
@@ -58,8 +59,14 @@ function showAgreement(a) {
   acts.replaceChildren();
   const v = a.current.version;
   const unsigned = unsignedParties(a, v);
+  // A template's blanks still in the text: nobody signs until a new version fills them.
+  const blank = a.status === 'draft' ? firstBlank(a.current.content) : null;
+  $('ag-blanks').hidden = !blank;
+  if (blank) $('ag-blanks').textContent = t('ag_blanks', { where: fieldLabel(blank, lang) });
   if (a.status === 'draft') {
-    acts.append(agButton(t('ag_new_version'), () => openEditor(a.current.content, { agreement: a.id })));
+    acts.append(agButton(t('ag_new_version'), () => openEditor(a.current.content, { agreement: a.id }), blank ? { className: 'primary' } : {}));
+  }
+  if (a.status === 'draft' && !blank) {
     a.current.content.parties.forEach((p, i) => {
       if (!unsigned.parties.includes(i)) return;
       acts.append(agButton(t('ag_sign_party', { name: p.name }), () => startSigning(i, p.name)));
@@ -117,7 +124,10 @@ function renderSigners(a) {
     el('span', { className: 'small', text: sig ? t('ag_signed_at', { at: fmtDate(sig.at), how: t('ag_method_' + sig.method) }) : t('ag_not_signed') }));
   a.current.content.parties.forEach((p, i) => ul.append(line(p.name, signed.find((s) => s.role === 'party' && s.party === i))));
   ul.append(line(t('ag_mediator'), signed.find((s) => s.role === 'mediator')));
-  $('ag-missing').textContent = a.status === 'draft' && a.missing ? t('ag_missing', { who: a.missing }) : '';
+  // Who is still to sign, by name, in the user's language (the server's `missing` is a sentence of its own).
+  const unsigned = unsignedParties(a, v);
+  const who = unsigned.parties.map((i) => a.current.content.parties[i].name).concat(unsigned.mediator ? [t('ag_mediator')] : []);
+  $('ag-missing').textContent = a.status === 'draft' && who.length ? t('ag_missing', { who: who.join(lang === 'en' ? ', ' : '、') }) : '';
 }
 
 // Once sealed: the agreement is in force, and the window for judicial confirmation ends on its date.
@@ -189,7 +199,7 @@ function field(name, value, label, kind = 'text', dataField) {
 }
 
 function removable(row, container, what) {
-  row.append(button('×', () => {
+  row.append(button(`× ${t('remove_short')}`, () => {
     const next = row.nextElementSibling || row.previousElementSibling;
     row.remove();
     renumber(container);
@@ -277,6 +287,8 @@ function openEditor(content, target) {
     };
     const r = await request({ type: 'agreement.draft', case: state.current.id, content: next, ...target });
     await loadAgreements(r.agreement.id);
+    const blank = firstBlank(next);
+    if (blank) bus.emit('status', t('ag_blanks', { where: fieldLabel(blank, lang) }));
   });
 }
 

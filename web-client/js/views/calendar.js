@@ -1,7 +1,7 @@
 // The person's calendar, a month at a time (#/calendar/2026-12), with answers, calendar export and
 // invitations; and scheduling a meeting from the case room: people picked from a search box as
 // chips, whether everyone is free at the chosen time shown while choosing.
-import { state, bus, request } from '../store.js';
+import { state, bus, request, orgName } from '../store.js';
 import { t, networkZone, todayInNetwork } from '../i18n.js';
 import { zonedToUtc, utcToZoned, addMonths } from '../logic.js';
 import { validPhone } from '../identifiers.js';
@@ -49,7 +49,8 @@ function tickJoinButtons() {
   for (const b of document.querySelectorAll('button.join[data-start]')) {
     const wait = Date.parse(b.dataset.start) - ROOM_OPENS_MS - Date.now();
     const over = Date.now() > Date.parse(b.dataset.end) + ROOM_CLOSES_MS;
-    b.disabled = wait > 0 || over;
+    // Greyed but still reachable by keyboard, so the countdown can be read.
+    b.setAttribute('aria-disabled', String(wait > 0 || over));
     b.textContent = over ? t('join_over') : wait > 0 ? t('join_in', { left: waitText(wait) }) : t('join');
   }
 }
@@ -66,6 +67,8 @@ function meetingItem(m) {
   const box = el('div', { className: 'meeting-item', dataset: { meetingId: m.id } });
   const me = m.participants.find((p) => p.user === state.user.id);
   box.append(el('strong', { text: `${m.local_start.slice(11, 16)}–${m.local_end.slice(11, 16)} ${m.title}` }));
+  const kase = state.cases.find((c) => String(c.id) === String(m.case));
+  if (kase) box.append(' ', el('a', { href: `#/cases/${kase.id}`, className: 'small', text: `${kase.number} ${kase.title}` }));
   box.append(el('p', { className: 'small muted', text: [m.place, m.status === 'cancelled' ? t('cancelled_mt') : '',
     m.required_declined ? t('required_declined') : '',
     // People on a party's side are marked with it; staff (neutral) are not.
@@ -85,7 +88,7 @@ function meetingItem(m) {
     el('a', { href: URL.createObjectURL(new Blob([await r.text()], { type: 'text/calendar' })), download: `meeting-${m.id}.ics` }).click();
   });
   if (m.remote && m.status === 'scheduled' && (me || m.organiser.id === state.user.id))
-    acts.append(button(t('join'), () => navigate({ view: 'meeting', id: m.id }),
+    acts.append(button(t('join'), (ev) => { if (ev.currentTarget.getAttribute('aria-disabled') !== 'true') navigate({ view: 'meeting', id: m.id }); },
       { className: 'join', dataset: { start: m.start, end: m.end } }));
   if (m.organiser.id === state.user.id && m.status === 'scheduled') {
     // A guest is always on one party's side: one invitation per side.
@@ -122,15 +125,30 @@ function cancelMeeting(m) {
 
 // ---- scheduling --------------------------------------------------------------------------------------
 
-const picker = { users: [], chosen: new Map() };  // chosen: user id -> user
+const picker = { users: [], chosen: new Map() };  // chosen: user id -> {user, side}
+
+// People from outside the network's staff (lawyers, judicial staff) take part on a side the organiser
+// chooses: a neutral participant reads the staff's internal discussion, a party's side never does.
+const OUTSIDE_ROLES = ['lawyer', 'judicial'];
 
 function renderChips() {
   const box = $('mt-chips');
   box.replaceChildren();
-  for (const u of picker.chosen.values())
-    box.append(el('li', { className: 'chip' }, el('span', { text: `${u.name} · ${u.org.name}` }),
-      button('×', () => { picker.chosen.delete(u.id); renderChips(); checkTime(); $('mt-search').focus(); },
-        { className: 'chip-remove', 'aria-label': t('remove_person', { name: u.name }) })));
+  for (const { user: u, side } of picker.chosen.values()) {
+    const chip = el('li', { className: 'chip' + (OUTSIDE_ROLES.includes(u.role) ? ' outside' : '') },
+      el('span', { text: `${u.name} · ${orgName(u.org)}` }));
+    if (OUTSIDE_ROLES.includes(u.role)) {
+      const select = el('select', { 'aria-label': t('side_of', { name: u.name }), dataset: { field: `participants.${u.id}.side` } },
+        el('option', { value: '', text: t('choose_side') }),
+        ...['petitioner', 'respondent', 'neutral'].map((x) => el('option', { value: x, text: t(x === 'neutral' ? 'side_neutral_reads' : 'side_' + x) })));
+      select.value = side || '';
+      select.addEventListener('change', () => { picker.chosen.get(u.id).side = select.value; });
+      chip.append(select);
+    }
+    chip.append(button('×', () => { picker.chosen.delete(u.id); renderChips(); checkTime(); $('mt-search').focus(); },
+      { className: 'chip-remove', 'aria-label': t('remove_person', { name: u.name }) }));
+    box.append(chip);
+  }
 }
 
 function renderMatches() {
@@ -139,17 +157,17 @@ function renderMatches() {
   ul.replaceChildren();
   if (!q) { ul.hidden = true; $('mt-search').setAttribute('aria-expanded', 'false'); return; }
   const found = picker.users.filter((u) => !picker.chosen.has(u.id) &&
-    `${u.name} ${u.username || ''} ${u.org.name} ${t('role_' + u.role)}`.toLowerCase().includes(q)).slice(0, 8);
+    `${u.name} ${u.username || ''} ${orgName(u.org)} ${t('role_' + u.role)}`.toLowerCase().includes(q)).slice(0, 8);
   for (const [i, u] of found.entries())
     ul.append(el('li', { role: 'option', id: `mt-match-${i}`, dataset: { userId: u.id }, 'aria-selected': String(i === 0),
-      text: `${u.name} · ${t('role_' + u.role)} · ${u.org.name}`, onmousedown: (ev) => { ev.preventDefault(); choose(u); } }));
+      text: `${u.name} · ${t('role_' + u.role)} · ${orgName(u.org)}`, onmousedown: (ev) => { ev.preventDefault(); choose(u); } }));
   if (!found.length) ul.append(el('li', { className: 'muted', text: t('no_match') }));
   ul.hidden = false;
   $('mt-search').setAttribute('aria-expanded', 'true');
 }
 
 function choose(u) {
-  picker.chosen.set(u.id, u);
+  picker.chosen.set(u.id, { user: u, side: OUTSIDE_ROLES.includes(u.role) ? '' : 'neutral' });
   $('mt-search').value = '';
   renderMatches();
   renderChips();
@@ -245,7 +263,11 @@ async function scheduleMeeting() {
     const end = start + minutes * 60000;
     // Staff picked from the directory take part as neutrals (the organiser's choice); an external
     // person is always on a party's side.
-    const participants = [...picker.chosen.keys()].map((user) => ({ user, side: 'neutral' }));
+    const participants = [];
+    for (const { user: u, side } of picker.chosen.values()) {
+      if (!side) throw fieldError(`participants.${u.id}.side`, 'v_side_for', { name: u.name });
+      participants.push({ user: u.id, side });
+    }
     const extPhone = f.ext_phone.value.trim();
     if (extPhone && !validPhone(extPhone)) throw fieldError('participants.phone', 'v_phone');
     if (f.ext_name.value.trim())
@@ -275,5 +297,7 @@ export function installCalendar() {
     $('cal-feed-url').replaceChildren(copyableLink(location.origin + r.url));
   }));
   bus.on('language', () => { if (!$('calendar-view').hidden) showCalendar(shownMonth).catch(() => {}); });
+  // A guest's session is one meeting's: no calendar feed to subscribe to.
+  bus.on('user', (u) => { $('cal-feed').hidden = u.role === 'guest'; });
   bus.on('notice', (n) => { if (!$('calendar-view').hidden && String(n.kind).startsWith('meeting')) showCalendar(shownMonth).catch(() => {}); });
 }

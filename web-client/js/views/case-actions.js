@@ -1,7 +1,7 @@
 // What is done to a case through a form: registering one, handing it over, accepting or declining
 // it, inviting someone, and the workflow actions (triage, escalation, clocks, closure, evaluation,
 // supervision, attachments, similar cases, the audit log).
-import { state, bus, request, isWorker } from '../store.js';
+import { state, bus, request, isWorker, orgName } from '../store.js';
 import { t, lang, todayInNetwork, fmtDateTime } from '../i18n.js';
 import { availableActions } from '../logic.js';
 import { validPhone, validResidentId, validCreditCode } from '../identifiers.js';
@@ -18,6 +18,11 @@ function caseChanged(kase) {
 function newCase() {
   runDialog('dlg-case', null, async (f) => {
     const phone = f.petitioner_phone.value.trim(), idNumber = f.petitioner_id.value.trim();
+    // The respondent is the first party or the second, as the server will number them.
+    const ri = f.petitioner.value.trim() ? 1 : 0;
+    f.respondent.dataset.field = `parties[${ri}].name`;
+    f.respondent_phone.dataset.field = `parties[${ri}].phone`;
+    f.respondent_id.dataset.field = `parties[${ri}].id_number`;
     if (!f.title.value.trim()) throw fieldError('title', 'v_required');
     if ((phone || idNumber) && !f.petitioner.value.trim()) throw fieldError('parties[0].name', 'v_required');
     if (phone && !validPhone(phone)) throw fieldError('parties[0].phone', 'v_phone');
@@ -25,7 +30,12 @@ function newCase() {
     const parties = [];
     if (f.petitioner.value.trim())
       parties.push({ role: 'petitioner', name: f.petitioner.value.trim(), phone, id_number: idNumber });
-    if (f.respondent.value.trim()) parties.push({ role: 'respondent', name: f.respondent.value.trim() });
+    const rPhone = f.respondent_phone.value.trim(), rId = f.respondent_id.value.trim();
+    if ((rPhone || rId) && !f.respondent.value.trim()) throw fieldError(`parties[${parties.length}].name`, 'v_required');
+    if (rPhone && !validPhone(rPhone)) throw fieldError(`parties[${parties.length}].phone`, 'v_phone');
+    if (rId && !validResidentId(rId) && !validCreditCode(rId)) throw fieldError(`parties[${parties.length}].id_number`, 'v_id_number');
+    if (f.respondent.value.trim())
+      parties.push({ role: 'respondent', name: f.respondent.value.trim(), ...(rPhone ? { phone: rPhone } : {}), ...(rId ? { id_number: rId } : {}) });
     const r = await request({
       type: 'case.create', title: f.title.value.trim(), category: f.category.value, channel: f.channel.value,
       description: f.description.value, parties, location: f.location.value.trim(), urgency: f.urgency.value,
@@ -39,7 +49,8 @@ function handoff() {
   runDialog('dlg-handoff', (f) => {
     f.to_org.replaceChildren();
     for (const o of state.orgs) {
-      if (o.id === state.user.org.id || o.id === state.current.org.id) continue;
+      // A hand-over goes to an organisation that handles cases (never a law firm or a court).
+      if (o.id === state.user.org.id || o.id === state.current.org.id || o.kind === 'law_firm' || o.kind === 'court') continue;
       f.to_org.append(el('option', { value: o.id, text: lang === 'en' && o.name_en ? o.name_en : o.name }));
     }
     f.due.min = todayInNetwork();  // no deadline in the past
@@ -71,7 +82,7 @@ async function invite() {
     f.capacity.onchange = () => { $('invite-side').hidden = f.capacity.value !== 'representative'; };
     f.user.replaceChildren();
     for (const u of users.users)
-      f.user.append(el('option', { value: u.id, text: `${u.name} · ${t('role_' + u.role)} · ${u.org.name}` }));
+      f.user.append(el('option', { value: u.id, text: `${u.name} · ${t('role_' + u.role)} · ${orgName(u.org)}` }));
   }, async (f) => {
     const capacity = f.capacity.value;
     const req = { type: 'case.invite', case: state.current.id, user: f.user.value, capacity };

@@ -1,7 +1,7 @@
 // The case room: a fixed header with the case's actions, the thread (internal or with the parties)
 // scrolling by itself and loading older history as it is scrolled up, the composer at the bottom,
 // and a side panel with what was recorded at intake.
-import { state, bus, request, isWorker } from '../store.js';
+import { state, bus, request, isWorker, orgName } from '../store.js';
 import { t, lang, fmtDate, fmtDateTime, relDue, errText } from '../i18n.js';
 import { $, el, button, reportError } from '../ui.js';
 import { refreshCases, markSeen, countUnread } from './case-list.js';
@@ -122,14 +122,14 @@ function renderHead() {
   $('room-workflow').hidden = party;
   if (party) {
     // Someone on a party's side: the case's summary and the parties' thread only.
-    $('room-meta').textContent = `${c.number} · ${c.org.name} · ${t('st_' + c.status)}`;
+    $('room-meta').textContent = `${c.number} · ${orgName(c.org)} · ${t('st_' + c.status)}`;
     for (const id of ['act-handoff', 'act-invite', 'act-accept', 'act-decline', 'act-agreement', 'act-meeting', 'act-more'])
       $(id).hidden = true;
     renderIntake();
     return;
   }
-  const handlers = c.handlers.map((h) => `${h.org.name}（${t('hs_' + h.status)}）`).join('，');
-  $('room-meta').textContent = `${c.number} · ${c.org.name} · ${t('st_' + c.status)}` + (handlers ? ` · ${handlers}` : '');
+  const handlers = c.handlers.map((h) => `${orgName(h.org)}（${t('hs_' + h.status)}）`).join(lang === 'en' ? ', ' : '，');
+  $('room-meta').textContent = `${c.number} · ${orgName(c.org)} · ${t('st_' + c.status)}` + (handlers ? ` · ${handlers}` : '');
   const mine = state.user.org.id;
   const worker = isWorker();
   const pending = c.handlers.some((h) => h.org.id === mine && h.status === 'pending');
@@ -143,7 +143,7 @@ function renderHead() {
   $('act-more').hidden = !worker && state.user.role !== 'lawyer';
   const due = c.due ? `${fmtDate(c.due)} · ${relDue(c.due)}` : '—';
   $('room-workflow').textContent = t('wf_info', {
-    level: t('lv_' + c.level), org: c.handling_org ? c.handling_org.name : '', stage: t('stage_' + c.stage), due,
+    level: t('lv_' + c.level), org: orgName(c.handling_org), stage: t('stage_' + c.stage), due,
     overdue: c.overdue ? ` · ${t('overdue')}` : '', eval: c.evaluation ? ` · ${t('evl_' + c.evaluation.value)}` : '',
   });
   renderIntake();
@@ -179,7 +179,7 @@ function renderIntake() {
     add(row(t('channel'), c.channel ? t('ch_' + c.channel) : ''));
     add(row(t('urgency'), c.urgency ? t('u_' + c.urgency) : ''));
     add(row(t('location'), c.location));
-    add(row(t('handling_org'), c.handling_org ? c.handling_org.name : ''));
+    add(row(t('handling_org'), orgName(c.handling_org)));
     add(row(t('due'), c.due ? `${fmtDate(c.due)}（${relDue(c.due)}）` : ''));
     if (c.clock) {
       const clock = c.clock;

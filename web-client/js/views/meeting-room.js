@@ -3,7 +3,7 @@
 // (the mediator's to change, everyone's to see), room chat, and audio/video over WebRTC with
 // signaling through the server.
 import { state, bus, request } from '../store.js';
-import { t, errText } from '../i18n.js';
+import { t, lang, errText } from '../i18n.js';
 import { hears, offersTo } from '../logic.js';
 import { $, el, showDialog } from '../ui.js';
 import { ROOM_OPENS_MS, waitText } from './calendar.js';
@@ -18,6 +18,10 @@ function roomError(e) { $('room-error').textContent = e ? errText(e) : ''; }
 export async function showMeeting(id) {
   const r = await request({ type: 'meeting.get', meeting: id });
   const m = r.meeting;
+  // Only the meeting's participants enter its room: nobody else's camera is turned on for nothing.
+  if (!m.participants.some((p) => p.user === state.user.id) && m.organiser.id !== state.user.id)
+    throw Object.assign(new Error(t('not_a_participant')), {});
+  if (m.status !== 'scheduled') throw Object.assign(new Error(t('cancelled_mt')), {});
   if (mt.meeting && mt.meeting.id !== m.id) await leave();
   mt.meeting = m;
   $('room-title-live').textContent = m.title;
@@ -114,7 +118,7 @@ function nameOf(id) {
 function renderRoom() {
   // Everyone present with their side; people on a party's side are marked as from outside.
   $('room-presence').textContent = t('room_joined', { names: mt.joined.map((j) =>
-    `${j.name}（${t('side_' + j.side)}${j.side === 'neutral' ? '' : '，' + t('outsider')}）`).join('、') });
+    `${j.name} · ${t('side_' + j.side)}${j.side === 'neutral' ? '' : ' · ' + t('outsider')}`).join(lang === 'en' ? '; ' : '；') });
   $('room-mode').textContent = t('room_mode', { mode: t('mode_' + mt.mode) });
   $('local-name').textContent = `${state.user.name}（${t('me')}）`;
   // The caucus switch: everyone sees which mode holds; only the mediator changes it.
@@ -265,6 +269,15 @@ export function installMeetingRoom() {
     say();
   });
   $('room-leave').addEventListener('click', () => $('dlg-room').close());
+  // In the room, Escape does not leave the meeting (only the button does); in the preview it closes.
+  $('dlg-room').addEventListener('cancel', (ev) => { if (mt.inRoom) ev.preventDefault(); });
+  // Signed out (an invitation revoked, a meeting cancelled, a session ended): the room closes and
+  // the camera and microphone are turned off, with the reason said.
+  bus.on('signed-out', () => {
+    if (!mt.meeting) return;
+    leave();
+    $('dlg-room').close();
+  });
   // Closing the room (the button, Escape) leaves it and turns the camera off; the address goes back.
   $('dlg-room').addEventListener('close', () => {
     leave();

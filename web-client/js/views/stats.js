@@ -36,13 +36,20 @@ async function loadStats() {
   if (f.from.value && f.to.value && f.to.value < f.from.value) {
     for (const x of [f.from, f.to]) x.removeAttribute('aria-invalid');
     f.to.setAttribute('aria-invalid', 'true');
+    $('stats-totals').replaceChildren();
     throw Object.assign(new Error(t('v_end_before_start')), { field: 'to' });
   }
   for (const x of [f.from, f.to]) x.removeAttribute('aria-invalid');
   const req = { type: 'stats.summary', org: f.org.value };
   if (f.from.value) req.from = f.from.value;
   if (f.to.value) req.to = f.to.value;
-  const r = await request(req);
+  let r;
+  try {
+    r = await request(req);
+  } catch (e) {
+    $('stats-totals').replaceChildren();  // no figures left standing under an error
+    throw e;
+  }
   const tot = r.totals;
   const rows = [
     ['s_received', tot.received], ['s_accepted', tot.accepted], ['s_closed', tot.closed], ['s_resolved', tot.resolved],
