@@ -390,8 +390,11 @@ test('an agreement is drafted, signed on the device and by link, sealed, verifie
   await wang.waitForSelector('#ag-signers li.signed:has-text("某劳务公司"):has-text("链接签署")');
   await wang.waitForSelector('#ag-missing:has-text("调解员")');
   await wang.click('#ag-actions button:has-text("调解员签名")');
-  wang.once('dialog', (d) => { assert.match(d.message(), /协议即生效，内容不能再修改/); d.accept(); });
+  // Sealing cannot be undone: an in-page dialog, in Chinese, says what it does; the safe answer has the focus.
   await wang.click('#ag-actions button:has-text("盖章生效")');
+  await wang.waitForSelector('#dlg-confirm[open] #confirm-text:has-text("协议即生效，内容不能再修改")');
+  assert.equal(await wang.evaluate(() => document.activeElement.value), 'cancel');
+  await wang.click('#confirm-ok');
   await wang.waitForSelector('#ag-status:has-text("已生效")');
   // What sealing means is said: in force, and until when the parties may seek judicial confirmation.
   await wang.waitForSelector('#ag-done:has-text("盖章生效"):has-text("申请司法确认")');
@@ -655,8 +658,15 @@ test('the workspace: inbox, search and filters, workflow actions, attachments an
   await zhang.selectOption('#dlg-workflow select[name=outcome]', 'mediated');
   await zhang.fill('#dlg-workflow textarea[name=text]', '用人单位当场支付');
   // Closing cannot be undone: the browser asks first, saying what will happen.
-  zhang.once('dialog', (d) => { assert.match(d.message(), /办结后案件不能再交办/); d.accept(); });
   await zhang.click('#dlg-workflow button[value=ok]');
+  await zhang.waitForSelector('#dlg-confirm[open] #confirm-text:has-text("办结后案件不能再交办")');
+  // Changing one's mind (Escape) changes nothing, and the form is still there.
+  await zhang.keyboard.press('Escape');
+  await zhang.waitForSelector('#dlg-confirm:not([open])', { state: 'attached' });
+  assert.equal(await zhang.isVisible('#dlg-workflow'), true);
+  assert.equal(await zhang.inputValue('#dlg-workflow textarea[name=text]'), '用人单位当场支付');
+  await zhang.click('#dlg-workflow button[value=ok]');
+  await zhang.click('#dlg-confirm[open] #confirm-ok');
   await zhang.waitForSelector('#room-meta:has-text("已办结")');
   await zhang.click('#act-more');
   await zhang.selectOption('#dlg-workflow select[name=action]', 'evaluate');

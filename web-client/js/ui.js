@@ -121,9 +121,19 @@ export function fieldError(field, key, vars) {
   return Object.assign(new Error(t(key, vars)), { field });
 }
 
-// Asks before something that cannot be undone, saying what will happen. Resolves true to go ahead.
-export function confirmIrreversible(text) {
-  return Promise.resolve(window.confirm(text));
+// Asks before something that cannot be undone, saying what will happen, in the user's language
+// (an in-page dialog: the browser's own confirm box speaks the browser's language). The safe answer
+// has the focus. Resolves true to go ahead.
+export function confirmIrreversible(text, { title = t('confirm_title'), action = t('confirm_go') } = {}) {
+  const dlg = $('dlg-confirm');
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = action;
+  dlg.returnValue = '';
+  return new Promise((resolve) => {
+    dlg.addEventListener('close', () => resolve(dlg.returnValue === 'ok'), { once: true });
+    showDialog(dlg);
+  });
 }
 
 // A link with a button that copies it; the button says when it is copied.

@@ -80,7 +80,7 @@ function showAgreement(a) {
     if (!a.missing) {
       // Sealing cannot be undone: say what it does before it is done.
       acts.append(agButton(t('ag_seal'), async () => {
-        if (!await confirmIrreversible(t('confirm_seal'))) return;
+        if (!await confirmIrreversible(t('confirm_seal'), { title: t('confirm_seal_title'), action: t('ag_seal') })) return;
         await agreementRequest({ type: 'agreement.seal', agreement: a.id, version: v });
       }, { className: 'primary' }));
     }

@@ -117,7 +117,7 @@ function cancelMeeting(m) {
   runDialog('dlg-cancel-meeting', (f) => { $('cancel-title').textContent = m.title; }, async (f) => {
     const reason = f.reason.value.trim();
     if (!reason) throw fieldError('reason', 'v_required');
-    if (!await confirmIrreversible(t('confirm_cancel', { title: m.title }))) throw Object.assign(new Error(''), { keepOpen: true });
+    if (!await confirmIrreversible(t('confirm_cancel', { title: m.title }), { title: t('confirm_cancel_title'), action: t('mt_cancel') })) throw Object.assign(new Error(''), { keepOpen: true });
     await request({ type: 'meeting.cancel', meeting: m.id, reason });
     await showCalendar(shownMonth);
   });

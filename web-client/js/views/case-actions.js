@@ -121,7 +121,7 @@ async function runAction(form) {
     // Closing cannot be undone: a note is required, and the consequence is spelled out first.
     if (!text) throw fieldError('note', 'v_close_note');
     const outcome = form.outcome.selectedOptions[0] ? form.outcome.selectedOptions[0].textContent : form.outcome.value;
-    if (!await confirmIrreversible(t('confirm_close', { outcome }))) throw Object.assign(new Error(''), { keepOpen: true });
+    if (!await confirmIrreversible(t('confirm_close', { outcome }), { title: t('confirm_close_title'), action: t('a_close') })) throw Object.assign(new Error(''), { keepOpen: true });
   }
   const requests = {
     triage_accept: { type: 'case.triage', decision: 'accept' },
