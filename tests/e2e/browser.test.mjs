@@ -138,8 +138,11 @@ test('forms respect people: Enter sends, Escape keeps a draft, errors by the fie
 
   // The timeline's times are Beijing times, whatever the browser's zone.
   const shown = await page.$eval('#timeline li.sys time', (el) => [el.dateTime, el.textContent]);
-  const beijing = new Date(shown[0]).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  const at = new Date(shown[0]);
+  const beijing = `${at.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })} ` +
+    at.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
   assert.equal(shown[1], beijing);
+  assert.match(shown[1], /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/);
   assert.deepEqual(errors, []);
   await page.screenshot({ path: path.join(artifacts, 'e2e-forms-zh.png') });
 

@@ -303,9 +303,11 @@ export function fmtDate(iso) {
   return new Date(iso).toLocaleDateString(lang === 'en' ? 'en-CA' : 'zh-CN',
     { timeZone: networkTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
 }
+// A date and time as one form everywhere: the date as fmtDate writes it, then hours and minutes.
 export function fmtDateTime(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: networkTimeZone, hour12: false });
+  const time = new Date(iso).toLocaleTimeString('en-GB', { timeZone: networkTimeZone, hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${fmtDate(iso)} ${time}`;
 }
 // Today's date (YYYY-MM-DD) in the network's zone.
 export function todayInNetwork(now = new Date()) { return now.toLocaleDateString('en-CA', { timeZone: networkTimeZone }); }
