@@ -129,7 +129,10 @@ std::optional<std::string> first_blank(const json& content) {
   auto blank = [](const json& v) {
     if (!v.is_string()) return false;
     const std::string& s = v.get_ref<const std::string&>();
-    return s.find("\xEF\xBC\xBF") != std::string::npos || s.find("__") != std::string::npos;  // ＿ (U+FF3F), __
+    // ＿ (U+FF3F), ﹏ (U+FE4F), ‗ (U+2017), and two ASCII underscores (with or without a space).
+    for (const char* mark : {"\xEF\xBC\xBF", "\xEF\xB9\x8F", "\xE2\x80\x97", "__", "_ _"})
+      if (s.find(mark) != std::string::npos) return true;
+    return false;
   };
   const auto list = [&](const char* name, const char* field) -> std::optional<std::string> {
     if (!content.contains(name) || !content[name].is_array()) return std::nullopt;
@@ -142,7 +145,7 @@ std::optional<std::string> first_blank(const json& content) {
   };
   for (const char* f : {"facts", "organisation"})
     if (content.contains(f) && blank(content[f])) return std::string(f);
-  for (auto found : {list("parties", "name"), list("disputes", nullptr), list("responsibilities", "text"),
+  for (auto found : {list("parties", "name"), list("parties", "address"), list("disputes", nullptr), list("responsibilities", "text"),
                      list("terms", "text"), list("terms", "way"), list("terms", "place"), list("mediators", nullptr)})
     if (found) return found;
   return std::nullopt;

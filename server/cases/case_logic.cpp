@@ -131,10 +131,12 @@ json list(soci::session& sql, const verb_env& env, const actor& who, const proto
     // lists a case its reader knows only as a party.
     if (reaches_beyond_summary && !can_see(v, *access)) continue;
     cases.push_back(workflow::case_json(sql, env.personal, ids[i], &v, now, &*access, true));
-    // What is new to this reader in the thread the case room opens for them: the internal one for
-    // whoever may read it, else the parties'.
-    const long long thread = can_see_thread(v, *access, access->thread_id) ? access->thread_id : access->parties_thread_id;
-    cases.back()["unread"] = store::unread_count(sql, thread, v.user_id);
+    // What is new to this reader in the threads they may read: the staff's internal one and the one
+    // with the parties for the staff, the parties' alone for people on a party's side.
+    long long unread = 0;
+    for (long long thread : {access->thread_id, access->parties_thread_id})
+      if (can_see_thread(v, *access, thread)) unread += store::unread_count(sql, thread, v.user_id);
+    cases.back()["unread"] = unread;
   }
   return {{"cases", std::move(cases)}, {"next", next}};
 }

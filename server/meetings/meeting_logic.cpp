@@ -302,8 +302,12 @@ verb_outcome set_side(store::write_context& ctx, const actor& who, const protoco
   auto u = store::find_user(ctx.sql, r.user);
   viewer pv = u ? viewer{u->id, u->org.id, u->role} : viewer{};
   auto p = *it;
+  // The mediator may correct a party-side person's side (a guest invited for the wrong party); their
+  // invitation to the case follows, so the two never disagree. Neutral stays refused for them.
   p.side = resolve_side(pv, vm.access, r.side);
   store::save_participant(ctx, p);
+  if (p.side != "neutral" && store::invited_side(ctx.sql, vm.access.case_id, r.user))
+    store::set_invited_side(ctx, vm.access.case_id, r.user, p.side);
   json data{{"meeting", summary(vm.m)}, {"participant", {{"id", id_to_wire(r.user)}, {"name", p.name}}},
             {"side", p.side}};
   store::append_event(ctx, vm.access.thread_id, "meeting_side_set", by, protocol::dump(data));

@@ -7,6 +7,7 @@
 #include "protocol/frames.hpp"
 #include "server/core/credentials.hpp"
 #include "server/cases/case_repo.hpp"
+#include "server/store/access_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "server/base/time.hpp"
@@ -87,7 +88,7 @@ json add_participants(store::write_context& ctx, const store::meeting_row& m, co
       }
       // A participant from outside the case's organisations (a lawyer, a judge) is invited to the case.
       viewer pv{u->id, u->org.id, u->role};
-      p.side = resolve_side(pv, access, x.side);
+      p.side = resolve_side(pv, access, x.side, store::invited_side(ctx.sql, access.case_id, u->id));
       if (!knows_case(pv, access)) {
         // A neutral participant joins as a professional (the internal thread); one on a party's
         // side as that party's representative (the parties' thread).
@@ -204,7 +205,8 @@ std::optional<std::string> side_of(soci::session& sql, long long meeting_id, lon
   return std::nullopt;
 }
 
-std::string resolve_side(const viewer& participant, const store::case_access& access, const std::string& asked) {
+std::string resolve_side(const viewer& participant, const store::case_access& access, const std::string& asked,
+                         const std::optional<std::string>& invited) {
   // Neutral by default: staff of an organisation acting on the case, or a professional invited to
   // it (a judge, a prosecutor). Anyone else is neutral only when the organiser says so, and only a
   // user of the network who is not on a party's side; an external person never is.
@@ -214,14 +216,33 @@ std::string resolve_side(const viewer& participant, const store::case_access& ac
       network_user && !party &&
       std::find(access.invited.begin(), access.invited.end(), participant.user_id) != access.invited.end();
   const bool staff = can_act(participant, access) || invited_professional;
+  // Administrators run the network; they take no part in its cases (nor read their files).
+  if (participant.role == "administrator")
+    throw protocol::error(errc::bad_request, "field 'participants' must not name an administrator: administrators "
+                                             "take no part in cases");
   if (asked.empty()) {
     if (staff) return "neutral";
+    if (party && invited) return *invited;
     throw protocol::error(errc::bad_request,
                           "field 'side' is required for a participant outside the organisations acting on the case");
   }
   if (asked == "neutral" && (!network_user || party))
     throw protocol::error(errc::bad_request, "a party, its representative or an external person is never neutral; "
                                              "choose the party's side");
+  // An invited professional reads the staff's discussion: on a party's side they would hear a
+  // caucus of that side while still reading the staff's notes. They stay neutral.
+  if (invited_professional && !can_act(participant, access) && asked != "neutral")
+    throw protocol::error(errc::bad_request, "field 'side' must be neutral for a professional invited to the case "
+                                             "(who reads the staff's discussion); to act for a party, a lawyer is "
+                                             "invited as its representative");
+  // A representative or a guest keeps the side they were invited for.
+  if (party && invited && asked != *invited)
+    throw protocol::error(errc::bad_request, "field 'side' must be " + *invited +
+                                             ": the side this person was invited to the case for");
+  // Someone new to the case acts for a party only as its representative, which is a lawyer's part.
+  if (network_user && !knows_case(participant, access) && asked != "neutral" && participant.role != "lawyer")
+    throw protocol::error(errc::bad_request, "field 'side': only a lawyer acts for a party (as its representative); "
+                                             "staff and judicial officers take part as neutral");
   return asked;
 }
 

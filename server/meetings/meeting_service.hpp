@@ -56,7 +56,12 @@ std::optional<std::string> side_of(soci::session& sql, long long meeting_id, lon
 // (can_act) and professionals invited to it are neutral when `asked` is empty; anyone else must be
 // given a side, and "neutral" only for a user of the network who is not on a party's side (never
 // an external person, a guest or a representative). bad_request otherwise.
-std::string resolve_side(const viewer& participant, const store::case_access& access, const std::string& asked);
+// The side a participant takes, checked against what they are to the case: an invited professional
+// is neutral; a representative or a guest keeps the side they were invited for (`invited`); a person
+// new to the case takes a party's side only as a lawyer (its representative); administrators and
+// external people are never neutral participants of a case.
+std::string resolve_side(const viewer& participant, const store::case_access& access, const std::string& asked,
+                         const std::optional<std::string>& invited = std::nullopt);
 
 // A guest account for an external person, a participant of `m` who may see the case thread and
 // this meeting only, through `token` valid from 30 minutes before the start to 2 hours after the

@@ -289,6 +289,14 @@ verb_outcome group_resolve(store::write_context& ctx, const verb_env& env, const
   if (group.kind != "group") throw protocol::error(errc::conflict, "that case is not a group");
   if (!can_act(v, access)) throw protocol::error(errc::forbidden, "only the group's organisations may resolve it");
   if (!group.open()) throw protocol::error(errc::conflict, "the group is already resolved");
+  // The rule of case.close holds for every member: a case nobody accepted was never mediated.
+  if (r.outcome == "mediated" || r.outcome == "agreement")
+    for (long long id : store::group_members(ctx.sql, group.id)) {
+      auto m = require_state(ctx.sql, id);
+      if (m.open() && !m.accepted_at)
+        throw protocol::error(errc::conflict, "the case has not been accepted: it can close only as withdrawn, not "
+                                              "accepted or referred (group member " + m.number + ")");
+    }
   json closed = json::array(), skipped = json::array();
   for (long long id : store::group_members(ctx.sql, group.id)) {
     auto ma = store::access_by_case(ctx.sql, id);

@@ -87,6 +87,21 @@ std::optional<case_access> load_access_where(soci::session& sql, const std::stri
 
 }  // namespace
 
+std::optional<std::string> invited_side(soci::session& sql, long long case_id, long long user_id) {
+  std::string side;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT side FROM case_invites WHERE case_id = :c AND user_id = :u AND capacity <> 'professional'",
+      soci::into(side, ind), soci::use(case_id, "c"), soci::use(user_id, "u");
+  if (!sql.got_data() || ind != soci::i_ok || side.empty()) return std::nullopt;
+  return side;
+}
+
+void set_invited_side(write_context& ctx, long long case_id, long long user_id, const std::string& side) {
+  ctx.touch();
+  ctx.sql << "UPDATE case_invites SET side = :s WHERE case_id = :c AND user_id = :u AND capacity <> 'professional'",
+      soci::use(side, "s"), soci::use(case_id, "c"), soci::use(user_id, "u");
+}
+
 std::optional<case_access> access_by_case(soci::session& sql, long long case_id) {
   return load_access_where(sql, "c.id = :i", case_id);
 }

@@ -15,6 +15,10 @@ inline constexpr const char* case_threads =
     " JOIN threads ti ON ti.case_id = c.id AND ti.purpose = 'internal'"
     " LEFT JOIN threads tp ON tp.case_id = c.id AND tp.purpose = 'parties' ";
 
+// The side a person was invited to a case for (a representative's or a meeting guest's), if any.
+std::optional<std::string> invited_side(soci::session& sql, long long case_id, long long user_id);
+// Moves a representative's or a guest's invitation to `side` (the mediator's correction in a meeting).
+void set_invited_side(write_context& ctx, long long case_id, long long user_id, const std::string& side);
 std::optional<case_access> access_by_case(soci::session& sql, long long case_id);
 std::optional<case_access> access_by_thread(soci::session& sql, long long thread_id);
 // The same inside the writer's transaction, cached for the transaction: many writes to one busy

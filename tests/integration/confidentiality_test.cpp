@@ -137,8 +137,9 @@ TEST_P(confidentiality, a_partys_representative_sees_the_parties_thread_and_a_pr
   EXPECT_OK(chen->request({{"type", "subscribe"}, {"thread", other["thread"]}}));
 }
 
-// The unread count in a case list is counted in the thread its reader may read: a staff note never
-// shows to a party's representative as "something new", and reading brings the count back to zero.
+// The unread count in a case list is counted in the threads its reader may read: a staff note never
+// shows to a party's representative as "something new", a party's message does to the staff, and
+// reading brings the count back to zero.
 TEST_P(confidentiality, unread_counts_follow_the_thread_each_reader_may_read) {
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "未读计数");
@@ -162,11 +163,54 @@ TEST_P(confidentiality, unread_counts_follow_the_thread_each_reader_may_read) {
   EXPECT_EQ(unread(*li), 0) << "one's own posts are not new to oneself";
   ASSERT_OK(li->request({{"type", "post"}, {"thread", kase["parties_thread"]}, {"cmid", "p1"}, {"body", "请带材料"}}));
   EXPECT_EQ(unread(*chen), 1);
+  // The staff count both threads: what a party writes is news to them too.
+  ASSERT_OK(chen->request({{"type", "post"}, {"thread", kase["parties_thread"]}, {"cmid", "c1"}, {"body", "收到"}}));
+  EXPECT_EQ(unread(*zhao), zhao_before + 4);
+  EXPECT_EQ(unread(*li), 1);
   auto head = li->request({{"type", "history"}, {"thread", kase["thread"]}, {"limit", 1}});
   ASSERT_OK(zhao->request({{"type", "read"}, {"thread", kase["thread"]}, {"seq", head["events"][0]["seq"]}}));
+  EXPECT_EQ(unread(*zhao), 2);
+  ASSERT_OK(zhao->request({{"type", "read"}, {"thread", kase["parties_thread"]}, {"seq", 2}}));
   EXPECT_EQ(unread(*zhao), 0);
   ASSERT_OK(chen->request({{"type", "read"}, {"thread", kase["parties_thread"]}, {"seq", 1}}));
-  EXPECT_EQ(unread(*chen), 0);
+  EXPECT_EQ(unread(*chen), 0);  // his own message is not news to him
+}
+
+// A meeting's sides follow what each person is to the case: an invited professional (who reads the
+// staff's discussion) stays neutral, a representative keeps the side they act for, someone new to the
+// case acts for a party only as a lawyer, and an administrator takes no part.
+TEST_P(confidentiality, meeting_sides_never_mix_the_staff_discussion_with_a_partys_side) {
+  auto li = connect_as("officer.li");
+  const std::string chen = user_id("lawyer.chen");
+  auto schedule = [&](const json& kase, const json& participants) {
+    return li->request({{"type", "meeting.schedule"}, {"case", kase["id"]}, {"title", "调解会"}, {"start", in_minutes(90)},
+                        {"end", in_minutes(150)}, {"participants", participants}});
+  };
+  // Scheduled as neutral, a lawyer is invited as a professional; moving him to a party's side is refused.
+  json a = create_case(*li, "专业人员的身份");
+  auto m = schedule(a, json::array({{{"user", chen}, {"side", "neutral"}}}));
+  ASSERT_OK(m);
+  auto moved = li->request({{"type", "meeting.set_side"}, {"meeting", m["meeting"]["id"]}, {"user", chen}, {"side", "petitioner"}});
+  EXPECT_EQ(moved["code"], "bad_request");
+  EXPECT_EQ(moved["field"], "side");
+  EXPECT_EQ(schedule(a, json::array({{{"user", chen}, {"side", "respondent"}}}))["field"], "side");
+  // Someone new to the case acts for a party only as a lawyer; an administrator takes no part at all.
+  json b = create_case(*li, "新参与人的身份");
+  EXPECT_EQ(schedule(b, json::array({{{"user", user_id("committee.zhang")}, {"side", "petitioner"}}}))["field"], "side");
+  EXPECT_EQ(schedule(b, json::array({{{"user", user_id("admin")}, {"side", "neutral"}}}))["code"], "bad_request");
+  auto zhang_view = connect_as("committee.zhang")->request({{"type", "case.get"}, {"case", b["id"]}});
+  EXPECT_EQ(zhang_view["code"], "forbidden") << "a refused scheduling invited nobody";
+  // A representative keeps the side he acts for, and is never made neutral.
+  json c = create_case(*li, "代理人的身份");
+  ASSERT_OK(li->request({{"type", "case.invite"}, {"case", c["id"]}, {"user", chen}, {"capacity", "representative"},
+                         {"side", "petitioner"}}));
+  EXPECT_EQ(schedule(c, json::array({{{"user", chen}, {"side", "respondent"}}}))["field"], "side");
+  EXPECT_EQ(schedule(c, json::array({{{"user", chen}, {"side", "neutral"}}}))["code"], "bad_request");
+  auto kept = schedule(c, json::array({{{"user", chen}}}));
+  ASSERT_OK(kept);
+  for (const auto& p : kept["meeting"]["participants"])
+    if (p.value("user", "") == chen) EXPECT_EQ(p["side"], "petitioner");
+  EXPECT_ERROR(connect_as("lawyer.chen")->request({{"type", "history"}, {"thread", c["thread"]}}), "forbidden");
 }
 
 TEST_P(confidentiality, only_participants_enter_a_room_and_a_caucus_hides_the_other_side) {

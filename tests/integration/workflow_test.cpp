@@ -461,6 +461,13 @@ TEST_P(workflow, similar_cases_are_grouped_and_resolved_together) {
   EXPECT_EQ(get(*li, c["id"])["group"], group["id"]);
   auto gh = li->request({{"type", "history"}, {"thread", group["thread"]}});
   EXPECT_EQ(gh["events"].size(), 4u);  // created and three members
+  // Nobody has accepted the members yet: the group cannot close them as resolved by agreement.
+  EXPECT_ERROR(li->request({{"type", "group.resolve"}, {"group", group["id"]}, {"outcome", "agreement"},
+                            {"note", "开发商统一补办产权证"}}),
+               "conflict");
+  EXPECT_EQ(get(*li, a["id"])["status"], "registered");
+  for (const auto& id : {a["id"], b["id"], c["id"]})
+    ASSERT_OK(li->request({{"type", "case.triage"}, {"case", id}, {"decision", "accept"}}));
   auto r = li->request({{"type", "group.resolve"}, {"group", group["id"]}, {"outcome", "agreement"},
                         {"note", "开发商统一补办产权证"}});
   ASSERT_OK(r);

@@ -57,9 +57,9 @@ export const { hears, offersTo, percent, caseFilter, availableActions, unsignedP
 // The first text of an agreement's content that still holds a template's blank (＿＿ or __), as its
 // field path (terms[0].text), or null; the server refuses signatures and the seal while one remains.
 export function firstBlank(content) {
-  const blank = (v) => typeof v === 'string' && (v.includes('\uFF3F') || v.includes('__'));
+  const blank = (v) => typeof v === 'string' && ['\uFF3F', '\uFE4F', '\u2017', '__', '_ _'].some((m) => v.includes(m));
   for (const f of ['facts', 'organisation']) if (blank(content[f])) return f;
-  const lists = [['parties', 'name'], ['disputes', null], ['responsibilities', 'text'], ['terms', 'text'], ['terms', 'way'],
+  const lists = [['parties', 'name'], ['parties', 'address'], ['disputes', null], ['responsibilities', 'text'], ['terms', 'text'], ['terms', 'way'],
     ['terms', 'place'], ['mediators', null]];
   for (const [name, field] of lists) {
     const items = Array.isArray(content[name]) ? content[name] : [];

@@ -238,7 +238,8 @@ function renderSlots(slots) {
 
 async function scheduleMeeting() {
   const users = await request({ type: 'users.list' });
-  picker.users = users.users.filter((u) => u.id !== state.user.id);
+  // Administrators take no part in cases.
+  picker.users = users.users.filter((u) => u.id !== state.user.id && u.role !== 'administrator');
   picker.chosen.clear();
   runDialog('dlg-meeting', (f) => {
     f.title.value = state.current.title;
