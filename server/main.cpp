@@ -1,10 +1,13 @@
 // mediation-server: wiring only. See docs/architecture.md.
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <future>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -16,6 +19,7 @@
 #include "server/admin/seed.hpp"
 #include "server/agreements/install.hpp"
 #include "server/base/log.hpp"
+#include "server/base/log_sink.hpp"
 #include "server/base/time.hpp"
 #include "server/base/version.hpp"
 #include "server/cases/install.hpp"
@@ -26,6 +30,7 @@
 #include "server/core/registry.hpp"
 #include "server/core/scheduler.hpp"
 #include "server/core/session_watch.hpp"
+#include "server/core/start_paths.hpp"
 #include "server/identity/install.hpp"
 #include "server/meetings/install.hpp"
 #include "server/net/listener.hpp"
@@ -46,7 +51,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!parsed.cfg) {
-    std::cerr << "mediation-server: " << parsed.error << "\n(run mediation-server --help for the options)\n";
+    log::error("bad usage", {{"error", parsed.error}, {"help", "run mediation-server --help for the options"}});
     return 2;
   }
   config cfg = *parsed.cfg;
@@ -58,7 +63,18 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // A log rotation's SIGHUP during the start must not end the server (the default action); the
+  // handler below takes over once it is installed.
+  std::signal(SIGHUP, SIG_IGN);
+
   try {
+    // Everything the server will write, before anything else: a folder it cannot write is a refusal
+    // now, not a failed upload later. Then the log file, so that every later line goes there.
+    app::check_start_paths(cfg.app.attachments_dir, cfg.db_url, cfg.log_file);
+    if (!cfg.log_file.empty()) {
+      if (auto err = log::open_file(cfg.log_file); !err.empty())
+        throw app::path_refused("cannot open the log file '" + cfg.log_file + "' (--log-file): " + err, cfg.log_file);
+    }
     store::database db(cfg.db_url, cfg.db_workers);
     // Every check reads only, so that a refusal changes nothing: the schema is not newer than this
     // binary knows, the data key belongs to this database (or none is needed yet), the migrations'
@@ -67,6 +83,8 @@ int main(int argc, char** argv) {
       soci::session sql(db.pool());
       store::check_schema_not_newer(sql, db.kind());
       auto plan = app::check_data_key(sql, db.kind(), cfg.data_key_file, true);
+      // A key to be made is written beside the database's other files: its folder must take it.
+      if (!plan.key) app::check_writable_folder(app::folder_of(cfg.data_key_file), "data key", "--data-key-file");
       const auto schema = store::migrate(sql, db.kind());
       auto key = app::settle_data_key(sql, db.kind(), std::move(plan), true);
       log::info("schema", {{"version", std::to_string(schema.after)}, {"was", std::to_string(schema.before)},
@@ -113,11 +131,47 @@ int main(int argc, char** argv) {
                              return std::make_shared<app::client>(svc, std::move(c));
                            },
                            net_stats);
-    std::promise<int> stop;
+    // SIGTERM or SIGINT: drain, then stop; one more ends the drain early.
+    struct {
+      std::mutex mutex;
+      std::condition_variable changed;
+      int count = 0, first = 0;
+    } stops;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&stop](const boost::system::error_code& ec, int sig) {
-      if (!ec) stop.set_value(sig);
-    });
+    std::function<void()> await_stop = [&] {
+      signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        {
+          std::lock_guard lock(stops.mutex);
+          if (stops.count++ == 0) stops.first = sig;
+        }
+        stops.changed.notify_all();
+        await_stop();
+      });
+    };
+    await_stop();
+    // SIGHUP: the log file reopened (rotation), the TLS certificate and key read again (renewal).
+    boost::asio::signal_set hangups(ioc, SIGHUP);
+    std::function<void()> await_hangup = [&] {
+      hangups.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        if (!cfg.log_file.empty()) {
+          if (auto err = log::reopen_file(); err.empty())
+            log::info("log file reopened", {{"file", cfg.log_file}});
+          else
+            log::error("log file not reopened; still writing to the one open before", {{"file", cfg.log_file}, {"error", err}});
+        }
+        if (!cfg.tls_cert_file.empty()) {
+          try {
+            log::info("tls certificate reloaded", {{"file", cfg.tls_cert_file}, {"certificate", listener.reload_tls()}});
+          } catch (const std::exception& e) {
+            log::error("tls certificate not reloaded; still serving the one loaded before", {{"error", e.what()}});
+          }
+        }
+        await_hangup();
+      });
+    };
+    await_hangup();
     app::scheduler deadlines(ioc, svc);
     app::session_watch sessions(ioc, svc);
     listener.start();
@@ -131,9 +185,16 @@ int main(int argc, char** argv) {
                             {"db", db.kind() == store::backend::sqlite ? "sqlite" : "mysql"},
                             {"release", release()}});
 
-    int sig = stop.get_future().get();
-    log::info("shutting down", {{"signal", std::to_string(sig)}});
-    svc.shutting_down = true;
+    {
+      std::unique_lock lock(stops.mutex);
+      stops.changed.wait(lock, [&] { return stops.count > 0; });
+      // Draining: /readyz answers 503 so that the load balancer sends no new traffic, while
+      // everything (new connections too) is still served; /healthz stays 200.
+      svc.shutting_down = true;
+      log::info("draining", {{"signal", std::to_string(stops.first)}, {"seconds", std::to_string(cfg.drain_seconds)}});
+      stops.changed.wait_for(lock, std::chrono::seconds(cfg.drain_seconds), [&] { return stops.count > 1; });
+    }
+    log::info("shutting down");
     listener.stop_accepting();
     deadlines.stop();
     sessions.stop();
@@ -149,15 +210,15 @@ int main(int argc, char** argv) {
   } catch (const app::data_key_refused& e) {
     // Exit status 3: the data key, the schema or the database does not fit; restarting cannot help.
     log::error("refused", {{"error", e.what()}, {"file", e.file}, {"expected", e.expected}, {"found", e.found}});
-    std::cerr << "mediation-server: " << e.what() << "\n";
+    return 3;
+  } catch (const app::path_refused& e) {
+    log::error("refused", {{"error", e.what()}, {"path", e.path}});
     return 3;
   } catch (const store::refused& e) {
     log::error("refused", {{"error", e.what()}});
-    std::cerr << "mediation-server: " << e.what() << "\n";
     return 3;
   } catch (const std::exception& e) {
     log::error("fatal", {{"error", e.what()}});
-    std::cerr << "mediation-server: " << e.what() << "\n";
     return 1;
   }
 }

@@ -26,6 +26,7 @@
 #include "server/cases/workflow_repo.hpp"
 #include "server/base/time.hpp"
 #include "server/base/version.hpp"
+#include "server/base/log_sink.hpp"
 #include "server/core/data_key.hpp"
 
 namespace mediation::app::admin {
@@ -426,13 +427,16 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     return export_case(database, sql, o, out);
   } catch (const usage_error& e) {
-    err << "mediation-admin: " << e.what() << "\n(run mediation-admin --help for the commands)\n";
+    // Standard error carries JSON lines only, like the server's (and the migrations' log lines).
+    err << log::format_line(log::level::error, "bad usage",
+                            {{"error", e.what()}, {"help", "run mediation-admin --help for the commands"}})
+        << "\n";
     return 2;
   } catch (const store::refused& e) {
-    err << "mediation-admin: refused: " << e.what() << "\n";
+    err << log::format_line(log::level::error, "refused", {{"error", e.what()}}) << "\n";
     return 3;
   } catch (const std::exception& e) {
-    err << "mediation-admin: " << e.what() << "\n";
+    err << log::format_line(log::level::error, "failed", {{"error", e.what()}}) << "\n";
     return 1;
   }
 }

@@ -1,9 +1,15 @@
 #include "server/base/log.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <random>
+
+#include "server/base/log_sink.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +22,55 @@ std::atomic<int> current{static_cast<int>(level::info)};
 std::mutex out_mutex;
 constexpr const char* names[] = {"debug", "info", "warn", "error"};
 thread_local std::string current_id;
+// The log file (--log-file) and its descriptor, -1 for standard error only. Under out_mutex.
+std::string out_path;
+int out_fd = -1;
+
+// Writes all of `line` to `fd` (a short write or EINTR continues it).
+void write_all(int fd, const std::string& line) {
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere left to say it
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+int open_append(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
 }  // namespace
+
+std::string open_file(const std::string& path) {
+  const int fd = open_append(path);
+  if (fd < 0) return std::strerror(errno);
+  std::lock_guard lock(out_mutex);
+  if (out_fd >= 0) ::close(out_fd);
+  out_fd = fd;
+  out_path = path;
+  return {};
+}
+
+std::string reopen_file() {
+  std::string path;
+  {
+    std::lock_guard lock(out_mutex);
+    if (out_fd < 0) return {};
+    path = out_path;
+  }
+  const int fd = open_append(path);
+  if (fd < 0) return std::strerror(errno);
+  std::lock_guard lock(out_mutex);
+  ::close(out_fd);
+  out_fd = fd;
+  return {};
+}
+
+std::string file_path() {
+  std::lock_guard lock(out_mutex);
+  return out_path;
+}
 
 request_scope::request_scope(std::string id) : previous_(std::move(current_id)) { current_id = std::move(id); }
 request_scope::~request_scope() { current_id = std::move(previous_); }
@@ -46,18 +100,22 @@ bool parse_level(std::string_view text, level& out) noexcept {
 void set_level(level l) noexcept { current.store(static_cast<int>(l)); }
 bool enabled(level l) noexcept { return static_cast<int>(l) >= current.load(std::memory_order_relaxed); }
 
-void write(level l, std::string_view msg, std::initializer_list<field> fields) {
+std::string format_line(level l, std::string_view msg, std::initializer_list<field> fields) {
   nlohmann::ordered_json j;
   j["ts"] = format_rfc3339(now_millis());
   j["level"] = names[static_cast<int>(l)];
   j["msg"] = msg;
   if (!current_id.empty()) j["request_id"] = current_id;
   for (const auto& [k, v] : fields) j[std::string(k)] = v;
-  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void write(level l, std::string_view msg, std::initializer_list<field> fields) {
+  std::string line = format_line(l, msg, fields);
   line.push_back('\n');
   std::lock_guard lock(out_mutex);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+  if (out_fd < 0 || l == level::error) write_all(STDERR_FILENO, line);
+  if (out_fd >= 0) write_all(out_fd, line);
 }
 
 }  // namespace mediation::log

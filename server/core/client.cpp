@@ -26,7 +26,8 @@ constexpr std::uint16_t close_internal = 1011;
 client::client(services& svc, std::weak_ptr<net::connection> conn)
     : svc_(svc), conn_(std::move(conn)), tokens_(svc.cfg.rate_burst),
       last_refill_(std::chrono::steady_clock::now()) {
-  connection_id_ = "ws-" + log::new_request_id().substr(0, 8);
+  // The upgrade request's id (connection.hpp), so that a proxy's access line for /ws joins ours.
+  connection_id_ = log::current_request().empty() ? log::new_request_id() : log::current_request();
   if (auto c = conn_.lock()) remote_ = c->remote();
   log::debug("websocket opened", {{"connection", connection_id_}, {"remote", remote_}});
 }

@@ -127,7 +127,8 @@ class client final : public subscriber,
   services& svc_;
   std::weak_ptr<net::connection> conn_;
   std::string remote_;
-  std::string connection_id_;  // in the request_id of every log line about this connection
+  // The upgrade request's id; "<connection_id_>/<rid>" is the request_id of a frame's log lines.
+  std::string connection_id_;
   std::optional<protocol::user_view> user_;
   std::string token_hash_;
   std::unordered_map<long long, subscription> subs_;

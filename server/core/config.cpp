@@ -56,13 +56,22 @@ std::string usage() {
 
   --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 picks a free port
                          and prints "listening on HOST:PORT")
-  --db URL               SOCI connection string (default sqlite3://db=var/mediation.db;
+  --data-dir DIR         the folder for what the server writes (default var): the SQLite database
+                         DATA_DIR/mediation.db, the data key DATA_DIR/data.key and attachments in
+                         DATA_DIR/attachments, unless --db, --data-key-file or --attachments-dir say
+                         otherwise. Every folder and file the server writes is checked at start
+  --db URL               SOCI connection string (default sqlite3://db=DATA_DIR/mediation.db;
                          MySQL/MariaDB: mysql://db=NAME user=USER password=PASS host=HOST port=PORT)
   --seed-demo            load the demo network if the database is empty: its organisations and
                          accounts, and about twenty cases in every state
   --seed-demo-accounts   load only the demo network's organisations and accounts (tests)
   --threads N            I/O threads (default: one per core)
   --log-level LEVEL      debug, info, warn or error (default info)
+  --log-file FILE        write the log lines (JSON, one per line) to FILE instead of standard error
+                         (errors go to both); SIGHUP reopens it, for log rotation
+  --drain-seconds N      on SIGTERM, answer /readyz with 503 for N seconds while still serving, so
+                         that a load balancer moves traffic away, then close (default 5; 0: at once;
+                         a second SIGTERM or Ctrl-C ends the wait)
   --web-root DIR         folder of the browser client served at / (default: the source tree's web-client/)
   --max-frame BYTES      largest WebSocket frame accepted (default 1048576); larger ones close with 1009
   --queue-frames N       outbound frames queued per connection before it counts as a slow consumer (default 4096)
@@ -98,18 +107,19 @@ std::string usage() {
                          e.g. https://a.example,https://b.example (default: none)
   --trusted-proxy IP     a reverse proxy whose X-Forwarded-For names the client (repeatable)
   --data-key-file FILE   the 32-byte key (64 hex digits, mode 600) that encrypts parties' ID and phone
-                         numbers at rest (default var/data.key, made on the first start of a new database:
+                         numbers at rest (default DATA_DIR/data.key, made on the first start of a new database:
                          back it up apart from the database). The database records its fingerprint;
                          another key, or a missing key once data is sealed, stops the start
   --tls-cert FILE        PEM certificate chain: serve HTTPS and WSS (TLS 1.2 or later) on --listen
-  --tls-key FILE         PEM private key of that certificate (both or neither)
+  --tls-key FILE         PEM private key of that certificate (both or neither); SIGHUP reads both
+                         files again (certificate renewal without a restart)
   --login-max-failures N failed logins for one username from one address within 15 minutes before that
                          username is locked out from that address (default 5; an address is locked for
                          every username after four times as many)
   --login-lockout SECONDS how long a lock-out lasts (default 900)
   --workflow FILE        a JSON file of deadline policies, holidays and escalation settings
                          (see docs/operations.md; default: the legal time limits, weekends off)
-  --attachments-dir DIR  where attachment files are kept (default var/attachments)
+  --attachments-dir DIR  where attachment files are kept (default DATA_DIR/attachments)
   --max-attachment BYTES largest attachment accepted (default 20971520)
   --ice-server URL       a STUN or TURN server for audio and video (repeatable), e.g. stun:turn.example.cn:3478
   --turn-secret-file FILE  the shared secret of the TURN servers (coturn: use-auth-secret,
@@ -133,7 +143,7 @@ const std::vector<std::string> value_flags{
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-secret-file", "turn-ttl", "user-rate-limit",
     "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file",
-    "max-http-connections-per-address", "allowed-origins"};
+    "max-http-connections-per-address", "allowed-origins", "data-dir", "log-file", "drain-seconds"};
 const std::vector<std::string> switch_flags{"seed-demo", "seed-demo-accounts"};
 
 bool known(const std::vector<std::string>& list, const std::string& name) {
@@ -237,7 +247,10 @@ std::string describe(const config& c) {
       {"trusted-proxy", c.trusted_proxies},
       {"max-http-connections-per-address", c.max_http_connections_per_address},
       {"allowed-origins", c.allowed_origins},
+      {"data-dir", c.data_dir},
       {"data-key-file", c.data_key_file},
+      {"log-file", c.log_file},
+      {"drain-seconds", c.drain_seconds},
       {"tls-cert", c.tls_cert_file},
       {"tls-key", c.tls_key_file},
       {"workflow", c.workflow_file},
@@ -291,6 +304,8 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
     out.error = std::move(msg);
     return out;
   };
+  // Paths given explicitly win over those derived from --data-dir, in whatever order they come.
+  bool db_given = false, key_given = false, attachments_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -323,6 +338,7 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (value.rfind("sqlite3://", 0) != 0 && value.rfind("mysql://", 0) != 0)
         return bad("expected sqlite3://db=PATH or mysql://db=NAME user=... host=...");
       c.db_url = value;
+      db_given = true;
     } else if (flag == "--threads") {
       if (!to_number<unsigned>(value, c.threads, 1, 256)) return bad("expected 1 to 256");
     } else if (flag == "--log-level") {
@@ -415,12 +431,23 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
     } else if (flag == "--data-key-file") {
       if (value.empty()) return bad("expected a file");
       c.data_key_file = value;
+      key_given = true;
     } else if (flag == "--tls-cert" || flag == "--tls-key") {
       if (!std::ifstream(value)) return bad("cannot read the file");
       (flag == "--tls-cert" ? c.tls_cert_file : c.tls_key_file) = value;
     } else if (flag == "--attachments-dir") {
       if (value.empty()) return bad("expected a folder");
       c.app.attachments_dir = value;
+      attachments_given = true;
+    } else if (flag == "--data-dir") {
+      if (value.empty()) return bad("expected a folder");
+      c.data_dir = value;
+      while (c.data_dir.size() > 1 && c.data_dir.back() == '/') c.data_dir.pop_back();
+    } else if (flag == "--log-file") {
+      if (value.empty()) return bad("expected a file");
+      c.log_file = value;
+    } else if (flag == "--drain-seconds") {
+      if (!to_number<unsigned>(value, c.drain_seconds, 0, 600)) return bad("expected 0 to 600 seconds");
     } else if (flag == "--max-attachment") {
       if (!to_number<std::size_t>(value, c.app.max_attachment_bytes, 1024, 1ULL << 30)) return bad("expected 1024 to 1073741824");
     } else {
@@ -434,6 +461,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     return fail(c.tls_cert_file.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (!db_given) c.db_url = "sqlite3://db=" + c.data_dir + "/mediation.db";
+  if (!key_given) c.data_key_file = c.data_dir + "/data.key";
+  if (!attachments_given) c.app.attachments_dir = c.data_dir + "/attachments";
   out.cfg = c;
   return out;
 }

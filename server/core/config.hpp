@@ -34,7 +34,13 @@ struct config {
   std::vector<std::string> allowed_origins;  // --allowed-origins: other origins whose pages may open /ws
   std::vector<std::string> trusted_proxies;         // --trusted-proxy, repeatable
   std::string tls_cert_file, tls_key_file;          // --tls-cert, --tls-key: terminate TLS here
+  // --data-dir: the folder whose defaults the written paths take (DATA_DIR/mediation.db,
+  // DATA_DIR/data.key, DATA_DIR/attachments); an explicit --db, --data-key-file or
+  // --attachments-dir wins over it.
+  std::string data_dir = "var";
   std::string data_key_file = "var/data.key";       // --data-key-file: the key of personal data at rest
+  std::string log_file;                             // --log-file: log lines there, reopened on SIGHUP
+  unsigned drain_seconds = 5;                       // --drain-seconds: /readyz 503 this long after SIGTERM
   std::size_t db_workers = 4;             // database reader threads (and pooled connections)
   std::size_t write_batch = 512;          // jobs per group commit at most
   app::settings app;

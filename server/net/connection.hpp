@@ -44,6 +44,9 @@ class connection_handler {
   virtual void on_close() = 0;
 };
 
+// Called once the WebSocket is open, inside a log::request_scope of the upgrade request's id (16
+// hexadecimal digits, or a trusted proxy's X-Request-Id), which the handler keeps as its
+// connection's id.
 using handler_factory = std::function<std::shared_ptr<connection_handler>(std::shared_ptr<connection>)>;
 
 struct http_request {

@@ -99,7 +99,7 @@ void shared_state::release_http(const std::string& peer) {
 namespace {
 template <class Stream>
 Stream make_stream(tcp::socket&& socket, shared_state& state) {
-  if constexpr (std::is_same_v<Stream, tls_stream>) return Stream(std::move(socket), *state.tls);
+  if constexpr (std::is_same_v<Stream, tls_stream>) return Stream(std::move(socket), *state.tls_context());
   else return Stream(std::move(socket));
 }
 }  // namespace
@@ -304,7 +304,8 @@ void http_session<Stream>::upgrade(http::request<http::string_body> req, const s
     return send(json_error(429, "rate_limited", "too many connections from this address"), false);
   }
   beast::get_lowest_layer(stream_).expires_never();
-  std::make_shared<ws_session<Stream>>(std::move(stream_), state_, remote_, address)->run(std::move(req));
+  std::make_shared<ws_session<Stream>>(std::move(stream_), state_, remote_, address, std::move(request_id_))
+      ->run(std::move(req));
 }
 
 template <class Stream>

@@ -4,6 +4,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <openssl/bio.h>
+#include <openssl/x509.h>
 
 #include "server/base/log.hpp"
 #include "server/net/sessions.hpp"
@@ -52,7 +54,44 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const std::string& cert, co
   return ctx;
 }
 
+// "CN=example; not after Mar  1 12:00:00 2027 GMT": which certificate a context serves.
+std::string describe_certificate(asio::ssl::context& ctx) {
+  X509* cert = SSL_CTX_get0_certificate(ctx.native_handle());
+  if (!cert) return {};
+  std::string out;
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+    BIO_puts(bio, "; not after ");
+    ASN1_TIME_print(bio, X509_get0_notAfter(cert));
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    if (n > 0) out.assign(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::shared_ptr<asio::ssl::context> shared_state::tls_context() const {
+  std::lock_guard lock(tls_mutex);
+  return tls_context_;
+}
+
+void shared_state::set_tls_context(std::shared_ptr<asio::ssl::context> ctx) {
+  std::lock_guard lock(tls_mutex);
+  tls_context_ = std::move(ctx);
+}
+
+std::string listener::reload_tls() {
+  auto& state = *impl_->state;
+  if (!state.tls) return {};
+  // Built whole before it replaces the old one: a bad file leaves the served certificate as it was.
+  auto ctx = make_tls_context(state.settings.tls_cert_file, state.settings.tls_key_file);
+  std::string what = describe_certificate(*ctx);
+  state.set_tls_context(std::move(ctx));
+  return what;
+}
 
 listener::listener(asio::io_context& ioc, const std::string& host, unsigned short port, net_settings settings,
                    std::shared_ptr<http_api> api, handler_factory factory, counters& stats) {
@@ -61,8 +100,10 @@ listener::listener(asio::io_context& ioc, const std::string& host, unsigned shor
   state->settings = std::move(settings);
   state->api = std::move(api);
   state->factory = std::move(factory);
-  if (!state->settings.tls_cert_file.empty())
-    state->tls = make_tls_context(state->settings.tls_cert_file, state->settings.tls_key_file);
+  if (!state->settings.tls_cert_file.empty()) {
+    state->tls = true;
+    state->set_tls_context(make_tls_context(state->settings.tls_cert_file, state->settings.tls_key_file));
+  }
   impl_ = std::make_shared<impl>(ioc, state);
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);

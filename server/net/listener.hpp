@@ -56,6 +56,12 @@ class listener {
   // Closes every open WebSocket with 1001 (going away). Thread-safe.
   void close_all();
   std::size_t open_connections() const;
+  // With TLS: reads the certificate and key files again (--tls-cert, --tls-key) and serves the new
+  // certificate to every connection from now on; open connections keep theirs. Returns the new
+  // certificate's subject and expiry ("CN=localhost; not after Mar  1 12:00:00 2027 GMT") for the log.
+  // Throws std::runtime_error naming the flag when the files cannot be used; the old certificate
+  // stays. Without TLS returns "". Thread-safe.
+  std::string reload_tls();
 
  private:
   struct impl;

@@ -40,11 +40,19 @@ struct shared_state {
   counters* stats = nullptr;
   std::shared_ptr<http_api> api;
   handler_factory factory;
-  std::shared_ptr<asio::ssl::context> tls;  // null: plain connections
+  bool tls = false;  // TLS terminated here (--tls-cert, --tls-key); plain connections otherwise
+
+  // The TLS context that new connections start with; listener::reload_tls() replaces it. A
+  // connection keeps the context it started with: its SSL object holds a reference to it.
+  std::shared_ptr<asio::ssl::context> tls_context() const;
+  void set_tls_context(std::shared_ptr<asio::ssl::context> ctx);
 
   std::mutex mutex;
   std::set<std::weak_ptr<connection>, std::owner_less<std::weak_ptr<connection>>> sockets;
   bool closing = false;
+
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<asio::ssl::context> tls_context_;  // under tls_mutex
 
   void add(const std::shared_ptr<connection>& s);
   void remove(const std::weak_ptr<connection>& s);
@@ -110,7 +118,9 @@ template <class Stream>
 class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, public connection {
  public:
   // `address` was reserved in state->per_address; the session releases it when destroyed.
-  ws_session(Stream&& stream, std::shared_ptr<shared_state> state, std::string remote, std::string address);
+  // `request_id` is the upgrade request's (X-Request-Id of the 101 answer).
+  ws_session(Stream&& stream, std::shared_ptr<shared_state> state, std::string remote, std::string address,
+             std::string request_id);
   ~ws_session() override;
   void run(http::request<http::string_body> req);
 
@@ -136,6 +146,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   std::shared_ptr<shared_state> state_;
   std::string remote_;
   std::string address_;
+  std::string request_id_;
   std::shared_ptr<connection_handler> handler_;
   std::deque<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;

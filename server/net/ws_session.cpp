@@ -14,9 +14,9 @@ constexpr auto close_grace = std::chrono::seconds(2);
 
 template <class Stream>
 ws_session<Stream>::ws_session(Stream&& stream, std::shared_ptr<shared_state> state, std::string remote,
-                               std::string address)
+                               std::string address, std::string request_id)
     : ws_(std::move(stream)), state_(std::move(state)), remote_(std::move(remote)), address_(std::move(address)),
-      close_timer_(ws_.get_executor()) {}
+      request_id_(std::move(request_id)), close_timer_(ws_.get_executor()) {}
 
 template <class Stream>
 ws_session<Stream>::~ws_session() { state_->release(address_); }
@@ -29,8 +29,10 @@ void ws_session<Stream>::run(http::request<http::string_body> req) {
   opt.idle_timeout = std::chrono::seconds(state_->settings.idle_timeout_s);
   opt.keep_alive_pings = true;  // ping at half the idle timeout; no pong means the peer is gone
   ws_.set_option(opt);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "mediation-server"); }));
+  ws_.set_option(websocket::stream_base::decorator([id = request_id_](websocket::response_type& res) {
+    res.set(http::field::server, "mediation-server");
+    res.set("X-Request-Id", id);
+  }));
   // No limit inside Beast: over it, Beast fails the connection and its teardown (Boost 1.81) may
   // close the socket with the rest of the frame unread, a reset that destroys the 1009 before the
   // client reads it. do_read() counts the message itself and closes in the ordinary way instead.
@@ -49,7 +51,11 @@ void ws_session<Stream>::on_accept(beast::error_code ec) {
   bump(state_->stats->connections_open);
   bump(state_->stats->connections_total);
   counted_ = true;
-  handler_ = state_->factory(this->shared_from_this());
+  {
+    // The handler takes the upgrade request's id as its connection's (connection.hpp).
+    log::request_scope scope(request_id_);
+    handler_ = state_->factory(this->shared_from_this());
+  }
   do_read();
 }
 

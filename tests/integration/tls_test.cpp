@@ -1,9 +1,13 @@
 // TLS terminated by the server itself (--tls-cert, --tls-key): HTTPS and WSS with a certificate
 // the client verifies, TLS 1.2 and later only, and plain HTTP on the TLS port answered with nothing.
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -198,6 +202,86 @@ TEST_P(tls, a_key_that_does_not_match_the_certificate_stops_the_start_with_a_cle
 }
 
 BACKEND_SUITE(tls);
+
+// SIGHUP reads the certificate and key files again: a renewed certificate is served to new
+// connections without a restart; files that cannot be used leave the served certificate in place.
+class tls_reload : public server_test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<test_db>(GetParam());
+    if (!db_->available()) GTEST_SKIP() << db_->skip_reason();
+    make_certificate("first");
+    start_server();
+  }
+  std::vector<std::string> extra_args() const override {
+    return {"--tls-cert", db_->dir() + "/cert.pem", "--tls-key", db_->dir() + "/key.pem"};
+  }
+  // A new key and self-signed certificate for localhost, organisation `name`, renamed into place
+  // as a renewal tool would.
+  void make_certificate(const std::string& name) {
+    const std::string d = db_->dir();
+    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+                            "-subj /CN=localhost/O=" + name + " -keyout " + d + "/key.new -out " + d +
+                            "/cert.new >" + d + "/openssl.log 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl could not make a certificate";
+    std::filesystem::rename(d + "/key.new", d + "/key.pem");
+    std::filesystem::rename(d + "/cert.new", d + "/cert.pem");
+  }
+  // The subject of the certificate a new connection is served.
+  std::string served_subject() {
+    asio::io_context ioc;
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.set_verify_mode(ssl::verify_none);
+    tls_stream s(ioc, ctx);
+    beast::get_lowest_layer(s).socket().connect({asio::ip::make_address("127.0.0.1"), port()});
+    s.handshake(ssl::stream_base::client);
+    X509* cert = SSL_get1_peer_certificate(s.native_handle());
+    if (!cert) return "";
+    char buf[512];
+    X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof buf);
+    X509_free(cert);
+    beast::error_code ec;
+    s.shutdown(ec);
+    return buf;
+  }
+  // Waits until new connections are served a subject that contains `part`.
+  bool served_becomes(const std::string& part) {
+    for (int i = 0; i < 200; ++i) {
+      if (served_subject().find(part) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+};
+
+TEST_P(tls_reload, a_renewed_certificate_is_served_after_sighup) {
+  EXPECT_NE(served_subject().find("O=first"), std::string::npos) << served_subject();
+  make_certificate("second");
+  EXPECT_NE(served_subject().find("O=first"), std::string::npos) << "reloaded before SIGHUP";
+  server_->signal(SIGHUP);
+  EXPECT_TRUE(served_becomes("O=second")) << served_subject();
+  EXPECT_NE(server_->log().find(R"("msg":"tls certificate reloaded")"), std::string::npos) << server_->log();
+  EXPECT_NE(server_->log().find("O=second"), std::string::npos) << server_->log();
+
+  // A broken file: refused with an error line, the served certificate stays, the server runs on.
+  std::ofstream(db_->dir() + "/cert.pem") << "not a certificate\n";
+  server_->signal(SIGHUP);
+  bool refused = false;
+  for (int i = 0; i < 200 && !refused; ++i) {
+    refused = server_->log().find("tls certificate not reloaded") != std::string::npos;
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(refused) << server_->log();
+  EXPECT_NE(served_subject().find("O=second"), std::string::npos);
+  EXPECT_TRUE(server_->running());
+  EXPECT_EQ(https_request(port(), "GET", "/healthz", "", [] {
+              ssl::context ctx(ssl::context::tls_client);
+              ctx.set_verify_mode(ssl::verify_none);
+              return ctx;
+            }()).status, 200);
+}
+
+BACKEND_SUITE(tls_reload);
 
 }  // namespace
 }  // namespace mediation::test

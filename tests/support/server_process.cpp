@@ -32,9 +32,13 @@ std::string admin_binary() {
   return other && *other ? other : MEDIATION_ADMIN_BINARY;
 }
 
-server_process::server_process(const std::string& db_url, std::vector<std::string> extra, const std::string& log_path)
+server_process::server_process(const std::string& db_url, std::vector<std::string> extra, const std::string& log_path,
+                               const std::string& stderr_path)
     : log_path_(log_path) {
-  std::vector<std::string> args{server_binary(), "--listen", "127.0.0.1:0", "--db", db_url, "--threads", "2"};
+  // No drain on SIGTERM unless a test asks for one (`extra` comes later and wins): every test ends
+  // its server with SIGTERM.
+  std::vector<std::string> args{server_binary(), "--listen", "127.0.0.1:0", "--threads", "2", "--drain-seconds", "0"};
+  if (!db_url.empty()) args.insert(args.end(), {"--db", db_url});
   args.insert(args.end(), extra.begin(), extra.end());
   // The log may hold earlier runs on the same database: look only at what this run writes.
   const std::size_t log_start = log().size();
@@ -46,6 +50,13 @@ server_process::server_process(const std::string& db_url, std::vector<std::strin
       dup2(fd, 1);
       dup2(fd, 2);
       close(fd);
+    }
+    if (!stderr_path.empty()) {
+      int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (err >= 0) {
+        dup2(err, 2);
+        close(err);
+      }
     }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -106,6 +117,10 @@ int server_process::terminate(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1001;
   ::kill(pid_, SIGTERM);
   return wait(timeout);
+}
+
+void server_process::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
 }
 
 void server_process::kill9() {

@@ -17,7 +17,10 @@ class server_process {
  public:
   // Starts `mediation-server --listen 127.0.0.1:0 --db URL` plus `extra` and waits for its
   // "listening on" line. Throws (with the log) if it exits or does not listen in time.
-  server_process(const std::string& db_url, std::vector<std::string> extra, const std::string& log_path);
+  // An empty `db_url` passes no --db (the server's default). --drain-seconds 0 unless `extra` says
+  // otherwise. With `stderr_path`, standard error goes there and only standard output to `log_path`.
+  server_process(const std::string& db_url, std::vector<std::string> extra, const std::string& log_path,
+                 const std::string& stderr_path = "");
   ~server_process();  // SIGTERM, then SIGKILL if it lingers
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
@@ -29,9 +32,12 @@ class server_process {
   void kill9();
   bool running();
   std::string log() const;
+  // Sends `sig` (SIGHUP, SIGTERM) without waiting.
+  void signal(int sig);
+  // Waits for the exit; returns the exit status (or -signal), -1000 on timeout.
+  int wait(std::chrono::milliseconds timeout);
 
  private:
-  int wait(std::chrono::milliseconds timeout);
   int pid_ = -1;
   unsigned short port_ = 0;
   std::string log_path_;

@@ -23,6 +23,41 @@ TEST(config, defaults_match_the_contract) {
   EXPECT_GE(p.cfg->threads, 1u);
 }
 
+TEST(config, written_paths_derive_from_the_data_dir_and_explicit_ones_win) {
+  auto p = parse_args({});
+  ASSERT_TRUE(p.cfg);
+  EXPECT_EQ(p.cfg->data_dir, "var");
+  EXPECT_EQ(p.cfg->data_key_file, "var/data.key");
+  EXPECT_EQ(p.cfg->app.attachments_dir, "var/attachments");
+  EXPECT_EQ(p.cfg->drain_seconds, 5u);
+  EXPECT_EQ(p.cfg->log_file, "");
+
+  p = parse_args({"--data-dir", "/var/lib/mediation/"});
+  ASSERT_TRUE(p.cfg) << p.error;
+  EXPECT_EQ(p.cfg->db_url, "sqlite3://db=/var/lib/mediation/mediation.db");
+  EXPECT_EQ(p.cfg->data_key_file, "/var/lib/mediation/data.key");
+  EXPECT_EQ(p.cfg->app.attachments_dir, "/var/lib/mediation/attachments");
+
+  // Explicit paths win, whichever comes first and wherever they come from.
+  std::map<std::string, std::string> env{{"MEDIATION_DATA_KEY_FILE", "/etc/mediation/data.key"}};
+  p = parse_args({"--attachments-dir", "/srv/files", "--data-dir", "/data", "--db", "mysql://db=m user=u"},
+                 [&](const char* n) { return env.count(n) ? env[n].c_str() : nullptr; });
+  ASSERT_TRUE(p.cfg) << p.error;
+  EXPECT_EQ(p.cfg->app.attachments_dir, "/srv/files");
+  EXPECT_EQ(p.cfg->data_key_file, "/etc/mediation/data.key");
+  EXPECT_EQ(p.cfg->db_url, "mysql://db=m user=u");
+
+  p = parse_args({"--drain-seconds", "0", "--log-file", "/var/log/mediation/server.log"});
+  ASSERT_TRUE(p.cfg) << p.error;
+  EXPECT_EQ(p.cfg->drain_seconds, 0u);
+  EXPECT_EQ(p.cfg->log_file, "/var/log/mediation/server.log");
+  EXPECT_NE(describe(*p.cfg).find("\"drain-seconds\": 0"), std::string::npos) << describe(*p.cfg);
+  p = parse_args({"--drain-seconds", "601"});
+  EXPECT_FALSE(p.cfg);
+  EXPECT_NE(p.error.find("--drain-seconds"), std::string::npos) << p.error;
+  EXPECT_FALSE(parse_args({"--data-dir", ""}).cfg);
+}
+
 TEST(config, flags_are_parsed) {
   auto p = parse_args({"--listen", "0.0.0.0:0", "--db", "mysql://db=x user=u", "--seed-demo", "--threads", "3",
                        "--log-level", "warn", "--max-frame=2048", "--token-ttl", "120"});
