@@ -20,7 +20,7 @@ let dir, server, port, browser;
 
 function startServer(listen) {
   return new Promise((resolve, reject) => {
-    const child = spawn(serverBin, ['--listen', listen, '--db', `sqlite3://db=${dir}/e2e.db`, '--seed-demo-accounts', '--threads', '2', '--drain-seconds', '0'],
+    const child = spawn(serverBin, ['--listen', listen, '--db', `sqlite3://db=${dir}/e2e.db`, '--seed-demo-accounts', '--threads', '2', '--drain-seconds', '0', '--data-dir', dir],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 20000);

@@ -15,7 +15,7 @@ mkdirSync(artifacts, { recursive: true });
 
 export function startServer(dir, listen, seed = '--seed-demo-accounts') {
   return new Promise((resolve, reject) => {
-    const child = spawn(serverBin, ['--listen', listen, '--db', `sqlite3://db=${dir}/e2e.db`, seed, '--threads', '2', '--drain-seconds', '0'],
+    const child = spawn(serverBin, ['--listen', listen, '--db', `sqlite3://db=${dir}/e2e.db`, seed, '--threads', '2', '--drain-seconds', '0', '--data-dir', dir],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 20000);
