@@ -4,55 +4,21 @@
 // Chinese interface renders (screenshots kept under build/test-artifacts/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { checkA11y } from './support.mjs';
-
-const serverBin = process.env.MEDIATION_SERVER_BIN;
-const artifacts = process.env.MEDIATION_ARTIFACTS || path.join(tmpdir(), 'mediation-artifacts');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-mkdirSync(artifacts, { recursive: true });
+import { artifacts, serverBin, startServer as startOwnServer, stopServer, launchChromium, checkA11y } from './support.mjs';
 
 let dir, server, port, browser;
 
-function startServer(listen) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(serverBin, ['--listen', listen, '--db', `sqlite3://db=${dir}/e2e.db`, '--seed-demo-accounts', '--threads', '2', '--drain-seconds', '0', '--data-dir', dir],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 20000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on 127\.0\.0\.1:(\d+)/);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
-    });
-    child.stderr.on('data', () => {});
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}): ${out}`)); });
-  });
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+// The tests' server keeps the accounts only; `listen` is 127.0.0.1:0 or, after a restart, the same port.
+const startServer = (listen) => startOwnServer(dir, listen);
 
 before(async () => {
   assert.ok(serverBin, 'MEDIATION_SERVER_BIN must name the server binary');
   dir = mkdtempSync(path.join(tmpdir(), 'mediation-e2e-'));
   ({ child: server, port } = await startServer('127.0.0.1:0'));
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic',
-      // Camera and microphone: Chromium's fake devices, allowed without a prompt.
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/integration/private_mariadb.hpp"
 #include "tests/support/mariadb_instance.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/ws_client.hpp"
@@ -29,38 +30,9 @@ using clock_type = std::chrono::steady_clock;
 
 std::string instance(const std::string& command, const std::string& dir) { return mariadb_instance(command, dir); }
 
-class mariadb_restart : public ::testing::Test {
+class mariadb_restart : public private_mariadb_test {
  protected:
-  void SetUp() override {
-    if (!std::getenv("MEDIATION_TEST_MYSQL")) {
-      if (const char* r = std::getenv("MEDIATION_REQUIRE_MYSQL"); r && std::string(r) == "1")
-        FAIL() << "MariaDB is required (scripts/test runs this test)";
-      GTEST_SKIP() << "MariaDB tests run under scripts/test";
-    }
-    char tmpl[] = "/tmp/mediation-fault.XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-    ::chmod(dir_.c_str(), 0755);  // mariadbd runs as the mysql user
-    port_ = instance("start", dir_);
-  }
-  void TearDown() override {
-    if (HasFailure() && server_) std::cerr << "---- server log ----\n" << server_->log().substr(0, 20000) << "\n";
-    server_.reset();
-    if (!dir_.empty()) {
-      try {
-        instance("stop", dir_);
-      } catch (...) {
-      }
-      std::error_code ec;
-      if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
-    }
-  }
-  std::string url() const {
-    return "mysql://db=fault user=med password=med host=127.0.0.1 port=" + port_;
-  }
-
-  std::string dir_, port_;
-  std::unique_ptr<server_process> server_;
+  mariadb_restart() : private_mariadb_test("mediation-fault") {}
 };
 
 TEST_F(mariadb_restart, acknowledged_posts_survive_a_crash_of_the_database_and_service_resumes_by_itself) {

@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "tests/integration/fixture.hpp"
+#include "tests/integration/private_mariadb.hpp"
 #include "tests/support/mariadb_instance.hpp"
 
 namespace mediation::test {
@@ -214,35 +215,9 @@ BACKEND_SUITE(operations);
 // A production-like MariaDB: binary log on, log_bin_trust_function_creators off, the server's user
 // without SUPER. The migration that creates triggers is refused before any change, with what to
 // set; once set, the same start completes.
-class binary_log : public ::testing::Test {
+class binary_log : public private_mariadb_test {
  protected:
-  void SetUp() override {
-    if (!std::getenv("MEDIATION_TEST_MYSQL")) {
-      if (const char* r = std::getenv("MEDIATION_REQUIRE_MYSQL"); r && std::string(r) == "1")
-        FAIL() << "MariaDB is required (scripts/test runs this test)";
-      GTEST_SKIP() << "MariaDB tests run under scripts/test";
-    }
-    char tmpl[] = "/tmp/mediation-binlog.XXXXXX";
-    ASSERT_TRUE(::mkdtemp(tmpl));
-    dir_ = tmpl;
-    ::chmod(dir_.c_str(), 0755);  // mariadbd runs as the mysql user
-    port_ = mariadb_instance("start", dir_, "MARIADB_INSTANCE_BINLOG=1");
-  }
-  void TearDown() override {
-    if (HasFailure() && server_) std::cerr << "---- server log ----\n" << server_->log().substr(0, 20000) << "\n";
-    server_.reset();
-    if (!dir_.empty()) {
-      try {
-        mariadb_instance("stop", dir_);
-      } catch (...) {
-      }
-      std::error_code ec;
-      if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
-    }
-  }
-  std::string url() const { return "mysql://db=fault user=med password=med host=127.0.0.1 port=" + port_; }
-  std::string dir_, port_;
-  std::unique_ptr<server_process> server_;
+  binary_log() : private_mariadb_test("mediation-binlog", "MARIADB_INSTANCE_BINLOG=1") {}
 };
 
 TEST_F(binary_log, the_trigger_precondition_is_refused_before_any_change_and_the_start_completes_once_set) {

@@ -31,14 +31,18 @@ json content(const std::string& amount = "30000") {
           {"organisation", "荷花社区人民调解委员会"}};
 }
 
+// A wage-arrears case registered by `who`'s organisation, for an agreement to be drafted on.
+created_case wage_case(soci::session& sql, const app::actor& who) {
+  protocol::case_create_request req{"拖欠工资", "labour_wages", "visit", "十二名工人", {{"petitioner", "张三"}}};
+  return in_tx(sql, now_millis(), [&](write_context& ctx) { return insert_case(ctx, who.v.org_id, who.v.user_id, req); });
+}
+
 TEST_P(agreement_logic, drafts_signatures_and_the_seal_follow_the_rules) {
   app::seed_demo(*sql_);
   const test_env te;
   const app::verb_env env = te.env();
   const auto wang = actor_of(*sql_, "mediator.wang");
-  protocol::case_create_request req{"拖欠工资", "labour_wages", "visit", "十二名工人", {{"petitioner", "张三"}}};
-  auto c = in_tx(*sql_, now_millis(),
-                 [&](write_context& ctx) { return insert_case(ctx, wang.v.org_id, wang.v.user_id, req); });
+  auto c = wage_case(*sql_, wang);
 
   // A draft: nothing of the agreement is in the result until it is read back after the commit.
   protocol::agreement_draft_request d;
@@ -215,9 +219,7 @@ TEST_P(agreement_logic, blanks_are_filled_before_anyone_signs_and_a_term_may_hav
   const test_env te;
   const app::verb_env env = te.env();
   const auto wang = actor_of(*sql_, "mediator.wang");
-  protocol::case_create_request req{"拖欠工资", "labour_wages", "visit", "十二名工人", {{"petitioner", "张三"}}};
-  auto c = in_tx(*sql_, now_millis(),
-                 [&](write_context& ctx) { return insert_case(ctx, wang.v.org_id, wang.v.user_id, req); });
+  auto c = wage_case(*sql_, wang);
   auto tx = [&](auto fn) { return in_tx(*sql_, now_millis(), fn); };
   protocol::agreement_draft_request d;
   d.case_id = c.id;
