@@ -1,5 +1,7 @@
 #include "server/admin/admin.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -28,13 +30,16 @@
 #include "server/base/version.hpp"
 #include "server/base/log_sink.hpp"
 #include "server/core/data_key.hpp"
+#include "server/admin/admin_support.hpp"
+#include "server/admin/backup.hpp"
+#include "server/admin/users.hpp"
 
 namespace mediation::app::admin {
 
 using nlohmann::json;
 
 std::string usage() {
-  return R"(Usage: mediation-admin --db URL COMMAND [options]
+  return R"usage(Usage: mediation-admin --db URL COMMAND [options]
 
   migrate                               create or migrate the schema and print its version before and
                                         after; recomputes the login name (normalised username) of every
@@ -46,6 +51,36 @@ std::string usage() {
   reset-password --username U           set a new password (read from standard input) and end all sessions
   revoke-sessions --username U          end every login session of the user
   list-cases [--org ID] [--limit N]     cases, newest first: id, number, status, title
+
+Accounts (--user ID or --username U names one; guests and the system account are not changed here):
+  list-users [--org ID] [--all]         staff accounts: id, username, name, role, organisation, state
+                                        (active, disabled, deleted: only with --all), seal right,
+                                        live sessions
+  disable-user --username U             the account cannot sign in; its sessions end and its open
+                                        sockets close within a second (--session-check)
+  enable-user --username U              it signs in again with its password
+  delete-user --username U              pseudonymised: name "已删除用户 N", login "deleted-N", no
+                                        password, sessions ended, calendar feeds revoked, leader
+                                        ownership (包案) ended; its messages, decisions and signatures
+                                        stay under the pseudonym; cannot be undone
+  set-role --username U --role R        new role; its sessions end (it signs in again)
+  set-org --username U --org ID         new organisation; its sessions end, the seal right of the old
+                                        organisation and its leader ownership of cases are withdrawn
+
+Backups (see docs/operations.md, "Backup and restore"):
+  backup --out DIR --key-out FILE [--data-key-file F] [--attachments-dir D] [--config F]
+                                        a consistent dump of the database, the attachment files and
+                                        the configuration in DIR (mode 0700, files 0600) with a
+                                        manifest; the data key goes to FILE, which must lie outside
+                                        DIR: store it apart
+  restore --from DIR --data-key-file FILE [--attachments-dir D]
+                                        into the new, empty database of --db (SQLite: a file that does
+                                        not exist yet): checks the key and the dump's checksum first,
+                                        then loads, copies the attachments and runs verify
+  verify [--data-key-file F] [--attachments-dir D]
+                                        the key is the database's own, every agreement's hash chain
+                                        verifies, every sealed number opens, every attachment file is
+                                        present and intact; exit status 1 on any problem
   export-case --case ID --out DIR [--attachments-dir DIR] [--data-key-file FILE]
                                         write the case's complete file (卷宗): case.json, events.json,
                                         agreements.json (with the chain's verification), meetings.json,
@@ -56,7 +91,10 @@ std::string usage() {
 
   --version                             print the release and the schema version it knows
 
-Exit status: 0 done, 1 failed (the database said no), 2 bad usage, 3 refused: the database's schema is
+Every command is audited with the operating-system user and host that ran it ("mediation-admin
+root@host", and "(sudo by NAME)" through sudo). Files it writes are readable by its user only.
+
+Exit status: 0 done, 1 failed (the database said no, or verify found a problem), 2 bad usage, 3 refused: the database's schema is
 newer than this release knows, a migration's precondition does not hold, or the data key does not
 belong to the database (nothing was changed; the message says what to do).
 
@@ -68,52 +106,14 @@ commit in progress (up to 10 seconds) instead of failing.
 Roles: petition_officer, leader, mediator, committee_mediator, grid_worker, lawyer, judicial, administrator.
 Kinds: petition_office, mediation_room, mediation_committee, law_firm, court, justice_bureau, resolution_centre.
 Levels: grid, community, street, county, city, province.
-)";
+)usage";
 }
 
 namespace {
 
-constexpr const char* remote = "mediation-admin";
-const std::vector<std::string> roles_known{"petition_officer", "leader",  "mediator",  "committee_mediator",
-                                           "grid_worker",      "lawyer",  "judicial", "administrator"};
 const std::vector<std::string> kinds_known{"petition_office", "mediation_room", "mediation_committee", "law_firm",
                                            "court",           "justice_bureau", "resolution_centre"};
 const std::vector<std::string> levels_known{"grid", "community", "street", "county", "city", "province"};
-
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// --name value pairs and bare switches after the command.
-struct options {
-  std::map<std::string, std::string> values;
-  std::vector<std::string> switches;
-  std::string get(const std::string& k) const {
-    auto it = values.find(k);
-    if (it == values.end() || it->second.empty()) throw usage_error("--" + k + " is required");
-    return it->second;
-  }
-  std::optional<std::string> opt(const std::string& k) const {
-    auto it = values.find(k);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  }
-  bool has(const std::string& s) const { return std::find(switches.begin(), switches.end(), s) != switches.end(); }
-};
-
-long long to_id(const std::string& what, const std::string& v) {
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
-    throw usage_error(what + " must be a number");
-  return std::stoll(v);
-}
-
-void one_of(const std::string& what, const std::string& v, const std::vector<std::string>& list) {
-  if (std::find(list.begin(), list.end(), v) == list.end()) {
-    std::string all;
-    for (const auto& x : list) all += (all.empty() ? "" : ", ") + x;
-    throw usage_error(what + " must be one of " + all);
-  }
-}
 
 std::string read_password(std::istream& in) {
   std::string p;
@@ -122,42 +122,6 @@ std::string read_password(std::istream& in) {
   if (p.size() < 8) throw usage_error("the password (from standard input) must have at least 8 characters");
   if (p.size() > 1024) throw usage_error("the password is too long");
   return p;
-}
-
-// A write outside the server's batched writer, in one transaction, with the same store functions.
-// The transaction takes SQLite's write lock up front (database::begin_write), so that it waits
-// for the running server's commits instead of failing with "database is locked".
-template <class Fn>
-auto in_transaction(const store::database& db, soci::session& sql, Fn fn) {
-  db.begin_write(sql);
-  try {
-    store::transaction_memo memo;
-    store::write_context ctx(sql, now_millis(), memo);
-    auto result = fn(ctx);
-    store::flush_pending_events(sql, memo);
-    store::flush_thread_heads(sql, memo);
-    sql.commit();
-    return result;
-  } catch (...) {
-    try {
-      sql.rollback();
-    } catch (...) {
-    }
-    throw;
-  }
-}
-
-// The normalised form of --username (app::normalise_username), or a usage error.
-std::string username_option(const options& o) {
-  auto key = normalise_username(o.get("username"));
-  if (!key) throw usage_error("--username must be valid UTF-8 and not blank");
-  return *key;
-}
-
-std::optional<long long> user_by_name(soci::session& sql, const std::string& username_key) {
-  auto login = store::find_login(sql, username_key);
-  if (!login) return std::nullopt;
-  return login->user_id;
 }
 
 // Recomputes every login key with the full normalisation, which SQL could only approximate when
@@ -191,7 +155,7 @@ int rekey_usernames(const store::database& db, soci::session& sql, std::ostream&
     }
     in_transaction(db, sql, [&](store::write_context& ctx) {
       ctx.sql << "UPDATE users SET username_key = :k WHERE id = :i", soci::use(*key, "k"), soci::use(uid, "i");
-      store::audit(ctx, std::nullopt, "admin.rekey_user", std::nullopt, username, remote);
+      store::audit(ctx, std::nullopt, "admin.rekey_user", std::nullopt, username, operator_remote());
       return 0;
     });
     ++changed;
@@ -205,10 +169,9 @@ json rows_json(const std::vector<store::stored_event>& events) {
   return out;
 }
 
+// The case file holds clear ID and phone numbers: readable by the tool's user only (0600, folders 0700).
 void write_json(const std::filesystem::path& p, const json& j) {
-  std::ofstream f(p);
-  f << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  if (!f) throw std::runtime_error("cannot write " + p.string());
+  write_private_file(p.string(), j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 int export_case(const store::database& db, soci::session& sql, const options& o, std::ostream& out) {
@@ -222,6 +185,8 @@ int export_case(const store::database& db, soci::session& sql, const options& o,
   auto kase = workflow::case_json(sql, pd, id, nullptr, now_millis());
   if (kase.is_null()) throw std::runtime_error("no such case: " + std::to_string(id));
   std::filesystem::create_directories(dir / "attachments");
+  for (const auto& d : {dir, dir / "attachments"})
+    std::filesystem::permissions(d, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   write_json(dir / "case.json", kase);
   const long long thread = std::stoll(kase["thread"].get<std::string>());
   std::vector<store::stored_event> all;
@@ -261,6 +226,9 @@ int export_case(const store::database& db, soci::session& sql, const options& o,
     bool present = std::filesystem::exists(src);
     if (present) {
       std::filesystem::copy_file(src, dir / "attachments" / name, std::filesystem::copy_options::overwrite_existing);
+      std::filesystem::permissions(dir / "attachments" / name,
+                                   std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace);
       ++copied;
     }
     listed.push_back({{"id", std::to_string(a.id)}, {"name", a.name}, {"file", present ? "attachments/" + name : ""},
@@ -268,8 +236,8 @@ int export_case(const store::database& db, soci::session& sql, const options& o,
   }
   write_json(dir / "attachments.json", listed);
   in_transaction(db, sql, [&](store::write_context& ctx) {
-    store::audit(ctx, std::nullopt, "case.export", id, dir.string(), remote);
-    store::audit(ctx, std::nullopt, "personal_data.read", id, "case.export to " + dir.string(), remote);
+    store::audit(ctx, std::nullopt, "case.export", id, dir.string(), operator_remote());
+    store::audit(ctx, std::nullopt, "personal_data.read", id, "case.export to " + dir.string(), operator_remote());
     return 0;
   });
   out << "exported case " << kase["number"].get<std::string>() << ": " << all.size() << " events, "
@@ -299,7 +267,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (auto eq = key.find('='); eq != std::string::npos) {
           value = key.substr(eq + 1);
           key.resize(eq);
-        } else if (key == "seal") {
+        } else if (key == "seal" || key == "all") {
           o.switches.push_back(key);
           continue;
         } else {
@@ -316,14 +284,28 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (db.empty()) throw usage_error("--db is required");
     if (command.empty()) throw usage_error("a command is required");
-    static const std::vector<std::string> commands{"migrate", "create-org", "create-user", "reset-password",
-                                                   "revoke-sessions", "list-cases", "export-case"};
+    static const std::vector<std::string> commands{
+        "migrate",     "create-org",   "create-user", "reset-password", "revoke-sessions", "list-cases",
+        "export-case", "list-users",   "disable-user", "enable-user",   "delete-user",     "set-role",
+        "set-org",     "backup",       "restore",     "verify"};
     if (std::find(commands.begin(), commands.end(), command) == commands.end())
       throw usage_error("unknown command '" + command + "'");
+    // What the tool writes (backups, case files) is for its user's eyes only, whatever the umask.
+    ::umask(077);
+    // A restore makes its database (SQLite: from the backup's file), so it opens the database itself.
+    if (command == "restore") return restore(db, o, out);
     store::database database(db, 1);
     soci::session sql(database.pool());
     // A later release's schema may hold what this release does not understand: refuse to touch it.
     store::check_schema_not_newer(sql, database.kind());
+    // The other commands read and write this release's columns: an older schema is migrated first.
+    if (command != "migrate" && command != "backup" && command != "verify") {
+      const int found = store::schema_version(sql, database.kind());
+      if (found < store::known_schema_version())
+        throw store::refused("the database schema is at version " + std::to_string(found) + ", older than release " +
+                             release() + " (schema version " + std::to_string(store::known_schema_version()) +
+                             "); run mediation-admin migrate (or start the server, which migrates) first");
+    }
     if (command == "migrate") {
       const auto r = store::migrate(sql, database.kind());
       out << "schema version " << r.after;
@@ -335,6 +317,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         out << ")\n";
       }
       if (int n = rekey_usernames(database, sql, out)) out << n << " login name(s) normalised\n";
+      if (!r.applied.empty())
+        audit_command(database, sql, "admin.migrate", std::nullopt,
+                      "schema version " + std::to_string(r.before) + " -> " + std::to_string(r.after));
       return 0;
     }
     if (command == "create-org") {
@@ -349,7 +334,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       }
       long long id = in_transaction(database, sql, [&](store::write_context& ctx) {
         long long org = store::insert_org(ctx.sql, name, name_en, short_name, kind, level, parent, ctx.now);
-        store::audit(ctx, std::nullopt, "admin.create_org", std::nullopt, name, remote);
+        store::audit(ctx, std::nullopt, "admin.create_org", std::nullopt, name, operator_remote());
         return org;
       });
       out << id << "\n";
@@ -371,7 +356,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       long long id = in_transaction(database, sql, [&](store::write_context& ctx) {
         long long user = store::insert_user(ctx.sql, org, username, name, role, hash, ctx.now);
         if (seal) store::set_can_seal(ctx.sql, user, true);
-        store::audit(ctx, std::nullopt, "admin.create_user", std::nullopt, username + " (" + role + ")", remote);
+        store::audit(ctx, std::nullopt, "admin.create_user", std::nullopt, username + " (" + role + ")", operator_remote());
         return user;
       });
       out << id << "\n";
@@ -392,11 +377,21 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (!hash.empty())
           ctx.sql << "UPDATE users SET password_hash = :h WHERE id = :u", soci::use(hash, "h"), soci::use(id, "u");
         store::audit(ctx, std::nullopt, command == "reset-password" ? "admin.reset_password" : "admin.revoke_sessions",
-                     std::nullopt, username, remote);
+                     std::nullopt, username, operator_remote());
         return n;
       });
       out << (command == "reset-password" ? "password reset; " : "") << ended << " session(s) ended\n";
       return 0;
+    }
+    if (command == "list-users") return list_users(database, sql, o, out);
+    if (command == "disable-user" || command == "enable-user" || command == "delete-user" || command == "set-role" ||
+        command == "set-org")
+      return change_user(database, sql, command, o, out);
+    if (command == "backup") return backup(database, sql, db, o, out);
+    if (command == "verify") {
+      const int status = verify(database, sql, o, out);
+      audit_command(database, sql, "admin.verify", std::nullopt, status == 0 ? "no problem found" : "problems found");
+      return status;
     }
     if (command == "list-cases") {
       std::string q = "SELECT id, number, status, title FROM cases";
@@ -423,6 +418,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       st.define_and_bind();
       st.execute();
       while (st.fetch()) out << id << "\t" << number << "\t" << status << "\t" << title << "\n";
+      audit_command(database, sql, "admin.list_cases", std::nullopt, org ? "org " + std::to_string(org) : "all");
       return 0;
     }
     return export_case(database, sql, o, out);

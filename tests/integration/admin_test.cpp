@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "tests/integration/fixture.hpp"
@@ -61,7 +62,13 @@ TEST_P(admin, creates_organisations_and_users_and_manages_their_sessions) {
   // Every change is in the audit trail.
   auto audit = connect_as("admin")->request({{"type", "audit.list"}, {"limit", 200}});
   int admin_rows = 0;
-  for (const auto& e : audit["entries"]) admin_rows += e["remote"] == "mediation-admin";
+  for (const auto& e : audit["entries"]) {
+    const std::string remote = e.value("remote", "");
+    if (remote.rfind("mediation-admin ", 0) != 0) continue;
+    ++admin_rows;
+    // Who ran it and where: the operating-system user and host.
+    EXPECT_NE(remote.find("@"), std::string::npos) << remote;
+  }
   EXPECT_GE(admin_rows, 4);
 }
 
@@ -176,7 +183,216 @@ TEST_P(admin, exports_a_complete_case_file) {
   std::ifstream copy(out + "/" + files[0]["file"].get<std::string>());
   std::string bytes((std::istreambuf_iterator<char>(copy)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes, "笔录内容");
+  // The case file holds clear numbers: only its owner may read it, whatever the umask.
+  EXPECT_EQ(std::filesystem::status(out).permissions(), std::filesystem::perms::owner_all);
+  for (const auto& f : std::filesystem::recursive_directory_iterator(out))
+    if (f.is_regular_file())
+      EXPECT_EQ(f.status().permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+          << f.path();
   EXPECT_EQ(run({"export-case", "--case", "999999", "--out", out}).status, 1);
+}
+
+// The first line of the tool's output, trimmed.
+std::string first_line(const admin_result& r) { return r.output.substr(0, r.output.find('\n')); }
+
+TEST_P(admin, carries_an_account_through_its_whole_life) {
+  auto city = org_id(*connect_as("admin"), "City petition bureau");
+  auto street = org_id(*connect_as("admin"), "Chengnan street office");
+  auto created = run({"create-user", "--org", city, "--username", "officer.qian", "--name", "钱多", "--role",
+                      "petition_officer", "--seal"},
+                     "first-password");
+  ASSERT_EQ(created.status, 0) << created.output;
+  const std::string id = first_line(created);
+  // Signs in with its own password (connect_as then reuses the token).
+  auto sign_in = [&] {
+    tokens_["officer.qian"] = login(port(), "officer.qian", "first-password");
+    return connect_as("officer.qian");
+  };
+  auto qian = sign_in();
+  json kase = create_case(*qian, "欠薪登记");
+  ASSERT_OK(qian->request({{"type", "post"}, {"thread", kase["thread"]}, {"cmid", "q1"}, {"body", "我登记的"}}));
+  ASSERT_OK(qian->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+
+  // Listed with its organisation, state, seal right and live session.
+  auto listed = run({"list-users", "--org", city});
+  ASSERT_EQ(listed.status, 0) << listed.output;
+  EXPECT_NE(listed.output.find(id + "\tofficer.qian\t钱多\tpetition_officer\t" + city), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("active\tseal\t1 session(s)"), std::string::npos) << listed.output;
+
+  // Disabled: the open socket closes, the token and the password no longer work.
+  auto disabled = run({"disable-user", "--username", "Officer.Qian"});
+  ASSERT_EQ(disabled.status, 0) << disabled.output;
+  EXPECT_NE(disabled.output.find("1 session(s) ended"), std::string::npos) << disabled.output;
+  EXPECT_EQ(qian->wait_closed(5s), 1008);
+  ws_client stale(port());
+  EXPECT_ERROR(stale.request({{"type", "auth"}, {"token", token_for("officer.qian")}}), "unauthenticated");
+  EXPECT_EQ(http_request(port(), "POST", "/api/login", R"({"username":"officer.qian","password":"first-password"})").status, 401);
+  // Enabled: signs in again.
+  ASSERT_EQ(run({"enable-user", "--user", id}).status, 0);
+  auto again = sign_in();
+  EXPECT_OK(again->request({{"type", "case.get"}, {"case", kase["id"]}}));
+
+  // A new role ends the sessions; the next login carries it.
+  auto role = run({"set-role", "--username", "officer.qian", "--role", "leader"});
+  ASSERT_EQ(role.status, 0) << role.output;
+  EXPECT_EQ(again->wait_closed(5s), 1008);
+  auto r = http_request(port(), "POST", "/api/login", R"({"username":"officer.qian","password":"first-password"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json_body()["user"]["role"], "leader");
+
+  // A new organisation: the old one's case is out of reach, the seal right is gone.
+  auto live = sign_in();
+  ASSERT_OK(live->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  auto moved = run({"set-org", "--username", "officer.qian", "--org", street});
+  ASSERT_EQ(moved.status, 0) << moved.output;
+  EXPECT_NE(moved.output.find("seal right"), std::string::npos) << moved.output;
+  EXPECT_EQ(live->wait_closed(5s), 1008);
+  auto elsewhere = sign_in();
+  EXPECT_ERROR(elsewhere->request({{"type", "case.get"}, {"case", kase["id"]}}), "forbidden");
+  EXPECT_EQ(sql_strings("SELECT can_seal FROM users WHERE id = " + id), std::vector<std::string>{"0"});
+
+  // Deleted: pseudonymised, never signs in again, its message stays under the pseudonym.
+  auto deleted = run({"delete-user", "--username", "officer.qian"});
+  ASSERT_EQ(deleted.status, 0) << deleted.output;
+  EXPECT_EQ(elsewhere->wait_closed(5s), 1008);
+  EXPECT_EQ(http_request(port(), "POST", "/api/login", R"({"username":"officer.qian","password":"first-password"})").status, 401);
+  EXPECT_EQ(http_request(port(), "POST", "/api/login",
+                         json{{"username", "deleted-" + id}, {"password", "first-password"}}.dump()).status, 401);
+  auto li = connect_as("officer.li");
+  auto history = li->request({{"type", "history"}, {"thread", kase["thread"]}});
+  ASSERT_OK(history);
+  bool seen = false;
+  for (const auto& e : history["events"]) {
+    EXPECT_EQ(e.dump().find("钱多"), std::string::npos) << e.dump();
+    if (e["data"].value("body", "") == "我登记的") {
+      seen = true;
+      EXPECT_EQ(e["author"]["name"], "已删除用户 " + id) << e.dump();
+    }
+  }
+  EXPECT_TRUE(seen) << history.dump();
+  EXPECT_EQ(run({"list-users"}).output.find("deleted-" + id), std::string::npos);
+  EXPECT_NE(run({"list-users", "--all"}).output.find("deleted-" + id + "\t已删除用户 " + id), std::string::npos);
+  // The name is free again; a deleted account cannot be brought back or changed.
+  EXPECT_EQ(run({"enable-user", "--user", id}).status, 1);
+  EXPECT_EQ(run({"set-role", "--user", id, "--role", "mediator"}).status, 1);
+  EXPECT_EQ(run({"create-user", "--org", city, "--username", "officer.qian", "--name", "钱二", "--role", "petition_officer"},
+                "other-password").status, 0);
+  // Refusals change nothing: guests and the system account, unknown users, bad roles.
+  EXPECT_EQ(run({"disable-user", "--username", "system"}).status, 1);
+  EXPECT_EQ(run({"disable-user", "--username", "nobody"}).status, 1);
+  EXPECT_EQ(run({"set-role", "--username", "officer.li", "--role", "wizard"}).status, 2);
+  EXPECT_EQ(run({"set-org", "--username", "officer.li", "--org", "999999"}).status, 1);
+  EXPECT_EQ(run({"disable-user", "--user", "1", "--username", "officer.li"}).status, 2);
+  EXPECT_OK(li->request({{"type", "case.get"}, {"case", kase["id"]}}));
+
+  // Every command is in the audit trail with who ran it and where.
+  auto audit = connect_as("admin")->request({{"type", "audit.list"}, {"limit", 200}});
+  std::set<std::string> actions;
+  for (const auto& e : audit["entries"])
+    if (e.value("remote", "").rfind("mediation-admin ", 0) == 0 && e["remote"].get<std::string>().find('@') != std::string::npos)
+      actions.insert(e["action"].get<std::string>());
+  for (const char* a : {"admin.create_user", "admin.list_users", "admin.disable_user", "admin.enable_user", "admin.set_role",
+                        "admin.set_org", "admin.delete_user"})
+    EXPECT_TRUE(actions.count(a)) << a;
+  EXPECT_EQ(sql_strings("SELECT COUNT(*) FROM audit WHERE action = 'admin.delete_user' AND detail LIKE '%钱%'"),
+            std::vector<std::string>{"0"});
+}
+
+// Whether a file holds any of `needles`.
+bool holds_any(const std::string& path, const std::vector<std::string>& needles) {
+  std::ifstream f(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  for (const auto& n : needles)
+    if (text.find(n) != std::string::npos) return true;
+  return false;
+}
+
+TEST_P(admin, backs_up_and_restores_into_a_new_database_that_verifies) {
+  auto li = connect_as("officer.li");
+  json kase = li->request({{"type", "case.create"}, {"title", "备份恢复"}, {"category", "labour_wages"}, {"channel", "visit"},
+                           {"parties", json::array({{{"role", "petitioner"}, {"name", "张三"}, {"phone", "13812345678"},
+                                                     {"id_number", "370214198001017234"}},
+                                                    {{"role", "respondent"}, {"name", "某建筑公司"}}})}});
+  ASSERT_OK(kase);
+  kase = kase["case"];
+  const std::string path = "/api/cases/" + kase["id"].get<std::string>() + "/attachments";
+  auto up = http_request(port(), "POST", path, "备份里的笔录", "Bearer " + token_for("officer.li"),
+                         {{"Content-Type", "text/plain"}, {"X-File-Name", "note.txt"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string key = "var/data.key", files = db_->dir() + "/files";
+  const std::string bundle = db_->dir() + "/backup", key_out = db_->dir() + "/keys/data.key";
+
+  // The key may not travel with the backup.
+  EXPECT_EQ(run({"backup", "--out", bundle, "--key-out", bundle + "/data.key", "--data-key-file", key, "--attachments-dir", files}).status, 2);
+  EXPECT_FALSE(std::filesystem::exists(bundle + "/data.key"));
+  const std::string config = test_file("config.json", R"({"threads": 2})");
+  auto made = run({"backup", "--out", bundle, "--key-out", key_out, "--data-key-file", key, "--attachments-dir", files,
+                   "--config", config});
+  ASSERT_EQ(made.status, 0) << made.output;
+  EXPECT_NE(made.output.find("1 attachment files"), std::string::npos) << made.output;
+  // Private: the folder 0700, every file 0600; the key apart, the numbers sealed in the dump.
+  EXPECT_EQ(std::filesystem::status(bundle).permissions(), std::filesystem::perms::owner_all);
+  int files_seen = 0;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(bundle)) {
+    if (!f.is_regular_file()) continue;
+    ++files_seen;
+    EXPECT_EQ(f.status().permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write) << f.path();
+    EXPECT_FALSE(holds_any(f.path().string(), {"13812345678", "370214198001017234"})) << f.path();
+  }
+  EXPECT_GE(files_seen, 4);  // manifest, database, config, one attachment
+  EXPECT_EQ(std::filesystem::status(key_out).permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_FALSE(holds_any(bundle + "/manifest.json", {[&] {
+    std::ifstream k(key_out);
+    std::string hex;
+    k >> hex;
+    return hex;
+  }()}));
+  // A second backup into the same folder is refused.
+  EXPECT_EQ(run({"backup", "--out", bundle, "--key-out", key_out + "2", "--data-key-file", key, "--attachments-dir", files}).status, 2);
+
+  // Restored into a new database, with the key kept apart; a wrong key changes nothing.
+  test_db fresh(GetParam());
+  const std::string restored_files = fresh.dir() + "/files";
+  auto restore = [&](const std::vector<std::string>& args) { return run_admin_at(fresh.url(), args); };
+  const std::string other_key = test_file("other.key", std::string(64, 'a') + "\n", 0600);
+  auto wrong = restore({"restore", "--from", bundle, "--data-key-file", other_key, "--attachments-dir", restored_files});
+  EXPECT_EQ(wrong.status, 3) << wrong.output;
+  EXPECT_NE(wrong.output.find("is not this backup's key"), std::string::npos) << wrong.output;
+  EXPECT_FALSE(std::filesystem::exists(restored_files));
+  auto done = restore({"restore", "--from", bundle, "--data-key-file", key_out, "--attachments-dir", restored_files});
+  ASSERT_EQ(done.status, 0) << done.output;
+  EXPECT_NE(done.output.find("verified: no problem found"), std::string::npos) << done.output;
+  EXPECT_NE(done.output.find("1 of 1 files present and intact"), std::string::npos) << done.output;
+  EXPECT_NE(done.output.find("sealed numbers opened"), std::string::npos) << done.output;
+  // Restoring over it is refused.
+  EXPECT_EQ(restore({"restore", "--from", bundle, "--data-key-file", key_out, "--attachments-dir", restored_files}).status, 2);
+
+  // A server on the restored database reads the case with its numbers and its attachment.
+  server_process restored(fresh.url(), {"--data-key-file", key_out, "--attachments-dir", restored_files},
+                          fresh.dir() + "/server.log");
+  auto token = login(restored.port(), "officer.li");
+  ws_client c(restored.port());
+  ASSERT_OK(c.request({{"type", "auth"}, {"token", token}}));
+  auto got = c.request({{"type", "case.get"}, {"case", kase["id"]}});
+  ASSERT_OK(got);
+  EXPECT_NE(got.dump().find("13812345678"), std::string::npos) << got.dump();
+  auto file = http_request(restored.port(), "GET", up.json_body()["attachment"]["url"].get<std::string>(), "", "Bearer " + token);
+  ASSERT_EQ(file.status, 200) << file.body;
+  EXPECT_EQ(file.body, "备份里的笔录");
+
+  // verify finds a missing file and a damaged dump is refused before anything is loaded.
+  for (const auto& f : std::filesystem::recursive_directory_iterator(restored_files))
+    if (f.is_regular_file()) std::filesystem::remove(f.path());
+  auto missing = restore({"verify", "--data-key-file", key_out, "--attachments-dir", restored_files});
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_NE(missing.output.find("is missing"), std::string::npos) << missing.output;
+  const std::string dump = bundle + (GetParam() == "sqlite" ? "/database.sqlite" : "/database.sql");
+  std::ofstream(dump, std::ios::app) << "-- changed";
+  test_db third(GetParam());
+  auto damaged = run_admin_at(third.url(), {"restore", "--from", bundle, "--data-key-file", key_out, "--attachments-dir",
+                                             third.dir() + "/files"});
+  EXPECT_EQ(damaged.status, 1) << damaged.output;
+  EXPECT_NE(damaged.output.find("is damaged"), std::string::npos) << damaged.output;
 }
 
 BACKEND_SUITE(admin);

@@ -110,7 +110,11 @@ std::string in_minutes(int m) {
 }
 
 admin_result server_test::run_admin(const std::vector<std::string>& args, const std::string& input) const {
-  std::string cmd = "printf '%s\\n' '" + input + "' | '" + admin_binary() + "' --db '" + db_->url() + "'";
+  return run_admin_at(db_->url(), args, input);
+}
+
+admin_result run_admin_at(const std::string& url, const std::vector<std::string>& args, const std::string& input) {
+  std::string cmd = "printf '%s\\n' '" + input + "' | '" + admin_binary() + "' --db '" + url + "'";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " 2>&1";
   admin_result r;

@@ -24,6 +24,10 @@ struct admin_result {
   std::string output;
 };
 
+// Runs mediation-admin on the database `url` with `args`, `input` on standard input; standard error
+// is kept with standard output.
+admin_result run_admin_at(const std::string& url, const std::vector<std::string>& args, const std::string& input = "");
+
 class server_test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;

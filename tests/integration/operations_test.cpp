@@ -87,10 +87,12 @@ class operations : public server_test {
     return sql_strings("SELECT value FROM settings WHERE name = 'data_key_fingerprint'");
   }
   // The database as a release before 0.2.0 left it: schema version 7, no settings table.
+  // Schema 7, as release 0.1.0 left it (the rollback SQL of CHANGELOG.md for 0.2.0).
   void as_before_fingerprints() {
+    sql_exec("ALTER TABLE users DROP COLUMN deleted_at");
     sql_exec("DROP TABLE settings");
-    sql_exec("DELETE FROM schema_migrations WHERE version = 8");
-    if (db_->backend() == "mysql") sql_exec("DELETE FROM schema_migration_steps WHERE version = 8");
+    sql_exec("DELETE FROM schema_migrations WHERE version IN (8, 9)");
+    if (db_->backend() == "mysql") sql_exec("DELETE FROM schema_migration_steps WHERE version IN (8, 9)");
   }
 };
 
@@ -191,12 +193,12 @@ TEST_P(operations, migrate_reports_the_true_schema_version) {
   as_before_fingerprints();
   auto older = run_admin({"migrate"});
   ASSERT_EQ(older.status, 0) << older.output;
-  EXPECT_NE(older.output.find("schema version " + known + " (was 7; applied 8)\n"), std::string::npos) << older.output;
+  EXPECT_NE(older.output.find("schema version " + known + " (was 7; applied 8 9)\n"), std::string::npos) << older.output;
   // A new database: every migration.
   test_db fresh(GetParam());
   auto all = run_to_exit(admin_binary(), {"--db", fresh.url(), "migrate"});
   ASSERT_EQ(all.status, 0) << all.output;
-  EXPECT_NE(all.output.find("schema version " + known + " (was 0; applied 1 2 3 4 5 6 7 8"), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find("schema version " + known + " (was 0; applied 1 2 3 4 5 6 7 8 9"), std::string::npos) << all.output;
 }
 
 TEST_P(operations, both_programs_print_their_release_and_the_schema_version_they_know) {
