@@ -20,8 +20,9 @@ build_packages=(
   nlohmann-json3-dev libsodium-dev libssl-dev libgtest-dev sqlite3 libunistring-dev
 )
 # Extra packages the test suite needs: a throwaway MariaDB, and headless Chromium with a CJK
-# font for the browser tests (without one every Chinese character renders as an empty box).
-test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei openssl)
+# font for the browser tests (without one every Chinese character renders as an empty box); Python with
+# PyYAML for the check of the monitoring files (tests/docs/check_monitoring.py).
+test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei openssl python3 python3-yaml)
 # clang with its sanitizer and libFuzzer runtimes, for scripts/sanitize.
 sanitize_packages=(clang libclang-rt-14-dev)
 
