@@ -32,6 +32,7 @@
 #include "server/core/data_key.hpp"
 #include "server/admin/admin_support.hpp"
 #include "server/admin/backup.hpp"
+#include "server/admin/rotate_key.hpp"
 #include "server/admin/users.hpp"
 
 namespace mediation::app::admin {
@@ -77,6 +78,11 @@ Backups (see docs/operations.md, "Backup and restore"):
                                         into the new, empty database of --db (SQLite: a file that does
                                         not exist yet): checks the key and the dump's checksum first,
                                         then loads, copies the attachments and runs verify
+  rotate-key --data-key-file OLD --new-key-file NEW [--wait-seconds 10]
+                                        re-seal every ID and phone number under NEW (made, mode 0600,
+                                        unless it exists); servers refuse to start, and running ones
+                                        stop, until it ends; interrupted, run it again with the same
+                                        files and it resumes; then start the servers with NEW
   verify [--data-key-file F] [--attachments-dir D]
                                         the key is the database's own, every agreement's hash chain
                                         verifies, every sealed number opens, every attachment file is
@@ -287,7 +293,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     static const std::vector<std::string> commands{
         "migrate",     "create-org",   "create-user", "reset-password", "revoke-sessions", "list-cases",
         "export-case", "list-users",   "disable-user", "enable-user",   "delete-user",     "set-role",
-        "set-org",     "backup",       "restore",     "verify"};
+        "set-org",     "backup",       "restore",     "verify",        "rotate-key"};
     if (std::find(commands.begin(), commands.end(), command) == commands.end())
       throw usage_error("unknown command '" + command + "'");
     // What the tool writes (backups, case files) is for its user's eyes only, whatever the umask.
@@ -388,6 +394,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         command == "set-org")
       return change_user(database, sql, command, o, out);
     if (command == "backup") return backup(database, sql, db, o, out);
+    if (command == "rotate-key") return rotate_key(database, sql, o, out);
     if (command == "verify") {
       const int status = verify(database, sql, o, out);
       audit_command(database, sql, "admin.verify", std::nullopt, status == 0 ? "no problem found" : "problems found");

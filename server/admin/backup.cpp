@@ -337,18 +337,33 @@ int check_database(soci::session& sql, store::backend kind, const personal_data&
       if (ip == soci::i_ok) try_open("meeting_participants row " + std::to_string(id), phone);
   }
   {
+    // A version's numbers as readers take them: re-sealed by a key rotation (bound to the version by
+    // a keyed hash of its id and stored text), or as stored.
     long long id = 0;
-    std::string content;
-    soci::statement st =
-        (sql.prepare << "SELECT id, content FROM agreement_versions ORDER BY id", soci::into(id), soci::into(content));
+    std::string content, numbers, binding;
+    soci::indicator in = soci::i_null, ib = soci::i_null;
+    soci::statement st = (sql.prepare << "SELECT v.id, v.content, s.numbers, s.binding FROM agreement_versions v "
+                                         "LEFT JOIN agreement_version_seals s ON s.version_id = v.id ORDER BY v.id",
+                          soci::into(id), soci::into(content), soci::into(numbers, in), soci::into(binding, ib));
     st.execute();
     while (st.fetch()) {
-      const json parsed = json::parse(content, nullptr, false);
-      if (parsed.is_discarded() || !parsed.contains("parties") || !parsed["parties"].is_array()) continue;
-      for (const auto& party : parsed["parties"])
+      const std::string where = "agreement_versions row " + std::to_string(id);
+      json parties;
+      if (in == soci::i_ok) {
+        if (ib != soci::i_ok || binding != pd.blind(std::to_string(id) + ":" + content)) {
+          if (++problems <= 20) out << "PROBLEM " << where << ": its re-sealed numbers belong to another version or were altered\n";
+          continue;
+        }
+        parties = json::parse(numbers, nullptr, false);
+      } else {
+        const json parsed = json::parse(content, nullptr, false);
+        if (parsed.is_discarded() || !parsed.contains("parties")) continue;
+        parties = parsed["parties"];
+      }
+      if (!parties.is_array()) continue;
+      for (const auto& party : parties)
         for (const char* field : {"id_number", "phone"})
-          if (party.contains(field) && party[field].is_string())
-            try_open("agreement_versions row " + std::to_string(id), party[field].get<std::string>());
+          if (party.contains(field) && party[field].is_string()) try_open(where, party[field].get<std::string>());
     }
   }
   out << "personal data: " << opened << " sealed numbers opened with the key\n";

@@ -1,7 +1,9 @@
 #include "server/agreements/agreement_repo.hpp"
 
+#include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
+#include "server/core/personal_data.hpp"
 #include "server/store/row_map.hpp"
 #include "server/store/sql_util.hpp"
 
@@ -48,27 +50,51 @@ std::vector<agreement_row> query_agreements(soci::session& sql, const std::strin
   return out;
 }
 
+// The stored content with the ID and phone numbers of agreement_version_seals put in place of the
+// ones sealed at insertion (only sealed values are taken from there; any other text stays the stored).
+std::string with_resealed_numbers(const std::string& stored, const std::string& numbers) {
+  auto content = nlohmann::json::parse(stored, nullptr, false);
+  auto resealed = nlohmann::json::parse(numbers, nullptr, false);
+  if (content.is_discarded() || resealed.is_discarded() || !resealed.is_array() || !content.contains("parties") ||
+      !content["parties"].is_array())
+    return stored;
+  auto& parties = content["parties"];
+  for (std::size_t i = 0; i < parties.size() && i < resealed.size(); ++i)
+    for (const char* field : {"id_number", "phone"})
+      if (resealed[i].contains(field) && resealed[i][field].is_string() && parties[i].contains(field) &&
+          app::personal_data::is_sealed(resealed[i][field].get<std::string>()))
+        parties[i][field] = resealed[i][field];
+  return content.dump();
+}
+
 std::vector<version_row> query_versions(soci::session& sql, const std::string& where, long long a, long long b) {
   version_row v;
+  std::string numbers;
+  soci::indicator numbers_ind = soci::i_null;
   const bool two = where.find(":b") != std::string::npos;
   soci::statement st = sql_util::prepare_dynamic(
       sql,
-      "SELECT v.id, v.agreement_id, v.version, v.author_id, v.created_at, v.content, u.name FROM agreement_versions v "
-      "JOIN users u ON u.id = v.author_id " + where,
+      "SELECT v.id, v.agreement_id, v.version, v.author_id, v.created_at, v.content, u.name, s.numbers "
+      "FROM agreement_versions v JOIN users u ON u.id = v.author_id "
+      "LEFT JOIN agreement_version_seals s ON s.version_id = v.id " + where,
       [&](soci::statement& q) {
         q.exchange(soci::into(v.id));
         q.exchange(soci::into(v.agreement_id));
         q.exchange(soci::into(v.version));
         q.exchange(soci::into(v.author_id));
         q.exchange(soci::into(v.created_at));
-        q.exchange(soci::into(v.content));
+        q.exchange(soci::into(v.stored));
         q.exchange(soci::into(v.author_name));
+        q.exchange(soci::into(numbers, numbers_ind));
         q.exchange(soci::use(a, "a"));
         if (two) q.exchange(soci::use(b, "b"));
       });
   st.execute();
   std::vector<version_row> out;
-  while (st.fetch()) out.push_back(v);
+  while (st.fetch()) {
+    v.content = numbers_ind == soci::i_ok ? with_resealed_numbers(v.stored, numbers) : v.stored;
+    out.push_back(v);
+  }
   return out;
 }
 

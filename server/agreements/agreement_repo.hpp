@@ -28,7 +28,12 @@ void save_agreement(write_context& ctx, const agreement_row& a);
 
 struct version_row {
   long long id = 0, agreement_id = 0, version = 0, author_id = 0, created_at = 0;
+  // `content`: the version as readers see it, its ID and phone numbers sealed under the current data
+  // key (taken from agreement_version_seals after a key rotation, see sql/*/010_key_rotation.sql).
   std::string content, author_name;
+  // `stored`: the text stored at insertion, which the hash chain covers (equal to `content` until
+  // the data key is rotated). Only the chain's verification reads it.
+  std::string stored;
 };
 long long insert_version(write_context& ctx, long long agreement_id, long long version, const std::string& content,
                          long long author);

@@ -263,10 +263,11 @@ json verify_json(soci::session& sql, long long agreement_id) {
     agreement::chain_entry e{r.kind, r.payload, r.prev_hash, r.hash, ""};
     if (r.kind == "version") {
       if (auto v = store::find_version_by_id(sql, r.ref_id)) {
-        json parsed = json::parse(v->content, nullptr, false);
+        // The chain covers the text as stored at insertion, not the numbers sealed anew by a key rotation.
+        json parsed = json::parse(v->stored, nullptr, false);
         if (!parsed.is_discarded()) {
           auto payload = version_payload(store::version_row{v->id, v->agreement_id, v->version, v->author_id,
-                                                            v->created_at, v->content, ""});
+                                                            v->created_at, v->stored, ""});
           e.source = agreement::canonical(payload);
         } else {
           e.source = "(unreadable)";

@@ -13,7 +13,6 @@ namespace mediation::app {
 
 namespace {
 
-constexpr const char* fingerprint_setting = "data_key_fingerprint";
 
 const std::string restore_hint =
     "Restore the key file this database was written with from the key backup (docs/operations.md, "
@@ -31,7 +30,21 @@ data_key_refused mismatch(const std::string& path, const std::string& expected, 
 data_key_refused::data_key_refused(const std::string& message, std::string f, std::string e, std::string fo)
     : store::refused(message), file(std::move(f)), expected(std::move(e)), found(std::move(fo)) {}
 
+std::optional<std::string> data_key_rotation(soci::session& sql, store::backend kind) {
+  return store::read_setting(sql, kind, rotation_setting);
+}
+
+std::optional<std::string> recorded_fingerprint(soci::session& sql, store::backend kind) {
+  return store::read_setting(sql, kind, fingerprint_setting);
+}
+
 data_key_plan check_data_key(soci::session& sql, store::backend kind, const std::string& path, bool may_create) {
+  if (auto rotation = data_key_rotation(sql, kind))
+    throw data_key_refused("a rotation of the data key is in progress (" + *rotation +
+                               "): the database's numbers are sealed partly under each key. Finish it with "
+                               "mediation-admin rotate-key (the same --data-key-file and --new-key-file), then "
+                               "start with the new key file. Nothing was changed",
+                           path, "", "");
   const auto recorded = store::read_setting(sql, kind, fingerprint_setting);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {

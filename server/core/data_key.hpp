@@ -29,6 +29,14 @@ struct data_key_refused : store::refused {
   std::string file, expected, found;
 };
 
+// Settings of the data key: its fingerprint, and while `mediation-admin rotate-key` runs, the rotation
+// ("<old fingerprint> -> <new fingerprint>"). Servers refuse to start during a rotation and stop when
+// one begins or when the recorded fingerprint is no longer their key's (core/session_watch).
+inline constexpr const char* fingerprint_setting = "data_key_fingerprint";
+inline constexpr const char* rotation_setting = "data_key_rotation";
+std::optional<std::string> data_key_rotation(soci::session& sql, store::backend kind);
+std::optional<std::string> recorded_fingerprint(soci::session& sql, store::backend kind);
+
 struct data_key_plan {
   std::string path;
   std::optional<personal_data> key;  // read from the file; empty when a new key file is to be made

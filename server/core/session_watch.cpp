@@ -1,5 +1,6 @@
 #include "server/core/session_watch.hpp"
 
+#include <csignal>
 #include <map>
 
 #include <soci/soci.h>
@@ -7,6 +8,7 @@
 #include "server/core/services.hpp"
 #include "server/base/log.hpp"
 #include "server/base/time.hpp"
+#include "server/core/data_key.hpp"
 #include "server/core/registry.hpp"
 
 namespace mediation::app {
@@ -24,6 +26,24 @@ std::string session_ended_reason(const std::optional<store::session_state>& s, l
 struct session_watch::impl {
   explicit impl(services& svc) : svc(svc) {}
   services& svc;
+
+  // A server whose key is no longer the database's (mediation-admin rotate-key began, or finished
+  // under another server) must not seal one more number: it stops as on SIGTERM, and its next start
+  // is refused until it is given the new key file.
+  bool stopping = false;
+  void check_data_key(soci::session& sql) {
+    if (stopping) return;
+    std::string why;
+    if (auto rotation = data_key_rotation(sql, svc.db.kind()))
+      why = "a rotation of the data key began (" + *rotation + ")";
+    else if (auto recorded = recorded_fingerprint(sql, svc.db.kind()); recorded && *recorded != svc.personal.fingerprint())
+      why = "the database records the data key fingerprint " + *recorded + ", not this server's key " +
+            svc.personal.fingerprint();
+    if (why.empty()) return;
+    stopping = true;
+    log::error("stopping: the data key changed", {{"error", why + "; start again with the new key file"}});
+    std::raise(SIGTERM);
+  }
 
   void check_sessions(soci::session& sql) {
     const auto hashes = svc.sessions.live();
@@ -47,6 +67,7 @@ session_watch::session_watch(boost::asio::io_context& ioc, services& svc)
     : impl_(std::make_shared<impl>(svc)),
       work_(ioc, svc.jobs, [&svc] { return svc.cfg.session_check_ms; },
             [self = impl_](soci::session& sql) {
+              self->check_data_key(sql);
               self->check_sessions(sql);
               // The slices' own rechecks (meetings: everyone in a live room may still be there).
               for (const auto& watch : self->svc.reg.watches()) watch(sql);

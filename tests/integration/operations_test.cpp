@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include <openssl/sha.h>
 
@@ -89,10 +90,11 @@ class operations : public server_test {
   // The database as a release before 0.2.0 left it: schema version 7, no settings table.
   // Schema 7, as release 0.1.0 left it (the rollback SQL of CHANGELOG.md for 0.2.0).
   void as_before_fingerprints() {
+    sql_exec("DROP TABLE agreement_version_seals");
     sql_exec("ALTER TABLE users DROP COLUMN deleted_at");
     sql_exec("DROP TABLE settings");
-    sql_exec("DELETE FROM schema_migrations WHERE version IN (8, 9)");
-    if (db_->backend() == "mysql") sql_exec("DELETE FROM schema_migration_steps WHERE version IN (8, 9)");
+    sql_exec("DELETE FROM schema_migrations WHERE version IN (8, 9, 10)");
+    if (db_->backend() == "mysql") sql_exec("DELETE FROM schema_migration_steps WHERE version IN (8, 9, 10)");
   }
 };
 
@@ -193,12 +195,12 @@ TEST_P(operations, migrate_reports_the_true_schema_version) {
   as_before_fingerprints();
   auto older = run_admin({"migrate"});
   ASSERT_EQ(older.status, 0) << older.output;
-  EXPECT_NE(older.output.find("schema version " + known + " (was 7; applied 8 9)\n"), std::string::npos) << older.output;
+  EXPECT_NE(older.output.find("schema version " + known + " (was 7; applied 8 9 10)\n"), std::string::npos) << older.output;
   // A new database: every migration.
   test_db fresh(GetParam());
   auto all = run_to_exit(admin_binary(), {"--db", fresh.url(), "migrate"});
   ASSERT_EQ(all.status, 0) << all.output;
-  EXPECT_NE(all.output.find("schema version " + known + " (was 0; applied 1 2 3 4 5 6 7 8 9"), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find("schema version " + known + " (was 0; applied 1 2 3 4 5 6 7 8 9 10"), std::string::npos) << all.output;
 }
 
 TEST_P(operations, both_programs_print_their_release_and_the_schema_version_they_know) {
@@ -210,6 +212,105 @@ TEST_P(operations, both_programs_print_their_release_and_the_schema_version_they
                                                       std::to_string(newest_migration()) + "\\)\n")))
         << r.output;
   }
+}
+
+TEST_P(operations, rotate_key_reseals_every_number_stops_the_running_server_and_resumes_after_a_failure) {
+  const json party{{"role", "petitioner"}, {"name", "张三"}, {"phone", "13812345678"}, {"id_number", "370214198001017234"}};
+  auto wang = connect_as("mediator.wang");
+  auto made = wang->request({{"type", "case.create"}, {"title", "密钥轮换"}, {"category", "labour_wages"},
+                             {"channel", "visit"}, {"parties", {party, {{"role", "respondent"}, {"name", "某公司"}}}}});
+  ASSERT_OK(made);
+  const json kase = made["case"];
+  json content = {{"parties", {party, {{"role", "respondent"}, {"name", "某公司"}}}},
+                  {"facts", "拖欠工资。"},
+                  {"disputes", {"数额"}},
+                  {"responsibilities", {{{"party", 1}, {"text", "未按时支付"}}}},
+                  {"terms", {{{"text", "支付工资人民币一万元"}, {"way", "银行转账"}, {"place", "申请人账户"}, {"deadline", "2027-01-31"}}}},
+                  {"mediators", {"王秀英"}},
+                  {"organisation", "荷花社区人民调解委员会"}};
+  auto draft = wang->request({{"type", "agreement.draft"}, {"case", kase["id"]}, {"content", content}});
+  ASSERT_OK(draft);
+  const json agreement = draft["agreement"]["id"];
+  const auto stored_before = sql_strings("SELECT phone FROM case_parties WHERE phone <> '' ORDER BY id");
+  const auto version_before = sql_strings("SELECT content FROM agreement_versions");
+  const auto petitioner_before = sql_strings("SELECT petitioner_key FROM cases WHERE petitioner_key IS NOT NULL");
+  ASSERT_EQ(petitioner_before.size(), 1u);
+
+  // The rotation begins while the server runs: the server stops by itself, before it seals one more number.
+  const std::string new_key = db_->dir() + "/new.key";
+  auto rotated = run_admin({"rotate-key", "--data-key-file", key_path(), "--new-key-file", new_key, "--wait-seconds", "3"});
+  ASSERT_EQ(rotated.status, 0) << rotated.output;
+  EXPECT_NE(rotated.output.find("1 agreement versions"), std::string::npos) << rotated.output;
+  EXPECT_EQ(std::filesystem::status(new_key).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  for (auto until = std::chrono::steady_clock::now() + 10s; server_->running() && std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(server_->running()) << "the server kept running with a key that is no longer the database's";
+  EXPECT_NE(server_->log().find("stopping: the data key changed"), std::string::npos);
+  EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(new_key)});
+  // Every number sealed anew (never in the clear); the insert-only versions and their chain untouched.
+  const auto stored_after = sql_strings("SELECT phone FROM case_parties WHERE phone <> '' ORDER BY id");
+  ASSERT_EQ(stored_after.size(), stored_before.size());
+  for (std::size_t i = 0; i < stored_after.size(); ++i) {
+    EXPECT_NE(stored_after[i], stored_before[i]);
+    EXPECT_EQ(stored_after[i].rfind("pd1:", 0), 0u);
+  }
+  EXPECT_EQ(sql_strings("SELECT content FROM agreement_versions"), version_before);
+  EXPECT_EQ(sql_strings("SELECT COUNT(*) FROM agreement_version_seals WHERE numbers LIKE '%13812345678%'"),
+            std::vector<std::string>{"0"});
+  EXPECT_NE(sql_strings("SELECT petitioner_key FROM cases WHERE petitioner_key IS NOT NULL"), petitioner_before);
+
+  // The old key is refused; the new one reads everything, the chain verifies, repeat petitions are still found.
+  auto old = start_refused(key_path());
+  EXPECT_EQ(old.status, 3) << old.output;
+  server_ = std::make_unique<server_process>(db_->url(), std::vector<std::string>{"--seed-demo-accounts", "--data-key-file", new_key},
+                                             db_->dir() + "/after-rotation.log");
+  tokens_.clear();
+  wang = connect_as("mediator.wang");
+  auto got = wang->request({{"type", "case.get"}, {"case", kase["id"]}});
+  ASSERT_OK(got);
+  EXPECT_EQ(got["case"]["parties"][0]["phone"], "13812345678");
+  EXPECT_EQ(got["case"]["parties"][0]["id_number"], "370214198001017234");
+  auto a = wang->request({{"type", "agreement.get"}, {"agreement", agreement}, {"full", true}});
+  ASSERT_OK(a);
+  EXPECT_NE(a.dump().find("13812345678"), std::string::npos) << a.dump();
+  auto verified = wang->request({{"type", "agreement.verify"}, {"agreement", agreement}});
+  ASSERT_OK(verified);
+  EXPECT_EQ(verified["ok"], true) << verified.dump();
+  auto again = wang->request({{"type", "case.create"}, {"title", "再次反映"}, {"category", "labour_wages"},
+                              {"channel", "visit"}, {"parties", {party}}});
+  ASSERT_OK(again);
+  EXPECT_EQ(sql_strings("SELECT petitioner_key FROM cases WHERE id = " + again["case"]["id"].get<std::string>()),
+            std::vector<std::string>{sql_strings("SELECT petitioner_key FROM cases WHERE id = " + kase["id"].get<std::string>())});
+  auto checked = run_admin({"verify", "--data-key-file", new_key, "--attachments-dir", db_->dir() + "/files"});
+  EXPECT_EQ(checked.status, 0) << checked.output;
+
+  // A second rotation that meets a number under neither key (a row put back from an old copy) stops,
+  // naming the row, with that batch unchanged; servers are refused meanwhile; fixed, it resumes and ends.
+  server_.reset();
+  const std::string current = sql_strings("SELECT phone FROM case_parties WHERE phone <> '' ORDER BY id LIMIT 1")[0];
+  sql_exec("UPDATE case_parties SET phone = '" + stored_before[0] + "' WHERE phone = '" + current + "'");
+  const std::string third_key = db_->dir() + "/third.key";
+  auto failed = run_admin({"rotate-key", "--data-key-file", new_key, "--new-key-file", third_key, "--wait-seconds", "0"});
+  EXPECT_EQ(failed.status, 1) << failed.output;
+  EXPECT_NE(failed.output.find("sealed under neither key"), std::string::npos) << failed.output;
+  EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(new_key)});
+  auto refused = start_refused(new_key);
+  EXPECT_EQ(refused.status, 3) << refused.output;
+  EXPECT_NE(refused.output.find("a rotation of the data key is in progress"), std::string::npos) << refused.output;
+  EXPECT_EQ(run_admin({"backup", "--out", db_->dir() + "/b", "--key-out", db_->dir() + "/b.key", "--data-key-file", new_key}).status, 3);
+  sql_exec("UPDATE case_parties SET phone = '" + current + "' WHERE phone = '" + stored_before[0] + "'");
+  auto resumed = run_admin({"rotate-key", "--data-key-file", new_key, "--new-key-file", third_key});
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resuming"), std::string::npos) << resumed.output;
+  EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(third_key)});
+  checked = run_admin({"verify", "--data-key-file", third_key, "--attachments-dir", db_->dir() + "/files"});
+  EXPECT_EQ(checked.status, 0) << checked.output;
+  EXPECT_NE(checked.output.find("1 of 1 hash chains verified"), std::string::npos) << checked.output;
+  // Run again: nothing to do.
+  auto done = run_admin({"rotate-key", "--data-key-file", new_key, "--new-key-file", third_key});
+  EXPECT_EQ(done.status, 0) << done.output;
+  EXPECT_NE(done.output.find("nothing to do"), std::string::npos) << done.output;
 }
 
 BACKEND_SUITE(operations);

@@ -1,0 +1,326 @@
+#include "server/admin/rotate_key.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "server/core/data_key.hpp"
+#include "server/core/masking.hpp"
+#include "server/core/personal_data.hpp"
+#include "server/store/settings_repo.hpp"
+
+namespace mediation::app::admin {
+
+namespace {
+
+using nlohmann::json;
+constexpr int batch_rows = 500;
+
+// Both keys of a rotation. `reseal` gives a value sealed under the new key: unchanged when it opens
+// under the new key already (done by an earlier, interrupted run), re-sealed when it opens under the
+// old one; a value under neither stops the rotation with the row named (nothing of that batch changes).
+struct key_pair {
+  const personal_data& old_key;
+  const personal_data& new_key;
+
+  // The plain text of a value sealed under either key.
+  std::string open(const std::string& value, const std::string& where) const {
+    try {
+      return new_key.open(value);
+    } catch (const std::exception&) {
+    }
+    try {
+      return old_key.open(value);
+    } catch (const std::exception&) {
+      throw std::runtime_error(where + " holds a number sealed under neither key; nothing of its batch was changed");
+    }
+  }
+  bool under_new(const std::string& value) const {
+    try {
+      new_key.open(value);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  // The value sealed under the new key, and whether it had to change.
+  std::pair<std::string, bool> reseal(const std::string& value, const std::string& where) const {
+    if (!personal_data::is_sealed(value) || under_new(value)) return {value, false};
+    return {new_key.seal(open(value, where)), true};
+  }
+};
+
+// Runs `fn` over the rows of `select` (ordered by id, `:last` the last id done) in transactions of
+// batch_rows; `fn` gets the write context and the id, returns whether it changed the row. Returns
+// the rows changed.
+template <class Row, class Fetch, class Change>
+long long in_batches(const store::database& db, soci::session& sql, Fetch fetch, Change change) {
+  long long last = 0, changed = 0;
+  for (;;) {
+    std::vector<Row> rows = fetch(last);
+    if (rows.empty()) return changed;
+    last = rows.back().id;
+    changed += in_transaction(db, sql, [&](store::write_context& ctx) {
+      long long n = 0;
+      for (const auto& r : rows) n += change(ctx, r) ? 1 : 0;
+      return n;
+    });
+  }
+}
+
+struct party_row {
+  long long id = 0;
+  std::string id_number, phone;
+};
+
+long long reseal_parties(const store::database& db, soci::session& sql, const key_pair& keys) {
+  return in_batches<party_row>(
+      db, sql,
+      [&](long long last) {
+        std::vector<party_row> rows;
+        party_row r;
+        soci::indicator i1 = soci::i_null, i2 = soci::i_null;
+        soci::statement st =
+            (sql.prepare << "SELECT id, id_number, phone FROM case_parties WHERE id > :l ORDER BY id LIMIT " +
+                                std::to_string(batch_rows),
+             soci::into(r.id), soci::into(r.id_number, i1), soci::into(r.phone, i2), soci::use(last, "l"));
+        st.execute();
+        while (st.fetch()) {
+          if (i1 != soci::i_ok) r.id_number.clear();
+          if (i2 != soci::i_ok) r.phone.clear();
+          rows.push_back(r);
+        }
+        return rows;
+      },
+      [&](store::write_context& ctx, const party_row& r) {
+        const std::string where = "case_parties row " + std::to_string(r.id);
+        auto [id_number, c1] = keys.reseal(r.id_number, where);
+        auto [phone, c2] = keys.reseal(r.phone, where);
+        if (!c1 && !c2) return false;
+        long long id = r.id;
+        ctx.sql << "UPDATE case_parties SET id_number = :n, phone = :p WHERE id = :i", soci::use(id_number, "n"),
+            soci::use(phone, "p"), soci::use(id, "i");
+        return true;
+      });
+}
+
+long long reseal_guests(const store::database& db, soci::session& sql, const key_pair& keys) {
+  return in_batches<party_row>(
+      db, sql,
+      [&](long long last) {
+        std::vector<party_row> rows;
+        party_row r;
+        soci::indicator ip = soci::i_null;
+        soci::statement st = (sql.prepare << "SELECT id, phone FROM meeting_participants WHERE id > :l ORDER BY id LIMIT " +
+                                                 std::to_string(batch_rows),
+                              soci::into(r.id), soci::into(r.phone, ip), soci::use(last, "l"));
+        st.execute();
+        while (st.fetch()) {
+          if (ip != soci::i_ok) r.phone.clear();
+          rows.push_back(r);
+        }
+        return rows;
+      },
+      [&](store::write_context& ctx, const party_row& r) {
+        auto [phone, changed] = keys.reseal(r.phone, "meeting_participants row " + std::to_string(r.id));
+        if (!changed) return false;
+        long long id = r.id;
+        ctx.sql << "UPDATE meeting_participants SET phone = :p WHERE id = :i", soci::use(phone, "p"), soci::use(id, "i");
+        return true;
+      });
+}
+
+struct case_row {
+  long long id = 0;
+  std::string key;
+  bool has_key = false;
+};
+
+// The petitioner key (case_logic's create): the first petitioner or applicant whose name and numbers
+// give one, hashed under the new key.
+long long rekey_petitioners(const store::database& db, soci::session& sql, const key_pair& keys) {
+  return in_batches<case_row>(
+      db, sql,
+      [&](long long last) {
+        std::vector<case_row> rows;
+        case_row r;
+        soci::indicator ik = soci::i_null;
+        soci::statement st = (sql.prepare << "SELECT id, petitioner_key FROM cases WHERE id > :l ORDER BY id LIMIT " +
+                                                 std::to_string(batch_rows),
+                              soci::into(r.id), soci::into(r.key, ik), soci::use(last, "l"));
+        st.execute();
+        while (st.fetch()) {
+          r.has_key = ik == soci::i_ok;
+          if (!r.has_key) r.key.clear();
+          rows.push_back(r);
+        }
+        return rows;
+      },
+      [&](store::write_context& ctx, const case_row& r) {
+        if (!r.has_key) return false;
+        long long id = r.id;
+        std::string role, name, phone, id_number;
+        soci::indicator i1 = soci::i_null, i2 = soci::i_null;
+        soci::statement st = (ctx.sql.prepare << "SELECT role, name, phone, id_number FROM case_parties WHERE case_id = :c "
+                                                 "ORDER BY position",
+                              soci::into(role), soci::into(name), soci::into(phone, i1), soci::into(id_number, i2),
+                              soci::use(id, "c"));
+        st.execute();
+        std::optional<std::string> key;
+        while (st.fetch()) {
+          if (key || (role != "petitioner" && role != "applicant")) continue;
+          const std::string where = "case_parties of case " + std::to_string(r.id);
+          const std::string p = i1 == soci::i_ok ? keys.open(phone, where) : "";
+          const std::string n = i2 == soci::i_ok ? keys.open(id_number, where) : "";
+          if (auto k = petitioner_key(name, p, n)) key = keys.new_key.blind(*k);
+        }
+        if (!key || *key == r.key) return false;
+        ctx.sql << "UPDATE cases SET petitioner_key = :k WHERE id = :i", soci::use(*key, "k"), soci::use(id, "i");
+        return true;
+      });
+}
+
+struct version_seal_row {
+  long long id = 0;
+  std::string stored, numbers, key_fingerprint;
+  bool resealed = false;
+};
+
+long long reseal_agreements(const store::database& db, soci::session& sql, const key_pair& keys) {
+  const std::string new_fp = keys.new_key.fingerprint();
+  return in_batches<version_seal_row>(
+      db, sql,
+      [&](long long last) {
+        std::vector<version_seal_row> rows;
+        version_seal_row r;
+        soci::indicator in = soci::i_null, ik = soci::i_null;
+        soci::statement st =
+            (sql.prepare << "SELECT v.id, v.content, s.numbers, s.key_fingerprint FROM agreement_versions v "
+                            "LEFT JOIN agreement_version_seals s ON s.version_id = v.id WHERE v.id > :l ORDER BY v.id "
+                            "LIMIT " + std::to_string(batch_rows),
+             soci::into(r.id), soci::into(r.stored), soci::into(r.numbers, in), soci::into(r.key_fingerprint, ik),
+             soci::use(last, "l"));
+        st.execute();
+        while (st.fetch()) {
+          r.resealed = in == soci::i_ok;
+          if (!r.resealed) r.numbers.clear();
+          if (ik != soci::i_ok) r.key_fingerprint.clear();
+          rows.push_back(r);
+        }
+        return rows;
+      },
+      [&](store::write_context& ctx, const version_seal_row& r) {
+        if (r.resealed && r.key_fingerprint == new_fp) return false;
+        const json stored = json::parse(r.stored, nullptr, false);
+        if (stored.is_discarded() || !stored.contains("parties") || !stored["parties"].is_array()) return false;
+        // The numbers as they read now: from an earlier rotation's seals, or as stored.
+        json current = json::array();
+        if (r.resealed) current = json::parse(r.numbers, nullptr, false);
+        const std::string where = "agreement_versions row " + std::to_string(r.id);
+        json numbers = json::array();
+        bool any = false;
+        for (std::size_t i = 0; i < stored["parties"].size(); ++i) {
+          json entry = json::object();
+          for (const char* field : {"id_number", "phone"}) {
+            std::string value;
+            if (current.is_array() && i < current.size() && current[i].contains(field) && current[i][field].is_string())
+              value = current[i][field];
+            else if (stored["parties"][i].contains(field) && stored["parties"][i][field].is_string())
+              value = stored["parties"][i][field];
+            if (!personal_data::is_sealed(value)) continue;
+            entry[field] = keys.new_key.seal(keys.open(value, where));
+            any = true;
+          }
+          numbers.push_back(entry);
+        }
+        if (!any) return false;
+        long long id = r.id, now = ctx.now;
+        std::string text = numbers.dump(), fp = new_fp,
+                    binding = keys.new_key.blind(std::to_string(r.id) + ":" + r.stored);
+        ctx.sql << "DELETE FROM agreement_version_seals WHERE version_id = :i", soci::use(id, "i");
+        ctx.sql << "INSERT INTO agreement_version_seals (version_id, key_fingerprint, numbers, binding, sealed_at) "
+                   "VALUES (:i, :f, :n, :b, :a)",
+            soci::use(id, "i"), soci::use(fp, "f"), soci::use(text, "n"), soci::use(binding, "b"), soci::use(now, "a");
+        return true;
+      });
+}
+
+}  // namespace
+
+int rotate_key(const store::database& db, soci::session& sql, const options& o, std::ostream& out) {
+  const std::string old_path = o.get("data-key-file"), new_path = o.get("new-key-file");
+  const long long wait = to_id("--wait-seconds", o.opt("wait-seconds").value_or("10"));
+  const store::backend kind = db.kind();
+  const personal_data old_key = personal_data::from_file(old_path, false);
+  const auto recorded = recorded_fingerprint(sql, kind);
+  const auto rotation = data_key_rotation(sql, kind);
+  if (!rotation) {
+    if (!recorded)
+      throw store::refused("this database records no data key fingerprint yet: start the server once with its key, "
+                           "then rotate");
+    if (*recorded != old_key.fingerprint()) {
+      if (std::filesystem::exists(new_path) && personal_data::from_file(new_path, false).fingerprint() == *recorded) {
+        out << "the data key is already " << new_path << " (fingerprint " << *recorded << "); nothing to do\n";
+        return 0;
+      }
+      throw data_key_refused("the data key file '" + old_path + "' does not belong to this database: it records the "
+                                 "data key fingerprint " + *recorded + ", the file's is " + old_key.fingerprint() +
+                                 ". Nothing was changed",
+                             old_path, *recorded, old_key.fingerprint());
+    }
+  }
+  bool created = false;
+  const personal_data new_key = personal_data::from_file(new_path, !rotation, &created);
+  if (new_key.fingerprint() == old_key.fingerprint())
+    throw usage_error("--new-key-file holds the same key as --data-key-file");
+  const std::string plan = old_key.fingerprint() + " -> " + new_key.fingerprint();
+  if (rotation && *rotation != plan)
+    throw store::refused("another rotation of the data key is in progress (" + *rotation +
+                         "): run rotate-key with the two key files of those fingerprints to finish it first");
+  if (created) out << "made the new key " << new_path << " (mode 600, fingerprint " << new_key.fingerprint() << ")\n";
+
+  if (!rotation) {
+    const std::string stored = store::record_setting_once(sql, kind, rotation_setting, plan, now_millis());
+    if (stored != plan) throw store::refused("another rotation of the data key began meanwhile (" + stored + ")");
+    audit_command(db, sql, "admin.rotate_key", std::nullopt, "begun: " + plan);
+    out << "rotation begun (" << plan << "): servers refuse to start, and running ones stop, until it ends; waiting "
+        << wait << " s for them\n";
+    std::this_thread::sleep_for(std::chrono::seconds(wait));
+  } else {
+    out << "resuming the rotation " << plan << "\n";
+  }
+
+  const key_pair keys{old_key, new_key};
+  long long parties = 0, guests = 0, petitioners = 0, versions = 0;
+  // Until a pass changes nothing: a server that sealed a value just before it stopped is caught by the next.
+  for (int pass = 1;; ++pass) {
+    const long long p = reseal_parties(db, sql, keys), g = reseal_guests(db, sql, keys),
+                    k = rekey_petitioners(db, sql, keys), v = reseal_agreements(db, sql, keys);
+    parties += p;
+    guests += g;
+    petitioners += k;
+    versions += v;
+    if (p + g + k + v == 0) break;
+    if (pass == 5) throw std::runtime_error("values under the old key keep appearing: is a server still running? "
+                                            "Stop every server and run rotate-key again");
+  }
+  in_transaction(db, sql, [&](store::write_context& ctx) {
+    std::string fp = new_key.fingerprint(), name = fingerprint_setting, rot = rotation_setting;
+    long long now = ctx.now;
+    ctx.sql << "UPDATE settings SET value = :v, updated_at = :a WHERE name = :n", soci::use(fp, "v"),
+        soci::use(now, "a"), soci::use(name, "n");
+    ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(rot, "n");
+    store::audit(ctx, std::nullopt, "admin.rotate_key", std::nullopt, "finished: " + plan, operator_remote());
+    return 0;
+  });
+  out << "re-sealed under the new key: " << parties << " party rows, " << guests << " guest phones, " << petitioners
+      << " petitioner keys, " << versions << " agreement versions\n";
+  out << "the database now records the data key fingerprint " << new_key.fingerprint() << ": start every server with "
+      << "--data-key-file " << new_path << " (install it in place of the old file)\n";
+  return 0;
+}
+
+}  // namespace mediation::app::admin
