@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -288,7 +290,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         throw usage_error("unexpected argument '" + a + "'");
       }
     }
-    if (db.empty()) throw usage_error("--db is required");
+    // MEDIATION_DB, as for the server: keeps the database password off the command line (ps).
+    if (db.empty())
+      if (const char* env = std::getenv("MEDIATION_DB"); env && *env) db = env;
+    if (db.empty()) throw usage_error("--db (or MEDIATION_DB in the environment) is required");
     if (command.empty()) throw usage_error("a command is required");
     static const std::vector<std::string> commands{
         "migrate",     "create-org",   "create-user", "reset-password", "revoke-sessions", "list-cases",

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -38,7 +39,15 @@ const std::string& operator_remote() {
     char host[256] = {};
     if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "unknown-host");
     std::string r = "mediation-admin " + user + "@" + host;
-    if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo && user != sudo) r += " (sudo by " + std::string(sudo) + ")";
+    // sudo names the person behind root; only believed when running as root, and only a user name's
+    // characters are kept, so that the variable cannot write a misleading note into the trail.
+    if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo && geteuid() == 0 && user != sudo) {
+      std::string who;
+      for (const char* c = sudo; *c && who.size() < 32; ++c)
+        if (std::isalnum(static_cast<unsigned char>(*c)) || *c == '.' || *c == '_' || *c == '-') who += *c;
+        else who += '?';
+      r += " (sudo by " + who + ")";
+    }
     // The audit column is bounded; a long host name is cut rather than refused.
     if (r.size() > 100) r.resize(100);
     return r;

@@ -20,6 +20,7 @@
 #include "server/agreements/agreement_repo.hpp"
 #include "server/agreements/agreement_service.hpp"
 #include "server/base/version.hpp"
+#include "server/admin/rotate_key.hpp"
 #include "server/core/data_key.hpp"
 #include "server/store/migrations.hpp"
 #include "server/store/settings_repo.hpp"
@@ -350,7 +351,7 @@ int check_database(soci::session& sql, store::backend kind, const personal_data&
       const std::string where = "agreement_versions row " + std::to_string(id);
       json parties;
       if (in == soci::i_ok) {
-        if (ib != soci::i_ok || binding != pd.blind(std::to_string(id) + ":" + content)) {
+        if (ib != soci::i_ok || binding != version_seal_binding(pd, id, content, numbers)) {
           if (++problems <= 20) out << "PROBLEM " << where << ": its re-sealed numbers belong to another version or were altered\n";
           continue;
         }
@@ -395,6 +396,12 @@ int check_database(soci::session& sql, store::backend kind, const personal_data&
   return problems;
 }
 
+// A keyed hash of the manifest without its "mac" (nlohmann's dump orders keys, so it is canonical).
+std::string manifest_mac(const personal_data& key, json manifest) {
+  manifest.erase("mac");
+  return key.blind("mediation-backup manifest\n" + manifest.dump());
+}
+
 personal_data key_of_database(soci::session& sql, store::backend kind, const std::string& key_file) {
   return settle_data_key(sql, kind, check_data_key(sql, kind, key_file, false), false);
 }
@@ -417,9 +424,16 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
   const personal_data pd = key_of_database(sql, db.kind(), key_file);
   const int schema = store::schema_version(sql, db.kind());
   // The audit row goes in before the dump, so that the backup records its own making.
-  audit_command(db, sql, "admin.backup", std::nullopt, dir.string());
+  audit_command(db, sql, "admin.backup", std::nullopt, "begun: " + dir.string());
 
   make_private_dir(dir);
+  // Checked again now that the folder exists: a symbolic link on the way to --key-out that led into a
+  // folder not yet made could not be resolved before.
+  if (inside(key_out, dir)) {
+    std::error_code ec;
+    fs::remove(dir, ec);
+    throw usage_error("--key-out must lie outside --out: a backup that leaks must not carry its own key");
+  }
   json manifest = {{"format", bundle_format}, {"release", release()}, {"schema_version", schema},
                    {"backend", db.kind() == store::backend::sqlite ? "sqlite" : "mariadb"},
                    {"created_at", format_rfc3339(now_millis())}, {"created_by", operator_remote()},
@@ -438,13 +452,22 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
   const auto [count, bytes] = copy_attachments(files, dir / "attachments", false);
   manifest["attachments"] = {{"files", count}, {"bytes", bytes}, {"from", fs::absolute(files).string()}};
   if (config) {
-    copy_private(*config, dir / "config.json");
-    manifest["config"] = "config.json";
+    // The configuration may name the database with its password: that stays out of the backup.
+    std::ifstream f(*config);
+    json cfg = json::parse(f, nullptr, false);
+    if (cfg.is_discarded()) throw usage_error("--config " + *config + " is not a JSON file");
+    if (cfg.contains("db") && cfg["db"].is_string())
+      cfg["db"] = std::regex_replace(cfg["db"].get<std::string>(), std::regex(R"((password|pass)=('[^']*'|\S*))"), "$1=***");
+    write_private_file((dir / "config.json").string(), cfg.dump(2) + "\n");
+    manifest["config"] = "config.json (database password masked)";
   }
   manifest["key"] = "not in this folder: restore needs --data-key-file with the key of fingerprint " + pd.fingerprint();
+  // Authenticated with the data key: whoever changes the dump and its checksum cannot make a new one.
+  manifest["mac"] = manifest_mac(pd, manifest);
   write_private_file((dir / "manifest.json").string(), manifest.dump(2) + "\n");
   if (key_out.has_parent_path()) fs::create_directories(key_out.parent_path());
   write_private_file(key_out.string(), key_hex_of(key_file) + "\n");
+  audit_command(db, sql, "admin.backup", std::nullopt, "finished: " + dir.string());
   out << "backup of schema version " << schema << " written to " << dir.string() << ": " << database_file.filename().string()
       << " (" << size << " bytes), " << count << " attachment files (" << bytes << " bytes)"
       << (config ? ", config.json" : "") << "\n";
@@ -480,7 +503,13 @@ int restore(const std::string& url, const options& o, std::ostream& out) {
     throw data_key_refused("the data key file '" + key_file + "' is not this backup's key: the backup records the data key fingerprint " +
                                expected + ", the file's fingerprint is " + found + "; find the key file stored with this backup",
                            key_file, expected, found);
-  const fs::path database_file = from / manifest["database"]["file"].get<std::string>();
+  if (!manifest.contains("mac") || manifest["mac"] != manifest_mac(personal_data::from_file(key_file, false), manifest))
+    throw std::runtime_error(from.string() + "/manifest.json was changed after the backup was made (its keyed hash "
+                             "does not match): use another backup");
+  const std::string file_name = manifest["database"]["file"].get<std::string>();
+  if (file_name != "database.sql" && file_name != "database.sqlite")
+    throw std::runtime_error("the manifest names an unexpected database file: " + file_name);
+  const fs::path database_file = from / file_name;
   if (!fs::exists(database_file)) throw std::runtime_error("the backup lacks its database file " + database_file.string());
   if (file_sha256(database_file).first != manifest["database"]["sha256"].get<std::string>())
     throw std::runtime_error("the backup's database file " + database_file.string() +
@@ -488,8 +517,9 @@ int restore(const std::string& url, const options& o, std::ostream& out) {
 
   if (sqlite) {
     const fs::path target = sqlite_path(url);
-    if (fs::exists(target) && fs::file_size(target) > 0)
-      throw usage_error("the database file " + target.string() + " exists; restore only into a new database");
+    for (const std::string suffix : {"", "-wal", "-shm", "-journal"})
+      if (fs::exists(target.string() + suffix) && (!suffix.empty() || fs::file_size(target) > 0))
+        throw usage_error("the database file " + target.string() + suffix + " exists; restore only into a new database");
     if (target.has_parent_path()) fs::create_directories(target.parent_path());
     copy_private(database_file, target);
   } else {

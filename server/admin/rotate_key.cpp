@@ -14,6 +14,11 @@
 
 namespace mediation::app::admin {
 
+std::string version_seal_binding(const personal_data& key, long long version_id, const std::string& stored,
+                                 const std::string& numbers) {
+  return key.blind(std::to_string(version_id) + "\n" + stored + "\n" + numbers);
+}
+
 namespace {
 
 using nlohmann::json;
@@ -239,13 +244,40 @@ long long reseal_agreements(const store::database& db, soci::session& sql, const
         if (!any) return false;
         long long id = r.id, now = ctx.now;
         std::string text = numbers.dump(), fp = new_fp,
-                    binding = keys.new_key.blind(std::to_string(r.id) + ":" + r.stored);
+                    binding = version_seal_binding(keys.new_key, r.id, r.stored, text);
         ctx.sql << "DELETE FROM agreement_version_seals WHERE version_id = :i", soci::use(id, "i");
         ctx.sql << "INSERT INTO agreement_version_seals (version_id, key_fingerprint, numbers, binding, sealed_at) "
                    "VALUES (:i, :f, :n, :b, :a)",
             soci::use(id, "i"), soci::use(fp, "f"), soci::use(text, "n"), soci::use(binding, "b"), soci::use(now, "a");
         return true;
       });
+}
+
+struct rotation_counts {
+  long long parties = 0, guests = 0, petitioners = 0, versions = 0;
+  long long total() const { return parties + guests + petitioners + versions; }
+  std::string text() const {
+    return std::to_string(parties) + " party rows, " + std::to_string(guests) + " guest phones, " +
+           std::to_string(petitioners) + " petitioner keys, " + std::to_string(versions) + " agreement versions";
+  }
+};
+
+// Passes until one changes nothing: a server that sealed a value just before it stopped is caught by
+// the next.
+rotation_counts reseal_until_settled(const store::database& db, soci::session& sql, const key_pair& keys) {
+  rotation_counts c;
+  for (int pass = 1;; ++pass) {
+    const long long p = reseal_parties(db, sql, keys), g = reseal_guests(db, sql, keys),
+                    k = rekey_petitioners(db, sql, keys), v = reseal_agreements(db, sql, keys);
+    c.parties += p;
+    c.guests += g;
+    c.petitioners += k;
+    c.versions += v;
+    if (p + g + k + v == 0) return c;
+    if (pass == 5)
+      throw std::runtime_error("values under the old key keep appearing: is a server still running? Stop every "
+                               "server and run rotate-key again with the same files");
+  }
 }
 
 }  // namespace
@@ -263,7 +295,15 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
                            "then rotate");
     if (*recorded != old_key.fingerprint()) {
       if (std::filesystem::exists(new_path) && personal_data::from_file(new_path, false).fingerprint() == *recorded) {
-        out << "the data key is already " << new_path << " (fingerprint " << *recorded << "); nothing to do\n";
+        // Finished before: re-seal anything still under the old key (a server that wrote after the end).
+        const personal_data done_key = personal_data::from_file(new_path, false);
+        const rotation_counts late = reseal_until_settled(db, sql, key_pair{old_key, done_key});
+        if (late.total()) {
+          out << "the data key is already " << new_path << "; re-sealed values left under the old key: " << late.text() << "\n";
+          audit_command(db, sql, "admin.rotate_key", std::nullopt, "late values re-sealed: " + late.text());
+        } else {
+          out << "the data key is already " << new_path << " (fingerprint " << *recorded << "); nothing to do\n";
+        }
         return 0;
       }
       throw data_key_refused("the data key file '" + old_path + "' does not belong to this database: it records the "
@@ -294,19 +334,7 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
   }
 
   const key_pair keys{old_key, new_key};
-  long long parties = 0, guests = 0, petitioners = 0, versions = 0;
-  // Until a pass changes nothing: a server that sealed a value just before it stopped is caught by the next.
-  for (int pass = 1;; ++pass) {
-    const long long p = reseal_parties(db, sql, keys), g = reseal_guests(db, sql, keys),
-                    k = rekey_petitioners(db, sql, keys), v = reseal_agreements(db, sql, keys);
-    parties += p;
-    guests += g;
-    petitioners += k;
-    versions += v;
-    if (p + g + k + v == 0) break;
-    if (pass == 5) throw std::runtime_error("values under the old key keep appearing: is a server still running? "
-                                            "Stop every server and run rotate-key again");
-  }
+  const rotation_counts counts = reseal_until_settled(db, sql, keys);
   in_transaction(db, sql, [&](store::write_context& ctx) {
     std::string fp = new_key.fingerprint(), name = fingerprint_setting, rot = rotation_setting;
     long long now = ctx.now;
@@ -316,8 +344,12 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
     store::audit(ctx, std::nullopt, "admin.rotate_key", std::nullopt, "finished: " + plan, operator_remote());
     return 0;
   });
-  out << "re-sealed under the new key: " << parties << " party rows, " << guests << " guest phones, " << petitioners
-      << " petitioner keys, " << versions << " agreement versions\n";
+  out << "re-sealed under the new key: " << counts.text() << "\n";
+  // A server that had not yet noticed the rotation (its session check is slower than --wait-seconds)
+  // may have sealed a value under the old key after the last pass: wait once more and catch it.
+  std::this_thread::sleep_for(std::chrono::seconds(wait));
+  const rotation_counts late = reseal_until_settled(db, sql, keys);
+  if (late.total()) out << "re-sealed late arrivals: " << late.text() << "\n";
   out << "the database now records the data key fingerprint " << new_key.fingerprint() << ": start every server with "
       << "--data-key-file " << new_path << " (install it in place of the old file)\n";
   return 0;

@@ -17,11 +17,19 @@
 // and resumes; until it finishes, both key files are needed and kept readable by their fingerprints.
 
 #include <iosfwd>
+#include <string>
 
 #include "server/admin/admin_support.hpp"
+#include "server/core/personal_data.hpp"
 
 namespace mediation::app::admin {
 
 int rotate_key(const store::database& db, soci::session& sql, const options& o, std::ostream& out);
+
+// The keyed hash (under the key the numbers are sealed with) that ties a row of agreement_version_seals
+// to its version: the version's id, its stored text and the re-sealed numbers. `verify` recomputes it,
+// so a row moved to another version, or numbers swapped or copied in, are found.
+std::string version_seal_binding(const personal_data& key, long long version_id, const std::string& stored,
+                                 const std::string& numbers);
 
 }  // namespace mediation::app::admin

@@ -90,6 +90,29 @@ long long end_sessions(store::write_context& ctx, long long user) {
   return n;
 }
 
+// Ends what the account handed out on its own authority: unused signing links (made to expire) and
+// guest invitations still valid (revoked: the guests' sockets close at the server's next session
+// check). Returns how many of each.
+std::pair<long long, long long> end_links(store::write_context& ctx, long long user) {
+  long long links = 0, guests = 0, now = ctx.now;
+  ctx.sql << "SELECT COUNT(*) FROM sign_links WHERE created_by = :u AND used_at IS NULL AND expires_at > :n",
+      soci::into(links), soci::use(user, "u"), soci::use(now, "n");
+  ctx.sql << "UPDATE sign_links SET expires_at = :n WHERE created_by = :u AND used_at IS NULL AND expires_at > :n2",
+      soci::use(now, "n"), soci::use(user, "u"), soci::use(now, "n2");
+  ctx.sql << "SELECT COUNT(*) FROM guest_invitations WHERE created_by = :u AND revoked_at IS NULL AND valid_until > :n",
+      soci::into(guests), soci::use(user, "u"), soci::use(now, "n");
+  ctx.sql << "UPDATE guest_invitations SET revoked_at = :n WHERE created_by = :u AND revoked_at IS NULL AND "
+             "valid_until > :n2",
+      soci::use(now, "n"), soci::use(user, "u"), soci::use(now, "n2");
+  return {links, guests};
+}
+
+std::string links_ended(const std::pair<long long, long long>& n) {
+  if (n.first + n.second == 0) return "";
+  return "signing links ended: " + std::to_string(n.first) + ", guest invitations revoked: " + std::to_string(n.second) +
+         " (they were handed out on this account's authority; others on the case may issue new ones)\n";
+}
+
 // Ends the account's leader ownership (包案) of cases; returns the case numbers.
 std::vector<std::string> end_leadership(store::write_context& ctx, long long user) {
   std::vector<std::string> numbers;
@@ -135,17 +158,19 @@ int change_user(const store::database& db, soci::session& sql, const std::string
 
   if (command == "disable-user" || command == "enable-user") {
     const bool disable = command == "disable-user";
+    std::pair<long long, long long> links{0, 0};
     long long ended = in_transaction(db, sql, [&](store::write_context& ctx) {
       int flag = disable ? 1 : 0;
       long long id = a.id;
       ctx.sql << "UPDATE users SET disabled = :d WHERE id = :u", soci::use(flag, "d"), soci::use(id, "u");
       const long long n = disable ? end_sessions(ctx, a.id) : 0;
+      if (disable) links = end_links(ctx, a.id);
       store::audit(ctx, std::nullopt, disable ? "admin.disable_user" : "admin.enable_user", std::nullopt, a.username,
                    operator_remote());
       return n;
     });
     if (disable)
-      out << who << " disabled (was " << state_of(a) << "); " << ended << " session(s) ended\n";
+      out << who << " disabled (was " << state_of(a) << "); " << ended << " session(s) ended\n" << links_ended(links);
     else
       out << who << " enabled (was " << state_of(a) << "); it signs in with its password\n";
     return 0;
@@ -158,17 +183,22 @@ int change_user(const store::database& db, soci::session& sql, const std::string
       out << who << " is already a " << role << "; nothing changed\n";
       return 0;
     }
+    std::vector<std::string> led;
     long long ended = in_transaction(db, sql, [&](store::write_context& ctx) {
       std::string r = role;
       long long id = a.id;
-      ctx.sql << "UPDATE users SET role = :r WHERE id = :u", soci::use(r, "r"), soci::use(id, "u");
+      // What the old role was given goes with it: the seal right and leader ownership (包案).
+      ctx.sql << "UPDATE users SET role = :r, can_seal = 0 WHERE id = :u", soci::use(r, "r"), soci::use(id, "u");
       const long long n = end_sessions(ctx, a.id);
+      led = end_leadership(ctx, a.id);
       store::audit(ctx, std::nullopt, "admin.set_role", std::nullopt, a.username + ": " + a.role + " -> " + role,
                    operator_remote());
       return n;
     });
     out << who << " is now a " << role << " (was " << a.role << "); " << ended
         << " session(s) ended, it signs in again with the new role\n";
+    if (a.can_seal) out << "the seal right was withdrawn with the old role (create-user --seal grants it anew)\n";
+    if (!led.empty()) out << "leader ownership (包案) ended for: " << joined(led) << "\n";
     return 0;
   }
 
@@ -203,6 +233,7 @@ int change_user(const store::database& db, soci::session& sql, const std::string
   const std::string pseudonym_name = "已删除用户 " + std::to_string(a.id);
   const std::string pseudonym_login = "deleted-" + std::to_string(a.id);
   std::vector<std::string> led;
+  std::pair<long long, long long> links{0, 0};
   long long ended = in_transaction(db, sql, [&](store::write_context& ctx) {
     long long id = a.id, now = ctx.now;
     std::string name = pseudonym_name, login = pseudonym_login, no_password = "!deleted";
@@ -212,7 +243,11 @@ int change_user(const store::database& db, soci::session& sql, const std::string
         soci::use(now, "n"), soci::use(id, "u");
     ctx.sql << "UPDATE calendar_feeds SET revoked_at = :n WHERE user_id = :u AND revoked_at IS NULL",
         soci::use(now, "n"), soci::use(id, "u");
+    // Meetings keep a copy of each participant's name (for the invitation and the .ics file).
+    ctx.sql << "UPDATE meeting_participants SET name = :name WHERE user_id = :u", soci::use(name, "name"),
+        soci::use(id, "u");
     const long long n = end_sessions(ctx, a.id);
+    links = end_links(ctx, a.id);
     led = end_leadership(ctx, a.id);
     // The audit row keeps the account's id, not its name: the name is what deletion removes.
     store::audit(ctx, std::nullopt, "admin.delete_user", std::nullopt, "user " + std::to_string(a.id) + " (" + a.role + ")",
@@ -220,7 +255,8 @@ int change_user(const store::database& db, soci::session& sql, const std::string
     return n;
   });
   out << "user " << a.id << " deleted: now \"" << pseudonym_name << "\" (" << pseudonym_login << "), " << ended
-      << " session(s) ended, calendar feeds revoked; its messages, decisions and signatures stay under that name\n";
+      << " session(s) ended, calendar feeds revoked; its messages, decisions and signatures stay under that name\n"
+      << links_ended(links);
   if (!led.empty()) out << "leader ownership (包案) ended for: " << joined(led) << "\n";
   return 0;
 }

@@ -42,6 +42,8 @@ struct session_watch::impl {
     if (why.empty()) return;
     stopping = true;
     log::error("stopping: the data key changed", {{"error", why + "; start again with the new key file"}});
+    // At once, without the drain (a second SIGTERM ends it): no request more may seal under this key.
+    std::raise(SIGTERM);
     std::raise(SIGTERM);
   }
 

@@ -21,6 +21,11 @@ using protocol::errc;
 
 namespace {
 
+// The account's password or state changed between the password check and the session's commit.
+struct login_overtaken : std::runtime_error {
+  login_overtaken() : std::runtime_error("the account changed while signing in") {}
+};
+
 void login(services& svc, login_throttle& logins, net::http_request request, responder respond) {
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
@@ -68,12 +73,28 @@ void login(services& svc, login_throttle& logins, net::http_request request, res
       std::string hash = token_hash(token);
       const long long user_id = user->id;
       bool submitted = svc.writer.submit(
-          [user_id, hash, ttl, remote](store::write_context& ctx) {
+          [user_id, hash, ttl, remote, checked = login->password_hash](store::write_context& ctx) {
+            // The password was checked outside this transaction: a reset, a disable or a deletion that
+            // committed meanwhile wins, and no session is made with the old password.
+            std::string now_hash;
+            int disabled = 1;
+            long long id = user_id;
+            ctx.sql << "SELECT password_hash, disabled FROM users WHERE id = :u", soci::into(now_hash),
+                soci::into(disabled), soci::use(id, "u");
+            if (!ctx.sql.got_data() || now_hash != checked || disabled != 0) throw login_overtaken();
             store::insert_auth_session(ctx, user_id, hash, ctx.now + ttl, remote);
             store::audit(ctx, user_id, "login", std::nullopt, "", remote);
           },
           [respond, token, user = *user, ttl, tz = svc.cfg.time_zone](std::exception_ptr e, const auto&) {
-            if (e) return respond(internal_reply());
+            if (e) {
+              try {
+                std::rethrow_exception(e);
+              } catch (const login_overtaken&) {
+                return respond(error_reply(401, errc::unauthenticated, "wrong username or password"));
+              } catch (...) {
+                return respond(internal_reply());
+              }
+            }
             respond(json_reply(200, {{"token", token}, {"user", user},
                                      {"expires_at", format_rfc3339(now_millis() + ttl)},
                                      {"network", {{"time_zone", tz}}}}));

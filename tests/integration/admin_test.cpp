@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+
+#include <openssl/sha.h>
 #include <thread>
 
 #include "tests/integration/fixture.hpp"
@@ -235,6 +237,10 @@ TEST_P(admin, carries_an_account_through_its_whole_life) {
   // A new role ends the sessions; the next login carries it.
   auto role = run({"set-role", "--username", "officer.qian", "--role", "leader"});
   ASSERT_EQ(role.status, 0) << role.output;
+  // The seal right went with the old role.
+  EXPECT_NE(role.output.find("seal right was withdrawn"), std::string::npos) << role.output;
+  EXPECT_EQ(sql_strings("SELECT can_seal FROM users WHERE id = " + id), std::vector<std::string>{"0"});
+  sql_exec("UPDATE users SET can_seal = 1 WHERE id = " + id);
   EXPECT_EQ(again->wait_closed(5s), 1008);
   auto r = http_request(port(), "POST", "/api/login", R"({"username":"officer.qian","password":"first-password"})");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -322,10 +328,18 @@ TEST_P(admin, backs_up_and_restores_into_a_new_database_that_verifies) {
   const std::string key = "var/data.key", files = db_->dir() + "/files";
   const std::string bundle = db_->dir() + "/backup", key_out = db_->dir() + "/keys/data.key";
 
-  // The key may not travel with the backup.
+  // The key may not travel with the backup, also not through a link into the folder about to be made.
   EXPECT_EQ(run({"backup", "--out", bundle, "--key-out", bundle + "/data.key", "--data-key-file", key, "--attachments-dir", files}).status, 2);
   EXPECT_FALSE(std::filesystem::exists(bundle + "/data.key"));
-  const std::string config = test_file("config.json", R"({"threads": 2})");
+  std::filesystem::create_directory_symlink(bundle, db_->dir() + "/into-backup");
+  EXPECT_EQ(run({"backup", "--out", bundle, "--key-out", db_->dir() + "/into-backup/data.key", "--data-key-file", key,
+                 "--attachments-dir", files}).status, 2);
+  EXPECT_FALSE(std::filesystem::exists(bundle + "/data.key"));
+  std::filesystem::remove(db_->dir() + "/into-backup");
+  std::filesystem::remove_all(bundle);
+  // The configuration goes in without the database password.
+  const std::string config =
+      test_file("config.json", R"({"threads": 2, "db": "mysql://db=m user=m password=s3cret-Pw host=127.0.0.1"})");
   auto made = run({"backup", "--out", bundle, "--key-out", key_out, "--data-key-file", key, "--attachments-dir", files,
                    "--config", config});
   ASSERT_EQ(made.status, 0) << made.output;
@@ -337,7 +351,7 @@ TEST_P(admin, backs_up_and_restores_into_a_new_database_that_verifies) {
     if (!f.is_regular_file()) continue;
     ++files_seen;
     EXPECT_EQ(f.status().permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write) << f.path();
-    EXPECT_FALSE(holds_any(f.path().string(), {"13812345678", "370214198001017234"})) << f.path();
+    EXPECT_FALSE(holds_any(f.path().string(), {"13812345678", "370214198001017234", "s3cret-Pw"})) << f.path();
   }
   EXPECT_GE(files_seen, 4);  // manifest, database, config, one attachment
   EXPECT_EQ(std::filesystem::status(key_out).permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -388,6 +402,30 @@ TEST_P(admin, backs_up_and_restores_into_a_new_database_that_verifies) {
   EXPECT_NE(missing.output.find("is missing"), std::string::npos) << missing.output;
   const std::string dump = bundle + (GetParam() == "sqlite" ? "/database.sqlite" : "/database.sql");
   std::ofstream(dump, std::ios::app) << "-- changed";
+  // With the manifest's checksum changed to match, the manifest's keyed hash gives it away.
+  {
+    std::ifstream m(bundle + "/manifest.json");
+    json manifest = json::parse(m);
+    const json original = manifest;
+    std::ifstream d(dump, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(d)), std::istreambuf_iterator<char>());
+    unsigned char digest[32];
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+    std::string hex;
+    for (unsigned char b : digest) {
+      static const char* h = "0123456789abcdef";
+      hex += h[b >> 4];
+      hex += h[b & 15];
+    }
+    manifest["database"]["sha256"] = hex;
+    std::ofstream(bundle + "/manifest.json") << manifest.dump(2);
+    test_db forged(GetParam());
+    auto refused = run_admin_at(forged.url(), {"restore", "--from", bundle, "--data-key-file", key_out, "--attachments-dir",
+                                               forged.dir() + "/files"});
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("was changed after the backup was made"), std::string::npos) << refused.output;
+    std::ofstream(bundle + "/manifest.json") << original.dump(2);
+  }
   test_db third(GetParam());
   auto damaged = run_admin_at(third.url(), {"restore", "--from", bundle, "--data-key-file", key_out, "--attachments-dir",
                                              third.dir() + "/files"});

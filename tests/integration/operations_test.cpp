@@ -284,6 +284,13 @@ TEST_P(operations, rotate_key_reseals_every_number_stops_the_running_server_and_
             std::vector<std::string>{sql_strings("SELECT petitioner_key FROM cases WHERE id = " + kase["id"].get<std::string>())});
   auto checked = run_admin({"verify", "--data-key-file", new_key, "--attachments-dir", db_->dir() + "/files"});
   EXPECT_EQ(checked.status, 0) << checked.output;
+  // Numbers changed or copied into the re-sealed table behind the server's back are found by verify.
+  const std::string resealed = sql_strings("SELECT numbers FROM agreement_version_seals")[0];
+  sql_exec("UPDATE agreement_version_seals SET numbers = '[{},{}]'");
+  auto altered = run_admin({"verify", "--data-key-file", new_key, "--attachments-dir", db_->dir() + "/files"});
+  EXPECT_EQ(altered.status, 1) << altered.output;
+  EXPECT_NE(altered.output.find("belong to another version or were altered"), std::string::npos) << altered.output;
+  sql_exec("UPDATE agreement_version_seals SET numbers = '" + resealed + "'");
 
   // A second rotation that meets a number under neither key (a row put back from an old copy) stops,
   // naming the row, with that batch unchanged; servers are refused meanwhile; fixed, it resumes and ends.
