@@ -76,8 +76,11 @@ start_mariadb() {
     [[ -n $mariadb_port ]] || { echo "no free port for MariaDB" >&2; return 1; }
     mkdir -p "$dir/data" "$dir/run" "$dir/tmp"
     if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; fi
-    mariadb-install-db "${user_args[@]}" --datadir="$dir/data" --auth-root-authentication-method=normal \
-      --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+    # Its own tmpdir here too: the bootstrap removes the #sql* files it finds there, which in a shared
+    # /tmp are the temporary tables of another MariaDB being set up at the same time (ctest -j).
+    mariadb-install-db "${user_args[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" \
+      --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
+      { cat "$dir/install.log" >&2; return 1; }
     echo "$mariadb_port" >"$dir/port"
   fi
   mariadbd "${user_args[@]}" --datadir="$dir/data" --socket="$dir/run/sock" --pid-file="$dir/run/pid" --tmpdir="$dir/tmp" \
