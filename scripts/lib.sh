@@ -19,10 +19,11 @@ build_packages=(
   libboost1.81-dev libsoci-dev libmariadb-dev libsqlite3-dev
   nlohmann-json3-dev libsodium-dev libssl-dev libgtest-dev sqlite3 libunistring-dev
 )
-# Extra packages the test suite needs: a throwaway MariaDB, and headless Chromium with a CJK
-# font for the browser tests (without one every Chinese character renders as an empty box); Python with
-# PyYAML for the check of the monitoring files (tests/docs/check_monitoring.py).
-test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei openssl python3 python3-yaml)
+# Extra packages the test suite needs: a throwaway MariaDB, headless Chromium with a CJK font for the
+# browser tests (without one every Chinese character renders as an empty box), nginx, curl, jq and rsync
+# for the operations guide's test (tests/guide/run runs nginx as its child, never as a service), and Python
+# with PyYAML for the check of the monitoring files (tests/docs/check_monitoring.py).
+test_packages=(mariadb-server mariadb-client chromium fonts-wqy-microhei openssl nginx curl jq rsync python3 python3-yaml)
 # clang with its sanitizer and libFuzzer runtimes, for scripts/sanitize.
 sanitize_packages=(clang libclang-rt-14-dev)
 
@@ -55,32 +56,61 @@ install_missing() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# start_mariadb DIR: a throwaway MariaDB server with its data under DIR (no systemd), on a free
-# port of 127.0.0.1, with durable commits. Sets mariadb_port and mariadb_pid; stop_mariadb stops it.
+# start_mariadb DIR [OPTION...]: a throwaway MariaDB server with its data under DIR (no systemd), on a
+# free port of 127.0.0.1, with durable commits. OPTIONs are added to mariadbd's command line after the
+# ones here (so they win: --log-bin=... turns the binary log on). Started again on the same DIR after
+# stop_mariadb, it keeps its data and its port. Sets mariadb_port and mariadb_pid; stop_mariadb stops it.
 mariadb_pid=
 mariadb_port=
 start_mariadb() {
   local dir=$1 candidate user_args=()
-  for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then mariadb_port=$candidate; break; fi
+  shift
+  if [[ $(id -u) -eq 0 ]]; then user_args=(--user=mysql); fi
+  if [[ -f $dir/port ]]; then
+    mariadb_port=$(<"$dir/port")
+  else
+    mariadb_port=
+    # Below the ephemeral range (32768 and up), where outgoing connections of load tests take ports.
+    for _ in $(seq 1 50); do
+      candidate=$((20000 + RANDOM % 12000))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then mariadb_port=$candidate; break; fi
+    done
+    [[ -n $mariadb_port ]] || { echo "no free port for MariaDB" >&2; return 1; }
+    mkdir -p "$dir/data" "$dir/run" "$dir/tmp"
+    if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; fi
+    # Its own tmpdir here too: the bootstrap removes the #sql* files it finds there, which in a shared
+    # /tmp are the temporary tables of another MariaDB being set up at the same time (ctest -j).
+    mariadb-install-db "${user_args[@]}" --datadir="$dir/data" --tmpdir="$dir/tmp" \
+      --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
+      { cat "$dir/install.log" >&2; return 1; }
+    echo "$mariadb_port" >"$dir/port"
+  fi
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    mariadbd "${user_args[@]}" --datadir="$dir/data" --socket="$dir/run/sock" --pid-file="$dir/run/pid" --tmpdir="$dir/tmp" \
+      --port="$mariadb_port" --bind-address=127.0.0.1 --skip-log-bin --innodb-flush-log-at-trx-commit=1 \
+      --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+      --max-connections=500 --log-error="$dir/mariadb.err" "$@" &
+    mariadb_pid=$!
+    for _ in $(seq 1 120); do
+      mariadb -h127.0.0.1 -P"$mariadb_port" -uroot -e 'select 1' >/dev/null 2>&1 && { : >"$dir/started"; return 0; }
+      kill -0 "$mariadb_pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    if kill -0 "$mariadb_pid" 2>/dev/null; then echo "MariaDB did not start" >&2; return 1; fi
+    wait "$mariadb_pid" 2>/dev/null || true
+    mariadb_pid=
+    # Another process took the port between the check and the bind: on a first start, another port.
+    if grep -q 'Address already in use' "$dir/mariadb.err" && [[ ! -f $dir/started ]]; then
+      mariadb_port=$((20000 + RANDOM % 12000))
+      echo "$mariadb_port" >"$dir/port"
+      : >"$dir/mariadb.err"
+      continue
+    fi
+    cat "$dir/mariadb.err" >&2
+    return 1
   done
-  [[ -n $mariadb_port ]] || { echo "no free port for MariaDB" >&2; return 1; }
-  mkdir -p "$dir/data" "$dir/run" "$dir/tmp"
-  if [[ $(id -u) -eq 0 ]]; then chown -R mysql:mysql "$dir"; user_args=(--user=mysql); fi
-  mariadb-install-db "${user_args[@]}" --datadir="$dir/data" --auth-root-authentication-method=normal \
-    --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
-  mariadbd "${user_args[@]}" --datadir="$dir/data" --socket="$dir/run/sock" --pid-file="$dir/run/pid" --tmpdir="$dir/tmp" \
-    --port="$mariadb_port" --bind-address=127.0.0.1 --skip-log-bin --innodb-flush-log-at-trx-commit=1 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --max-connections=500 --log-error="$dir/mariadb.err" &
-  mariadb_pid=$!
-  for _ in $(seq 1 120); do
-    mariadb -h127.0.0.1 -P"$mariadb_port" -uroot -e 'select 1' >/dev/null 2>&1 && return 0
-    kill -0 "$mariadb_pid" 2>/dev/null || { cat "$dir/mariadb.err" >&2; return 1; }
-    sleep 0.25
-  done
-  echo "MariaDB did not start" >&2
+  echo "MariaDB did not start: no free port" >&2
   return 1
 }
 

@@ -130,7 +130,8 @@ std::string option_value(const std::string& v) {
   return s + "\"";
 }
 
-// A private folder for the client's option file (the password never appears on a command line) and
+// A private folder for the client's only option file (--defaults-file: no ~/.my.cnf of the operator can change
+// the user; the password never appears on a command line) and
 // the child's error output; removed when done.
 class client_files {
  public:
@@ -194,8 +195,8 @@ void dump_mariadb(const std::map<std::string, std::string>& p, const fs::path& t
   const fs::path raw = target.string() + ".part";
   const int fd = ::open(raw.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("cannot write " + raw.string());
-  const int status = run_child({"mariadb-dump", "--defaults-extra-file=" + files.option_file(), "--single-transaction",
-                                "--triggers", "--skip-add-locks", "--no-tablespaces", "--hex-blob", p.at("db")},
+  const int status = run_child({"mariadb-dump", "--defaults-file=" + files.option_file(), "--single-transaction",
+                                "--triggers", "--skip-add-locks", "--skip-add-drop-table", "--no-tablespaces", "--hex-blob", p.at("db")},
                                -1, fd, files.errors());
   ::close(fd);
   if (status != 0) {
@@ -217,7 +218,7 @@ void load_mariadb(const std::map<std::string, std::string>& p, const fs::path& d
   const int fd = ::open(dump.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot read " + dump.string());
   const int null_out = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-  const int status = run_child({"mariadb", "--defaults-extra-file=" + files.option_file(), p.at("db")}, fd, null_out,
+  const int status = run_child({"mariadb", "--defaults-file=" + files.option_file(), p.at("db")}, fd, null_out,
                                files.errors());
   ::close(fd);
   ::close(null_out);
