@@ -196,6 +196,12 @@ int main(int argc, char** argv) {
     }
     log::info("shutting down");
     listener.stop_accepting();
+    // Requests already taken on are answered before the database workers stop (a proxy cannot send a
+    // POST that a node has taken on to another node): until none has been in flight for 100 ms, at most 10 s.
+    for (int quiet = 0, i = 0; quiet < 2 && i < 200; ++i) {
+      quiet = svc.http_in_flight.load() == 0 ? quiet + 1 : 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     deadlines.stop();
     sessions.stop();
     writer.stop();  // commits and acknowledges every write already queued

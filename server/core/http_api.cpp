@@ -79,6 +79,15 @@ std::string http_api::log_target(const std::string& target) const {
 
 void http_api::handle(net::http_request request, std::function<void(net::http_reply)> respond) {
   log::request_scope scope(request.request_id);
+  // Counted until the answer is handed over (or the request is dropped): services::http_in_flight.
+  struct in_flight {
+    std::atomic<int>& n;
+    explicit in_flight(std::atomic<int>& n) : n(n) { ++n; }
+    ~in_flight() { --n; }
+  };
+  respond = [respond = std::move(respond), guard = std::make_shared<in_flight>(svc_.http_in_flight)](net::http_reply r) {
+    respond(std::move(r));
+  };
   const auto& t = request.target;
   if (t == "/healthz" || t == "/readyz" || t == "/metrics") {
     if (request.method != "GET" && request.method != "HEAD")

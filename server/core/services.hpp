@@ -120,6 +120,9 @@ class services {
   directory people;
   app_counters counters;
   std::atomic<bool> shutting_down{false};  // /readyz answers 503 once set
+  // HTTP requests handed to the API and not yet answered: at the end of a drain the server waits for
+  // them before it stops its database workers, so that none is answered 503 by the server itself.
+  std::atomic<int> http_in_flight{0};
   user_limits per_user;
   // What verb logic may read of the server (core/verb_checks.hpp).
   verb_env env() const { return verb_env{personal, workflow, cfg}; }
