@@ -190,9 +190,11 @@ double cpu_seconds(int pid) {
 }
 
 // The machine's busy and total jiffies from /proc/stat: [0] all cores, [1 + i] core i. Busy is
-// everything but idle and iowait.
+// everything but idle and iowait (steal included: the hypervisor kept the core from us); irq is the
+// time sampled in hard and soft interrupts (without CONFIG_IRQ_TIME_ACCOUNTING it is also charged to
+// the process that was running, so it overlaps the processes' figures).
 struct machine_jiffies {
-  std::vector<long long> busy, total;
+  std::vector<long long> busy, total, irq;
 };
 
 machine_jiffies read_machine() {
@@ -204,13 +206,15 @@ machine_jiffies read_machine() {
     std::istringstream ss(line);
     std::string name;
     ss >> name;
-    long long v, total = 0, idle = 0;
+    long long v, total = 0, idle = 0, irq = 0;
     for (int i = 0; i < 8 && ss >> v; ++i) {  // user nice system idle iowait irq softirq steal
       total += v;
       if (i == 3 || i == 4) idle += v;
+      if (i == 5 || i == 6) irq += v;
     }
     m.busy.push_back(total - idle);
     m.total.push_back(total);
+    m.irq.push_back(irq);
   }
   return m;
 }
@@ -809,13 +813,19 @@ json step(runner& r, double rate, bool typing) {
   j["server_cpu_cores"] = o.server_pid ? round_to(cpu_server / wall, 2) : 0.0;
   j["loadgen_cpu_cores"] = round_to(cpu_self / wall, 2);
   j["db_cpu_cores"] = o.db_pid ? round_to(cpu_db / wall, 2) : 0.0;
-  json cores = json::array();
+  json cores = json::array(), irq = json::array();
   for (std::size_t i = 0; i < mj0.busy.size() && i < mj1.busy.size(); ++i) {
-    double busy = (mj1.busy[i] - mj0.busy[i]) / clk;
-    if (i == 0) j["machine_cpu_cores"] = round_to(busy / wall, 2);
-    else cores.push_back(round_to(busy / wall, 2));
+    double busy = (mj1.busy[i] - mj0.busy[i]) / clk, in_irq = (mj1.irq[i] - mj0.irq[i]) / clk;
+    if (i == 0) {
+      j["machine_cpu_cores"] = round_to(busy / wall, 2);
+      j["machine_irq_cores"] = round_to(in_irq / wall, 2);
+    } else {
+      cores.push_back(round_to(busy / wall, 2));
+      irq.push_back(round_to(in_irq / wall, 2));
+    }
   }
   j["core_busy"] = cores;
+  j["core_irq"] = irq;  // of core_busy, the share spent in hard and soft interrupts
   j["server_rss_mib"] = std::round(rss_kib(o.server_pid) / 1024.0);
   if (o.metrics) j["writer"] = writer_delta(m0, m1);
   j["gaps"] = r.gaps - gaps0;

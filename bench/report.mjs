@@ -40,11 +40,16 @@ const perCpuSecond = (r) => (r.server_cpu_s > 0 ? r.deliveries / r.server_cpu_s 
 function limiter(r) {
   const out = [];
   const [core0, core1] = r.core_busy || [];
+  const [irq0, irq1] = r.core_irq || [];
+  // The rest of a busy core: other processes, interrupt work while none of ours ran, steal time.
+  // (The interrupt share, recorded from this version of the load generator on, overlaps the
+  // processes' figures on kernels without IRQ time accounting, so it is shown, not subtracted.)
+  const rest = (irq, known) => `the rest ${known}, other processes, interrupts${irq === undefined ? '' : ` (${num(irq, 2)} of the core in interrupts)`} and steal`;
   if (r.server_cpu_cores >= 0.9) out.push(`server CPU (${num(r.server_cpu_cores, 2)} core)`);
   if (r.loadgen_cpu_cores >= 0.9) out.push(`load generator CPU (${num(r.loadgen_cpu_cores, 2)} core)`);
   if (pinned && r.label !== 'mariadb-durable-2cores') {
-    if (core0 >= 0.9 && r.server_cpu_cores < 0.9) out.push(`server's core busy (${num(core0, 2)}: server ${num(r.server_cpu_cores, 2)}, the rest MariaDB ${num(r.db_cpu_cores, 2)} and other processes)`);
-    if (core1 >= 0.9 && r.loadgen_cpu_cores < 0.9) out.push(`load generator's core busy (${num(core1, 2)}: load generator ${num(r.loadgen_cpu_cores, 2)})`);
+    if (core0 >= 0.9 && r.server_cpu_cores < 0.9) out.push(`server's core busy (${num(core0, 2)}: server ${num(r.server_cpu_cores, 2)}, ${rest(irq0, `MariaDB (≤ ${num(r.db_cpu_cores, 2)})`)})`);
+    if (core1 >= 0.9 && r.loadgen_cpu_cores < 0.9) out.push(`load generator's core busy (${num(core1, 2)}: load generator ${num(r.loadgen_cpu_cores, 2)}, ${rest(irq1, `MariaDB (≤ ${num(r.db_cpu_cores, 2)})`)})`);
   } else if (r.machine_cpu_cores >= 0.9 * (r.core_busy || [1, 1]).length) {
     out.push(`whole machine (${num(r.machine_cpu_cores, 2)} of ${(r.core_busy || []).length} cores)`);
   }
@@ -255,7 +260,7 @@ reproduce (about a quarter of an hour; \`bench/run --quick\` for a short try). R
 **Noise.** This machine has two cores and may be shared: the load average when the run ended was
 ${machine.load_during_run ? `\`${machine.load_during_run}\`` : 'not recorded'}. Every step records the whole machine's CPU and each core's beside
 the server's, the load generator's and MariaDB's, so a step disturbed by other work shows it (core busy well
-above server + load generator + MariaDB).
+above server + load generator + MariaDB).${machine.note ? ` **Note on this run:** ${machine.note}` : ''}
 
 ## Machine and settings
 | | |
@@ -286,7 +291,10 @@ How each figure is read:
   warm-up drained before the step, and the acknowledgement p90 under 100 ms (past saturation the backlog, and
   with it the bulk of the latencies, grows through the step). Stepping stops after two steps that did not.
 - **CPU**: \`/proc/PID/stat\` utime + stime of the server, the load generator and \`mariadbd\`, and \`/proc/stat\`
-  for the whole machine (busy = all but idle and iowait), over the step and its drain, in cores.
+  for the whole machine and each core (busy = all but idle and iowait), over the step and its drain, in
+  cores; a core's busy share includes hypervisor steal time. "Limited by" gives a busy core's figure beside
+  the process's own: the difference is other processes (other users of this shared machine among them),
+  interrupt work done while no process of ours ran, and steal.
   **server µs per request**: server CPU seconds ÷ acknowledged requests (a post's writer, fan-out and
   acknowledgement included).
 - **writer**: from the server's \`/metrics\` before and after the step: mean batch =
@@ -297,7 +305,7 @@ How each figure is read:
   delivered most, for every server alike; **limited by** names the resource at its limit in that step (a
   core at ≥ 0.9), or says that none was.
 - Runs whose load generator failed (no figures): ${failedRuns.length ? failedRuns.map((r) => `${r.label} (${r.flags}): ${r.error}`).join('; ') : 'none'}.
-- Refused in all steps: ${num(allRefused)}; failed: ${num(allFailed)}${refusedSteps.length ? ` (in ${refusedSteps.length} step${refusedSteps.length > 1 ? 's' : ''}: ${refusedSteps.map((r) => `${r.label} ${r.scenario} rooms of ${r.room_size} at ${num(r.offered_per_s)}/s`).join('; ')})` : ''}.
+- Refused in all steps: ${num(allRefused)}; failed: ${num(allFailed)}${refusedSteps.length ? ` (in ${refusedSteps.length} step${refusedSteps.length > 1 ? 's' : ''}: ${refusedSteps.map((r) => `${r.label}, ${r.scenario}, rooms of ${r.room_size}, at ${num(r.offered_per_s)}/s`).join('; ')})` : ''}.
 
 ## Side by side: rooms of 10, the highest offered rate each server kept up with
 | server | posts/s | deliveries/s | delivery p99 ms | server CPU (cores) | server µs per post |
