@@ -15,8 +15,14 @@ const mt = { meeting: null, joined: [], side: 'neutral', mode: 'joint', peers: n
 function roomError(e) { $('room-error').textContent = e ? errText(e) : ''; }
 
 // Opens the room's dialog for a meeting: first the preview, then the room.
+// Every opening has a number, moved on by each later opening and by leaving: an opening whose answer
+// comes back after the room was closed (or opened again) does nothing, so a closed room never reopens.
+let opening = 0;
+
 export async function showMeeting(id) {
+  const mine = ++opening;
   const r = await request({ type: 'meeting.get', meeting: id });
+  if (mine !== opening) return;
   const m = r.meeting;
   // Only the meeting's participants enter its room: nobody else's camera is turned on for nothing.
   if (!m.participants.some((p) => p.user === state.user.id) && m.organiser.id !== state.user.id)
@@ -36,21 +42,31 @@ export async function showMeeting(id) {
   tickEnter();
 }
 
+// Each request for the camera has a number; stopMedia() moves it on, so that a camera granted after the
+// room was left (the browser's permission prompt answered late) is turned off at once, never shown.
+let mediaRequest = 0;
+
 async function startPreview() {
   if (mt.stream) return;
+  const mine = ++mediaRequest;
+  let stream = null;
   try {
-    mt.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-    $('local-video').srcObject = mt.stream;
-    $('preview-state').textContent = t('preview_ok');
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
   } catch (e) {
-    mt.stream = null;  // no camera or refused: the room still works for chat and listening
-    $('preview-state').textContent = t('preview_none');
-    void e;
+    void e;  // no camera or refused: the room still works for chat and listening
   }
+  if (mine !== mediaRequest || !$('dlg-room').open) {
+    if (stream) stream.getTracks().forEach((tr) => tr.stop());
+    return;
+  }
+  mt.stream = stream;
+  $('local-video').srcObject = stream;
+  $('preview-state').textContent = t(stream ? 'preview_ok' : 'preview_none');
   renderControls();
 }
 
 function stopMedia() {
+  mediaRequest += 1;
   if (mt.stream) mt.stream.getTracks().forEach((tr) => tr.stop());
   mt.stream = null;
   $('local-video').srcObject = null;
@@ -86,6 +102,7 @@ async function enter() {
 }
 
 async function leave() {
+  opening += 1;
   if (!mt.meeting) return;
   const id = mt.meeting.id;
   const wasIn = mt.inRoom;
