@@ -181,6 +181,10 @@ int main(int argc, char** argv) {
     for (unsigned i = 0; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
 
     std::cout << "listening on " << listener.local_address() << std::endl;
+    // A production unit whose MEDIATION_DB went missing would otherwise serve an empty network quietly.
+    if (cfg.db_defaulted)
+      log::warn("no database given (--db, MEDIATION_DB or \"db\" in --config): using the embedded SQLite database",
+                {{"db", cfg.db_url}});
     log::info("listening", {{"addr", listener.local_address()}, {"threads", std::to_string(cfg.threads)},
                             {"db", db.kind() == store::backend::sqlite ? "sqlite" : "mysql"},
                             {"release", release()}});

@@ -42,7 +42,7 @@ namespace mediation::app::admin {
 using nlohmann::json;
 
 std::string usage() {
-  return R"usage(Usage: mediation-admin --db URL COMMAND [options]
+  return R"usage(Usage: mediation-admin [--db URL] COMMAND [options]     (without --db: MEDIATION_DB)
 
   migrate                               create or migrate the schema and print its version before and
                                         after; recomputes the login name (normalised username) of every
@@ -71,20 +71,23 @@ Accounts (--user ID or --username U names one; guests and the system account are
                                         organisation and its leader ownership of cases are withdrawn
 
 Backups (see docs/operations.md, "Backup and restore"):
-  backup --out DIR --key-out FILE [--data-key-file F] [--attachments-dir D] [--config F]
+  backup --out DIR --key-out FILE --attachments-dir D [--data-key-file F] [--config F]
                                         a consistent dump of the database, the attachment files and
                                         the configuration in DIR (mode 0700, files 0600) with a
                                         manifest; the data key goes to FILE, which must lie outside
-                                        DIR: store it apart
-  restore --from DIR --data-key-file FILE [--attachments-dir D]
+                                        DIR: store it apart; every attachment the database
+                                        names must be in D, or no backup is written
+  restore --from DIR --data-key-file FILE --attachments-dir D
                                         into the new, empty database of --db (SQLite: a file that does
                                         not exist yet): checks the key and the dump's checksum first,
                                         then loads, copies the attachments and runs verify
-  rotate-key --data-key-file OLD --new-key-file NEW [--wait-seconds 10]
+  rotate-key --data-key-file OLD --new-key-file NEW [--wait-seconds 10] | --data-key-file OLD --abandon
                                         re-seal every ID and phone number under NEW (made, mode 0600,
                                         unless it exists); servers refuse to start, and running ones
                                         stop, until it ends; interrupted, run it again with the same
-                                        files and it resumes; then start the servers with NEW
+                                        files and it resumes; then start the servers with NEW;
+                                        --abandon forgets a rotation that sealed nothing yet
+                                        (its new key file lost)
   verify [--data-key-file F] [--attachments-dir D]
                                         the key is the database's own, every agreement's hash chain
                                         verifies, every sealed number opens, every attachment file is
@@ -275,7 +278,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (auto eq = key.find('='); eq != std::string::npos) {
           value = key.substr(eq + 1);
           key.resize(eq);
-        } else if (key == "seal" || key == "all") {
+        } else if (key == "seal" || key == "all" || key == "abandon") {
           o.switches.push_back(key);
           continue;
         } else {
@@ -295,12 +298,35 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (const char* env = std::getenv("MEDIATION_DB"); env && *env) db = env;
     if (db.empty()) throw usage_error("--db (or MEDIATION_DB in the environment) is required");
     if (command.empty()) throw usage_error("a command is required");
-    static const std::vector<std::string> commands{
-        "migrate",     "create-org",   "create-user", "reset-password", "revoke-sessions", "list-cases",
-        "export-case", "list-users",   "disable-user", "enable-user",   "delete-user",     "set-role",
-        "set-org",     "backup",       "restore",     "verify",        "rotate-key"};
-    if (std::find(commands.begin(), commands.end(), command) == commands.end())
-      throw usage_error("unknown command '" + command + "'");
+    // Each command's options: any other is refused, so that a typo (--attachment-dir) never leaves a
+    // default in force silently.
+    static const std::map<std::string, std::vector<std::string>> commands{
+        {"migrate", {}},
+        {"create-org", {"name", "name-en", "short", "kind", "level", "parent"}},
+        {"create-user", {"org", "username", "name", "role", "seal"}},
+        {"reset-password", {"username"}},
+        {"revoke-sessions", {"username"}},
+        {"list-cases", {"org", "limit"}},
+        {"export-case", {"case", "out", "attachments-dir", "data-key-file"}},
+        {"list-users", {"org", "all"}},
+        {"disable-user", {"username", "user"}},
+        {"enable-user", {"username", "user"}},
+        {"delete-user", {"username", "user"}},
+        {"set-role", {"username", "user", "role"}},
+        {"set-org", {"username", "user", "org"}},
+        {"backup", {"out", "key-out", "data-key-file", "attachments-dir", "config"}},
+        {"restore", {"from", "data-key-file", "attachments-dir"}},
+        {"verify", {"data-key-file", "attachments-dir"}},
+        {"rotate-key", {"data-key-file", "new-key-file", "wait-seconds", "abandon"}}};
+    const auto known = commands.find(command);
+    if (known == commands.end()) throw usage_error("unknown command '" + command + "'");
+    auto allowed = [&](const std::string& name) {
+      return std::find(known->second.begin(), known->second.end(), name) != known->second.end();
+    };
+    for (const auto& [name, value] : o.values)
+      if (!allowed(name)) throw usage_error("--" + name + " is not an option of " + command + " (see --help)");
+    for (const auto& name : o.switches)
+      if (!allowed(name)) throw usage_error("--" + name + " is not an option of " + command + " (see --help)");
     // What the tool writes (backups, case files) is for its user's eyes only, whatever the umask.
     ::umask(077);
     // A restore makes its database (SQLite: from the backup's file), so it opens the database itself.

@@ -344,8 +344,11 @@ int check_database(soci::session& sql, store::backend kind, const personal_data&
     long long id = 0;
     std::string content, numbers, binding;
     soci::indicator in = soci::i_null, ib = soci::i_null;
-    soci::statement st = (sql.prepare << "SELECT v.id, v.content, s.numbers, s.binding FROM agreement_versions v "
-                                         "LEFT JOIN agreement_version_seals s ON s.version_id = v.id ORDER BY v.id",
+    // A schema from before key rotations (a restored older backup) has no re-sealed numbers.
+    const bool resealed = store::table_exists(sql, kind, "agreement_version_seals");
+    soci::statement st = (sql.prepare << (resealed ? "SELECT v.id, v.content, s.numbers, s.binding FROM agreement_versions v "
+                                                     "LEFT JOIN agreement_version_seals s ON s.version_id = v.id ORDER BY v.id"
+                                                   : "SELECT v.id, v.content, NULL, NULL FROM agreement_versions v ORDER BY v.id"),
                           soci::into(id), soci::into(content), soci::into(numbers, in), soci::into(binding, ib));
     st.execute();
     while (st.fetch()) {
@@ -393,7 +396,6 @@ int check_database(soci::session& sql, store::backend kind, const personal_data&
     }
   }
   out << "attachments: " << present << " of " << rows << " files present and intact in " << files.string() << "\n";
-  (void)kind;
   return problems;
 }
 
@@ -410,10 +412,11 @@ personal_data key_of_database(soci::session& sql, store::backend kind, const std
 }  // namespace
 
 int backup(const store::database& db, soci::session& sql, const std::string& url, const options& o, std::ostream& out) {
-  const fs::path dir = o.get("out");
-  const fs::path key_out = o.get("key-out");
+  const fs::path dir = fs::absolute(o.get("out"));
+  const fs::path key_out = fs::absolute(o.get("key-out"));
   const std::string key_file = o.opt("data-key-file").value_or("var/data.key");
-  const fs::path files = o.opt("attachments-dir").value_or("var/attachments");
+  // No default: a backup taken from the wrong folder would look complete until the day it is needed.
+  const fs::path files = fs::absolute(o.get("attachments-dir"));
   const auto config = o.opt("config");
   if (fs::exists(dir) && !fs::is_empty(dir))
     throw usage_error("--out " + dir.string() + " exists and is not empty; a backup never overwrites another");
@@ -427,7 +430,24 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
   // The audit row goes in before the dump, so that the backup records its own making.
   audit_command(db, sql, "admin.backup", std::nullopt, "begun: " + dir.string());
 
+  // The newest attachment row before the dump: the dump names it and every older one, and their files
+  // are on disk before their rows, so each must be found in --attachments-dir.
+  long long last_attachment = 0;
+  {
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(id) FROM attachments", soci::into(last_attachment, ind);
+    if (ind != soci::i_ok) last_attachment = 0;
+  }
   make_private_dir(dir);
+  // A backup that fails leaves no folder behind that could pass for one.
+  struct cleanup {
+    fs::path dir;
+    bool keep = false;
+    ~cleanup() {
+      std::error_code ec;
+      if (!keep) fs::remove_all(dir, ec);
+    }
+  } partial{dir};
   // Checked again now that the folder exists: a symbolic link on the way to --key-out that led into a
   // folder not yet made could not be resolved before.
   if (inside(key_out, dir)) {
@@ -450,8 +470,26 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
   }
   const auto [sum, size] = file_sha256(database_file);
   manifest["database"] = {{"file", database_file.filename().string()}, {"sha256", sum}, {"bytes", size}};
+  if (last_attachment > 0 && !fs::is_directory(files))
+    throw std::runtime_error("--attachments-dir " + files.string() + " is not a folder, but the database names attachment "
+                             "files: give the server's attachments folder (its --attachments-dir, or DATA_DIR/attachments)");
   const auto [count, bytes] = copy_attachments(files, dir / "attachments", false);
-  manifest["attachments"] = {{"files", count}, {"bytes", bytes}, {"from", fs::absolute(files).string()}};
+  {
+    long long id = 0, missing = 0;
+    std::string sha, first;
+    soci::statement st = (sql.prepare << "SELECT id, sha256 FROM attachments WHERE id <= :m ORDER BY id", soci::into(id),
+                          soci::into(sha), soci::use(last_attachment, "m"));
+    st.execute();
+    while (st.fetch())
+      if (!fs::exists(dir / "attachments" / sha.substr(0, 2) / sha)) {
+        if (missing++ == 0) first = "attachment " + std::to_string(id) + " (" + sha + ")";
+      }
+    if (missing)
+      throw std::runtime_error(std::to_string(missing) + " attachment file(s) the database names are not in " +
+                               files.string() + ", e.g. " + first +
+                               ": is it the server's attachments folder? No backup was written");
+  }
+  manifest["attachments"] = {{"files", count}, {"bytes", bytes}, {"from", files.string()}};
   if (config) {
     // The configuration may name the database with its password: that stays out of the backup.
     std::ifstream f(*config);
@@ -468,6 +506,7 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
   write_private_file((dir / "manifest.json").string(), manifest.dump(2) + "\n");
   if (key_out.has_parent_path()) fs::create_directories(key_out.parent_path());
   write_private_file(key_out.string(), key_hex_of(key_file) + "\n");
+  partial.keep = true;
   audit_command(db, sql, "admin.backup", std::nullopt, "finished: " + dir.string());
   out << "backup of schema version " << schema << " written to " << dir.string() << ": " << database_file.filename().string()
       << " (" << size << " bytes), " << count << " attachment files (" << bytes << " bytes)"
@@ -480,7 +519,7 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
 int restore(const std::string& url, const options& o, std::ostream& out) {
   const fs::path from = o.get("from");
   const std::string key_file = o.get("data-key-file");
-  const fs::path files = o.opt("attachments-dir").value_or("var/attachments");
+  const fs::path files = fs::absolute(o.get("attachments-dir"));
   json manifest;
   {
     std::ifstream f(from / "manifest.json");
@@ -527,7 +566,9 @@ int restore(const std::string& url, const options& o, std::ostream& out) {
     store::database target(url, 1);
     soci::session sql(target.pool());
     if (store::table_exists(sql, target.kind(), "schema_migrations") || store::table_exists(sql, target.kind(), "users"))
-      throw usage_error("the database of --db is not empty; restore only into a new, empty database");
+      throw usage_error("the database '" + mysql_params(url)["db"] + "' of --db is not empty; restore only into a new, "
+                        "empty database: DROP DATABASE and CREATE DATABASE it again (as at the start of docs/operations.md, "
+                        "\"Restoring into a new database\"), or restore into another name");
     load_mariadb(mysql_params(url), database_file);
   }
   const auto [count, bytes] = copy_attachments(from / "attachments", files, true);
@@ -550,7 +591,7 @@ int restore(const std::string& url, const options& o, std::ostream& out) {
 
 int verify(const store::database& db, soci::session& sql, const options& o, std::ostream& out) {
   const std::string key_file = o.opt("data-key-file").value_or("var/data.key");
-  const fs::path files = o.opt("attachments-dir").value_or("var/attachments");
+  const fs::path files = fs::absolute(o.opt("attachments-dir").value_or("var/attachments"));
   const int schema = store::schema_version(sql, db.kind());
   out << "schema version " << schema << " (release " << release() << " knows " << store::known_schema_version() << ")\n";
   const personal_data pd = key_of_database(sql, db.kind(), key_file);

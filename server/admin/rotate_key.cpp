@@ -283,12 +283,83 @@ rotation_counts reseal_until_settled(const store::database& db, soci::session& s
 }  // namespace
 
 int rotate_key(const store::database& db, soci::session& sql, const options& o, std::ostream& out) {
-  const std::string old_path = o.get("data-key-file"), new_path = o.get("new-key-file");
+  const std::string old_path = o.get("data-key-file");
+  const std::string new_path = o.has("abandon") ? o.opt("new-key-file").value_or("") : o.get("new-key-file");
   const long long wait = to_id("--wait-seconds", o.opt("wait-seconds").value_or("10"));
   const store::backend kind = db.kind();
-  const personal_data old_key = personal_data::from_file(old_path, false);
   const auto recorded = recorded_fingerprint(sql, kind);
   const auto rotation = data_key_rotation(sql, kind);
+  // A rotation in progress names both keys by fingerprint: say which file must hold which.
+  if (rotation) {
+    const auto arrow = rotation->find(" -> ");
+    const std::string from = rotation->substr(0, arrow), to = arrow == std::string::npos ? "" : rotation->substr(arrow + 4);
+    auto fingerprint_of = [](const std::string& path) -> std::string {
+      if (!std::filesystem::exists(path)) return "";
+      return personal_data::from_file(path, false).fingerprint();
+    };
+    const std::string old_found = fingerprint_of(old_path);
+    if (old_found != from)
+      throw data_key_refused("a rotation of the data key from " + from + " to " + to + " is in progress: --data-key-file must "
+                                 "be the old key, of fingerprint " + from + " ('" + old_path + "' " +
+                                 (old_found.empty() ? "does not exist" : "has " + old_found) +
+                                 "; the backup taken before the rotation has it beside it). Nothing was changed",
+                             old_path, from, old_found);
+    if (o.has("abandon")) {
+      // Only when nothing is sealed under the new key yet (the rotation stopped during its wait, say):
+      // then the old key still opens everything, and the rotation can be forgotten.
+      const personal_data old_only = personal_data::from_file(old_path, false);
+      long long foreign = 0;
+      auto count = [&](const std::string& value) {
+        if (!personal_data::is_sealed(value)) return;
+        try {
+          old_only.open(value);
+        } catch (const std::exception&) {
+          ++foreign;
+        }
+      };
+      {
+        std::string a, b;
+        soci::indicator ia = soci::i_null, ib = soci::i_null;
+        soci::statement st = (sql.prepare << "SELECT id_number, phone FROM case_parties", soci::into(a, ia), soci::into(b, ib));
+        st.execute();
+        while (st.fetch()) {
+          if (ia == soci::i_ok) count(a);
+          if (ib == soci::i_ok) count(b);
+        }
+        soci::statement g = (sql.prepare << "SELECT phone FROM meeting_participants", soci::into(a, ia));
+        g.execute();
+        while (g.fetch())
+          if (ia == soci::i_ok) count(a);
+        long long n = 0;
+        std::string fp = to;
+        sql << "SELECT COUNT(*) FROM agreement_version_seals WHERE key_fingerprint = :f", soci::into(n), soci::use(fp, "f");
+        foreign += n;
+      }
+      if (foreign)
+        throw store::refused(std::to_string(foreign) + " value(s) are already sealed under the new key " + to +
+                             ": the rotation cannot be abandoned; finish it with the new key file");
+      in_transaction(db, sql, [&](store::write_context& ctx) {
+        std::string rot = rotation_setting;
+        ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(rot, "n");
+        store::audit(ctx, std::nullopt, "admin.rotate_key", std::nullopt, "abandoned: " + *rotation, operator_remote());
+        return 0;
+      });
+      out << "the rotation to " << to << " was abandoned: nothing was sealed under it; the data key is still "
+          << old_path << " (" << from << ")" << std::endl;
+      return 0;
+    }
+    const std::string new_found = fingerprint_of(new_path);
+    if (new_found != to)
+      throw data_key_refused("a rotation of the data key from " + from + " to " + to + " is in progress: --new-key-file "
+                                 "must be the new key, of fingerprint " + to + " ('" + new_path + "' " +
+                                 (new_found.empty() ? "does not exist" : "has " + new_found) +
+                                 "). If that file is lost and the rotation stopped before re-sealing anything, "
+                                 "rotate-key --abandon with the old key forgets it. Nothing was changed",
+                             new_path, to, new_found);
+  } else if (o.has("abandon")) {
+    throw usage_error("no rotation of the data key is in progress; nothing to abandon");
+  }
+  const personal_data old_key = personal_data::from_file(old_path, false);
   if (!rotation) {
     if (!recorded)
       throw store::refused("this database records no data key fingerprint yet: start the server once with its key, "
@@ -320,17 +391,18 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
   if (rotation && *rotation != plan)
     throw store::refused("another rotation of the data key is in progress (" + *rotation +
                          "): run rotate-key with the two key files of those fingerprints to finish it first");
-  if (created) out << "made the new key " << new_path << " (mode 600, fingerprint " << new_key.fingerprint() << ")\n";
+  if (created) out << "made the new key " << new_path << " (mode 600, fingerprint " << new_key.fingerprint() << ")" << std::endl;
 
   if (!rotation) {
     const std::string stored = store::record_setting_once(sql, kind, rotation_setting, plan, now_millis());
     if (stored != plan) throw store::refused("another rotation of the data key began meanwhile (" + stored + ")");
     audit_command(db, sql, "admin.rotate_key", std::nullopt, "begun: " + plan);
     out << "rotation begun (" << plan << "): servers refuse to start, and running ones stop, until it ends; waiting "
-        << wait << " s for them\n";
+        << wait << " s for them. If interrupted, run the same command again: both key files are needed until it ends"
+        << std::endl;
     std::this_thread::sleep_for(std::chrono::seconds(wait));
   } else {
-    out << "resuming the rotation " << plan << "\n";
+    out << "resuming the rotation " << plan << std::endl;
   }
 
   const key_pair keys{old_key, new_key};

@@ -461,7 +461,10 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
   if (c.tls_cert_file.empty() != c.tls_key_file.empty())
     return fail(c.tls_cert_file.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
-  if (!db_given) c.db_url = "sqlite3://db=" + c.data_dir + "/mediation.db";
+  if (!db_given) {
+    c.db_url = "sqlite3://db=" + c.data_dir + "/mediation.db";
+    c.db_defaulted = true;
+  }
   if (!key_given) c.data_key_file = c.data_dir + "/data.key";
   if (!attachments_given) c.app.attachments_dir = c.data_dir + "/attachments";
   out.cfg = c;

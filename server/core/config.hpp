@@ -17,6 +17,7 @@ struct config {
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 8080;
   std::string db_url = "sqlite3://db=var/mediation.db";
+  bool db_defaulted = false;  // no --db, MEDIATION_DB or "db" given: SQLite under --data-dir
   bool seed_demo = false;
   bool demo_cases = true;  // with seed_demo: the demo's cases too (--seed-demo-accounts: the accounts only)
   unsigned threads = 0;  // 0: one per hardware core

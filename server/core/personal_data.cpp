@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -56,7 +58,9 @@ personal_data personal_data::from_file(const std::string& path, bool create, boo
     sodium_memzero(fresh.data(), fresh.size());
   }
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("--data-key-file: cannot read '" + path + "'");
+  if (!in)
+    throw std::runtime_error("--data-key-file: cannot read '" + path + "': " + std::strerror(errno) +
+                             (errno == EACCES ? " (run as the user who owns the key, or as root)" : ""));
   std::string hex;
   in >> hex;
   key_type key;

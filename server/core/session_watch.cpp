@@ -41,7 +41,8 @@ struct session_watch::impl {
             svc.personal.fingerprint();
     if (why.empty()) return;
     stopping = true;
-    log::error("stopping: the data key changed", {{"error", why + "; start again with the new key file"}});
+    log::error("stopping: the data key changed",
+               {{"error", why + "; start again with the new key file once mediation-admin rotate-key has finished"}});
     // At once, without the drain (a second SIGTERM ends it): no request more may seal under this key.
     std::raise(SIGTERM);
     std::raise(SIGTERM);

@@ -361,6 +361,17 @@ TEST_P(admin, backs_up_and_restores_into_a_new_database_that_verifies) {
     k >> hex;
     return hex;
   }()}));
+  // A mistyped option is refused, never ignored; a wrong attachments folder leaves no backup behind.
+  auto typo = run({"backup", "--out", bundle + "-typo", "--key-out", key_out + "-typo", "--data-key-file", key,
+                   "--attachment-dir", files});
+  EXPECT_EQ(typo.status, 2) << typo.output;
+  EXPECT_NE(typo.output.find("--attachment-dir is not an option of backup"), std::string::npos) << typo.output;
+  auto elsewhere = run({"backup", "--out", bundle + "-wrong", "--key-out", key_out + "-wrong", "--data-key-file", key,
+                        "--attachments-dir", db_->dir()});
+  EXPECT_EQ(elsewhere.status, 1) << elsewhere.output;
+  EXPECT_NE(elsewhere.output.find("attachment file(s) the database names are not in"), std::string::npos) << elsewhere.output;
+  EXPECT_FALSE(std::filesystem::exists(bundle + "-wrong"));
+  EXPECT_EQ(run({"list-users", "--bogus", "1"}).status, 2);
   // A second backup into the same folder is refused.
   EXPECT_EQ(run({"backup", "--out", bundle, "--key-out", key_out + "2", "--data-key-file", key, "--attachments-dir", files}).status, 2);
 
