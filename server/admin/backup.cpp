@@ -263,7 +263,7 @@ std::pair<long long, std::uintmax_t> copy_attachments(const fs::path& from, cons
       if (!f.is_regular_file() || !is_hex_name(name, 64) || name.compare(0, 2, part) != 0) continue;
       if (check) {
         const auto [sum, size] = file_sha256(f.path());
-        if (sum != name) throw std::runtime_error("attachment file " + f.path().string() + " is damaged (its SHA-256 is " + sum + ")");
+        if (sum != name) throw std::runtime_error("attachment file " + f.path().string() + " is damaged (its SHA-256 is " + sum + "); bring it back from an older backup");
       }
       fs::create_directories(to / part);
       copy_private(f.path(), to / part / name);
@@ -473,7 +473,9 @@ int backup(const store::database& db, soci::session& sql, const std::string& url
   if (last_attachment > 0 && !fs::is_directory(files))
     throw std::runtime_error("--attachments-dir " + files.string() + " is not a folder, but the database names attachment "
                              "files: give the server's attachments folder (its --attachments-dir, or DATA_DIR/attachments)");
-  const auto [count, bytes] = copy_attachments(files, dir / "attachments", false);
+  // Each file checked against its SHA-256 name as it is copied: a file damaged in the live folder would
+  // make the backup unrestorable, so it stops the backup, naming the file.
+  const auto [count, bytes] = copy_attachments(files, dir / "attachments", true);
   {
     long long id = 0, missing = 0;
     std::string sha, first;

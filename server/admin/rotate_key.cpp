@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <random>
 #include <ostream>
 #include <thread>
 
@@ -30,6 +33,9 @@ constexpr int batch_rows = 500;
 struct key_pair {
   const personal_data& old_key;
   const personal_data& new_key;
+  // Run at the start of every batch's transaction: throws when this run no longer owns the rotation
+  // (it was abandoned, or another rotate-key took it over), so that it changes nothing more.
+  std::function<void(store::write_context&)> guard = [](store::write_context&) {};
 
   // The plain text of a value sealed under either key.
   std::string open(const std::string& value, const std::string& where) const {
@@ -62,13 +68,15 @@ struct key_pair {
 // batch_rows; `fn` gets the write context and the id, returns whether it changed the row. Returns
 // the rows changed.
 template <class Row, class Fetch, class Change>
-long long in_batches(const store::database& db, soci::session& sql, Fetch fetch, Change change) {
+long long in_batches(const store::database& db, soci::session& sql,
+                     const std::function<void(store::write_context&)>& guard, Fetch fetch, Change change) {
   long long last = 0, changed = 0;
   for (;;) {
     std::vector<Row> rows = fetch(last);
     if (rows.empty()) return changed;
     last = rows.back().id;
     changed += in_transaction(db, sql, [&](store::write_context& ctx) {
+      guard(ctx);
       long long n = 0;
       for (const auto& r : rows) n += change(ctx, r) ? 1 : 0;
       return n;
@@ -83,7 +91,7 @@ struct party_row {
 
 long long reseal_parties(const store::database& db, soci::session& sql, const key_pair& keys) {
   return in_batches<party_row>(
-      db, sql,
+      db, sql, keys.guard,
       [&](long long last) {
         std::vector<party_row> rows;
         party_row r;
@@ -114,7 +122,7 @@ long long reseal_parties(const store::database& db, soci::session& sql, const ke
 
 long long reseal_guests(const store::database& db, soci::session& sql, const key_pair& keys) {
   return in_batches<party_row>(
-      db, sql,
+      db, sql, keys.guard,
       [&](long long last) {
         std::vector<party_row> rows;
         party_row r;
@@ -148,7 +156,7 @@ struct case_row {
 // give one, hashed under the new key.
 long long rekey_petitioners(const store::database& db, soci::session& sql, const key_pair& keys) {
   return in_batches<case_row>(
-      db, sql,
+      db, sql, keys.guard,
       [&](long long last) {
         std::vector<case_row> rows;
         case_row r;
@@ -197,7 +205,7 @@ struct version_seal_row {
 long long reseal_agreements(const store::database& db, soci::session& sql, const key_pair& keys) {
   const std::string new_fp = keys.new_key.fingerprint();
   return in_batches<version_seal_row>(
-      db, sql,
+      db, sql, keys.guard,
       [&](long long last) {
         std::vector<version_seal_row> rows;
         version_seal_row r;
@@ -251,6 +259,35 @@ long long reseal_agreements(const store::database& db, soci::session& sql, const
             soci::use(id, "i"), soci::use(fp, "f"), soci::use(text, "n"), soci::use(binding, "b"), soci::use(now, "a");
         return true;
       });
+}
+
+constexpr const char* run_setting = "data_key_rotation_run";
+
+// The value of a setting read in `ctx`'s transaction, locking its row on MariaDB (SQLite's write
+// transaction holds the whole database): a batch and an abandon never interleave.
+std::optional<std::string> locked_setting(store::write_context& ctx, store::backend kind, const std::string& name) {
+  std::string key = name, value;
+  soci::indicator ind = soci::i_null;
+  ctx.sql << std::string("SELECT value FROM settings WHERE name = :n") + (kind == store::backend::mysql ? " FOR UPDATE" : ""),
+      soci::into(value, ind), soci::use(key, "n");
+  if (!ctx.sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return value;
+}
+
+void write_setting(store::write_context& ctx, const std::string& name, const std::string& value) {
+  std::string key = name, v = value;
+  long long now = ctx.now;
+  ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(key, "n");
+  ctx.sql << "INSERT INTO settings (name, value, updated_at) VALUES (:n, :v, :a)", soci::use(key, "n"), soci::use(v, "v"),
+      soci::use(now, "a");
+}
+
+std::string random_hex() {
+  std::random_device rd;
+  std::string s;
+  static const char* digits = "0123456789abcdef";
+  for (int i = 0; i < 16; ++i) s += digits[rd() & 15];
+  return s;
 }
 
 struct rotation_counts {
@@ -309,7 +346,8 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
       // then the old key still opens everything, and the rotation can be forgotten.
       const personal_data old_only = personal_data::from_file(old_path, false);
       long long foreign = 0;
-      auto count = [&](const std::string& value) {
+      auto count = [&](soci::session& q, const std::string& value) {
+        (void)q;
         if (!personal_data::is_sealed(value)) return;
         try {
           old_only.open(value);
@@ -317,30 +355,34 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
           ++foreign;
         }
       };
-      {
+      // In one write transaction that holds the rotation's lock: a running rotate-key's batch either
+      // committed before (and is counted here) or finds the rotation gone and changes nothing.
+      in_transaction(db, sql, [&](store::write_context& ctx) {
+        locked_setting(ctx, kind, run_setting);
+        if (locked_setting(ctx, kind, rotation_setting) != rotation)
+          throw store::refused("the rotation changed meanwhile; run the command again");
         std::string a, b;
         soci::indicator ia = soci::i_null, ib = soci::i_null;
-        soci::statement st = (sql.prepare << "SELECT id_number, phone FROM case_parties", soci::into(a, ia), soci::into(b, ib));
+        soci::statement st = (ctx.sql.prepare << "SELECT id_number, phone FROM case_parties", soci::into(a, ia), soci::into(b, ib));
         st.execute();
         while (st.fetch()) {
-          if (ia == soci::i_ok) count(a);
-          if (ib == soci::i_ok) count(b);
+          if (ia == soci::i_ok) count(ctx.sql, a);
+          if (ib == soci::i_ok) count(ctx.sql, b);
         }
-        soci::statement g = (sql.prepare << "SELECT phone FROM meeting_participants", soci::into(a, ia));
+        soci::statement g = (ctx.sql.prepare << "SELECT phone FROM meeting_participants", soci::into(a, ia));
         g.execute();
         while (g.fetch())
-          if (ia == soci::i_ok) count(a);
+          if (ia == soci::i_ok) count(ctx.sql, a);
         long long n = 0;
         std::string fp = to;
-        sql << "SELECT COUNT(*) FROM agreement_version_seals WHERE key_fingerprint = :f", soci::into(n), soci::use(fp, "f");
+        ctx.sql << "SELECT COUNT(*) FROM agreement_version_seals WHERE key_fingerprint = :f", soci::into(n), soci::use(fp, "f");
         foreign += n;
-      }
-      if (foreign)
-        throw store::refused(std::to_string(foreign) + " value(s) are already sealed under the new key " + to +
-                             ": the rotation cannot be abandoned; finish it with the new key file");
-      in_transaction(db, sql, [&](store::write_context& ctx) {
-        std::string rot = rotation_setting;
+        if (foreign)
+          throw store::refused(std::to_string(foreign) + " value(s) are already sealed under the new key " + to +
+                               ": the rotation cannot be abandoned; finish it with the new key file");
+        std::string rot = rotation_setting, run = run_setting;
         ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(rot, "n");
+        ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(run, "n");
         store::audit(ctx, std::nullopt, "admin.rotate_key", std::nullopt, "abandoned: " + *rotation, operator_remote());
         return 0;
       });
@@ -405,14 +447,31 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
     out << "resuming the rotation " << plan << std::endl;
   }
 
-  const key_pair keys{old_key, new_key};
+  // This run takes the rotation over (a run still going elsewhere stops at its next batch), and checks
+  // at every batch that it still owns it: an abandon, or a later run, stops it before it changes more.
+  const std::string run = random_hex();
+  in_transaction(db, sql, [&](store::write_context& ctx) {
+    if (locked_setting(ctx, kind, rotation_setting) != plan)
+      throw store::refused("the rotation " + plan + " was abandoned or changed meanwhile; nothing more was changed");
+    write_setting(ctx, run_setting, run);
+    return 0;
+  });
+  key_pair keys{old_key, new_key};
+  keys.guard = [&](store::write_context& ctx) {
+    if (locked_setting(ctx, kind, run_setting) != run || locked_setting(ctx, kind, rotation_setting) != plan)
+      throw store::refused("the rotation " + plan + " was abandoned, or another rotate-key took it over: this run "
+                           "stopped and changed nothing more");
+  };
   const rotation_counts counts = reseal_until_settled(db, sql, keys);
   in_transaction(db, sql, [&](store::write_context& ctx) {
+    keys.guard(ctx);
     std::string fp = new_key.fingerprint(), name = fingerprint_setting, rot = rotation_setting;
     long long now = ctx.now;
     ctx.sql << "UPDATE settings SET value = :v, updated_at = :a WHERE name = :n", soci::use(fp, "v"),
         soci::use(now, "a"), soci::use(name, "n");
     ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(rot, "n");
+    std::string run_name = run_setting;
+    ctx.sql << "DELETE FROM settings WHERE name = :n", soci::use(run_name, "n");
     store::audit(ctx, std::nullopt, "admin.rotate_key", std::nullopt, "finished: " + plan, operator_remote());
     return 0;
   });
@@ -420,6 +479,7 @@ int rotate_key(const store::database& db, soci::session& sql, const options& o, 
   // A server that had not yet noticed the rotation (its session check is slower than --wait-seconds)
   // may have sealed a value under the old key after the last pass: wait once more and catch it.
   std::this_thread::sleep_for(std::chrono::seconds(wait));
+  keys.guard = [](store::write_context&) {};  // the rotation has ended: stragglers only
   const rotation_counts late = reseal_until_settled(db, sql, keys);
   if (late.total()) out << "re-sealed late arrivals: " << late.text() << "\n";
   out << "the database now records the data key fingerprint " << new_key.fingerprint() << ": start every server with "

@@ -13,7 +13,6 @@ namespace mediation::app {
 
 namespace {
 
-
 const std::string restore_hint =
     "Restore the key file this database was written with from the key backup (docs/operations.md, "
     "\"The data key belongs to its database\"), mode 600, or point --data-key-file at it, and start again";

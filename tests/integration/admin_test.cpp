@@ -372,6 +372,23 @@ TEST_P(admin, backs_up_and_restores_into_a_new_database_that_verifies) {
   EXPECT_NE(elsewhere.output.find("attachment file(s) the database names are not in"), std::string::npos) << elsewhere.output;
   EXPECT_FALSE(std::filesystem::exists(bundle + "-wrong"));
   EXPECT_EQ(run({"list-users", "--bogus", "1"}).status, 2);
+  // A file damaged in the live folder stops the backup (it could never be restored) and leaves nothing.
+  std::string damaged_file;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(files))
+    if (f.is_regular_file()) damaged_file = f.path().string();
+  ASSERT_FALSE(damaged_file.empty());
+  std::string original;
+  {
+    std::ifstream in(damaged_file, std::ios::binary);
+    original.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  std::ofstream(damaged_file, std::ios::trunc) << "garbage";
+  auto bad = run({"backup", "--out", bundle + "-bad", "--key-out", key_out + "-bad", "--data-key-file", key,
+                  "--attachments-dir", files});
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  EXPECT_NE(bad.output.find("is damaged"), std::string::npos) << bad.output;
+  EXPECT_FALSE(std::filesystem::exists(bundle + "-bad"));
+  std::ofstream(damaged_file, std::ios::binary | std::ios::trunc) << original;
   // A second backup into the same folder is refused.
   EXPECT_EQ(run({"backup", "--out", bundle, "--key-out", key_out + "2", "--data-key-file", key, "--attachments-dir", files}).status, 2);
 

@@ -334,6 +334,24 @@ TEST_P(operations, rotate_key_reseals_every_number_stops_the_running_server_and_
   EXPECT_NE(abandoned.output.find("was abandoned"), std::string::npos) << abandoned.output;
   EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(third_key)});
   EXPECT_EQ(sql_strings("SELECT COUNT(*) FROM settings WHERE name = 'data_key_rotation'"), std::vector<std::string>{"0"});
+  // An abandon while a rotation waits wins: the waiting run then stops and changes nothing.
+  const std::string fourth_key = db_->dir() + "/fourth.key";
+  admin_result waiting;
+  std::thread rotation([&] {
+    waiting = run_admin({"rotate-key", "--data-key-file", third_key, "--new-key-file", fourth_key, "--wait-seconds", "3"});
+  });
+  for (auto until = std::chrono::steady_clock::now() + 5s;
+       sql_strings("SELECT COUNT(*) FROM settings WHERE name = 'data_key_rotation'") != std::vector<std::string>{"1"} &&
+       std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(50ms);
+  auto gave_up = run_admin({"rotate-key", "--data-key-file", third_key, "--abandon"});
+  rotation.join();
+  EXPECT_EQ(gave_up.status, 0) << gave_up.output;
+  EXPECT_EQ(waiting.status, 3) << waiting.output;
+  EXPECT_NE(waiting.output.find("was abandoned"), std::string::npos) << waiting.output;
+  EXPECT_EQ(recorded(), std::vector<std::string>{fingerprint_of_file(third_key)});
+  checked = run_admin({"verify", "--data-key-file", third_key, "--attachments-dir", db_->dir() + "/files"});
+  EXPECT_EQ(checked.status, 0) << checked.output;
   // Run again: nothing to do.
   auto done = run_admin({"rotate-key", "--data-key-file", new_key, "--new-key-file", third_key});
   EXPECT_EQ(done.status, 0) << done.output;
