@@ -84,64 +84,35 @@ long long in_batches(const store::database& db, soci::session& sql,
   }
 }
 
-struct party_row {
+struct sealed_row {
   long long id = 0;
-  std::string id_number, phone;
+  std::string value;
 };
 
-long long reseal_parties(const store::database& db, soci::session& sql, const key_pair& keys) {
-  return in_batches<party_row>(
+// Re-seals one column of sealed numbers (case_parties.id_number and .phone, meeting_participants.phone).
+long long reseal_column(const store::database& db, soci::session& sql, const key_pair& keys, const std::string& table,
+                        const std::string& column) {
+  return in_batches<sealed_row>(
       db, sql, keys.guard,
       [&](long long last) {
-        std::vector<party_row> rows;
-        party_row r;
-        soci::indicator i1 = soci::i_null, i2 = soci::i_null;
-        soci::statement st =
-            (sql.prepare << "SELECT id, id_number, phone FROM case_parties WHERE id > :l ORDER BY id LIMIT " +
-                                std::to_string(batch_rows),
-             soci::into(r.id), soci::into(r.id_number, i1), soci::into(r.phone, i2), soci::use(last, "l"));
+        std::vector<sealed_row> rows;
+        sealed_row r;
+        soci::indicator ind = soci::i_null;
+        soci::statement st = (sql.prepare << "SELECT id, " + column + " FROM " + table +
+                                                 " WHERE id > :l ORDER BY id LIMIT " + std::to_string(batch_rows),
+                              soci::into(r.id), soci::into(r.value, ind), soci::use(last, "l"));
         st.execute();
         while (st.fetch()) {
-          if (i1 != soci::i_ok) r.id_number.clear();
-          if (i2 != soci::i_ok) r.phone.clear();
+          if (ind != soci::i_ok) r.value.clear();
           rows.push_back(r);
         }
         return rows;
       },
-      [&](store::write_context& ctx, const party_row& r) {
-        const std::string where = "case_parties row " + std::to_string(r.id);
-        auto [id_number, c1] = keys.reseal(r.id_number, where);
-        auto [phone, c2] = keys.reseal(r.phone, where);
-        if (!c1 && !c2) return false;
-        long long id = r.id;
-        ctx.sql << "UPDATE case_parties SET id_number = :n, phone = :p WHERE id = :i", soci::use(id_number, "n"),
-            soci::use(phone, "p"), soci::use(id, "i");
-        return true;
-      });
-}
-
-long long reseal_guests(const store::database& db, soci::session& sql, const key_pair& keys) {
-  return in_batches<party_row>(
-      db, sql, keys.guard,
-      [&](long long last) {
-        std::vector<party_row> rows;
-        party_row r;
-        soci::indicator ip = soci::i_null;
-        soci::statement st = (sql.prepare << "SELECT id, phone FROM meeting_participants WHERE id > :l ORDER BY id LIMIT " +
-                                                 std::to_string(batch_rows),
-                              soci::into(r.id), soci::into(r.phone, ip), soci::use(last, "l"));
-        st.execute();
-        while (st.fetch()) {
-          if (ip != soci::i_ok) r.phone.clear();
-          rows.push_back(r);
-        }
-        return rows;
-      },
-      [&](store::write_context& ctx, const party_row& r) {
-        auto [phone, changed] = keys.reseal(r.phone, "meeting_participants row " + std::to_string(r.id));
+      [&](store::write_context& ctx, const sealed_row& r) {
+        auto [value, changed] = keys.reseal(r.value, table + " row " + std::to_string(r.id));
         if (!changed) return false;
         long long id = r.id;
-        ctx.sql << "UPDATE meeting_participants SET phone = :p WHERE id = :i", soci::use(phone, "p"), soci::use(id, "i");
+        ctx.sql << "UPDATE " + table + " SET " + column + " = :v WHERE id = :i", soci::use(value, "v"), soci::use(id, "i");
         return true;
       });
 }
@@ -294,7 +265,7 @@ struct rotation_counts {
   long long parties = 0, guests = 0, petitioners = 0, versions = 0;
   long long total() const { return parties + guests + petitioners + versions; }
   std::string text() const {
-    return std::to_string(parties) + " party rows, " + std::to_string(guests) + " guest phones, " +
+    return std::to_string(parties) + " party numbers, " + std::to_string(guests) + " guest phones, " +
            std::to_string(petitioners) + " petitioner keys, " + std::to_string(versions) + " agreement versions";
   }
 };
@@ -304,7 +275,9 @@ struct rotation_counts {
 rotation_counts reseal_until_settled(const store::database& db, soci::session& sql, const key_pair& keys) {
   rotation_counts c;
   for (int pass = 1;; ++pass) {
-    const long long p = reseal_parties(db, sql, keys), g = reseal_guests(db, sql, keys),
+    const long long p = reseal_column(db, sql, keys, "case_parties", "id_number") +
+                        reseal_column(db, sql, keys, "case_parties", "phone"),
+                    g = reseal_column(db, sql, keys, "meeting_participants", "phone"),
                     k = rekey_petitioners(db, sql, keys), v = reseal_agreements(db, sql, keys);
     c.parties += p;
     c.guests += g;

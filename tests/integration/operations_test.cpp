@@ -274,6 +274,12 @@ TEST_P(operations, rotate_key_reseals_every_number_stops_the_running_server_and_
   auto a = wang->request({{"type", "agreement.get"}, {"agreement", agreement}, {"full", true}});
   ASSERT_OK(a);
   EXPECT_NE(a.dump().find("13812345678"), std::string::npos) << a.dump();
+  // The re-sealed numbers are masked as before for a reader who may not see them in full (a supervisor).
+  auto supervised = connect_as("leader.zhao")->request({{"type", "agreement.get"}, {"agreement", agreement}});
+  ASSERT_OK(supervised);
+  EXPECT_EQ(supervised.dump().find("13812345678"), std::string::npos) << supervised.dump();
+  EXPECT_EQ(supervised.dump().find("370214198001017234"), std::string::npos) << supervised.dump();
+  EXPECT_NE(supervised.dump().find("5678\""), std::string::npos) << supervised.dump();  // opened, then masked
   auto verified = wang->request({{"type", "agreement.verify"}, {"agreement", agreement}});
   ASSERT_OK(verified);
   EXPECT_EQ(verified["ok"], true) << verified.dump();
