@@ -20,6 +20,7 @@
 
 #include "server/net/connection.hpp"
 #include "server/net/listener.hpp"
+#include "server/net/ws_frame.hpp"
 
 namespace mediation::net {
 
@@ -114,6 +115,12 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 };
 
 // One WebSocket connection: a strand, a read loop, and a bounded outbound queue of shared frames.
+// Beast reads the upgrade request; the 101 answer and every frame after it are this class's own
+// (ws_frame.hpp), so that the frames waiting for one connection leave in one gather write, each a
+// header of a few bytes before the payload that every recipient shares. A frame queued while a
+// handler runs is written at the end of that turn of the strand, with whatever else was queued in
+// it. On plain TCP a connection with nothing to read holds no read buffer: it waits for the
+// socket to become readable and reads into a buffer of its I/O thread.
 template <class Stream>
 class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, public connection {
  public:
@@ -122,6 +129,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   ws_session(Stream&& stream, std::shared_ptr<shared_state> state, std::string remote, std::string address,
              std::string request_id);
   ~ws_session() override;
+  // Answers the upgrade request (101, or 400/426 when it is not a valid WebSocket request).
   void run(http::request<http::string_body> req);
 
   void send(frame_ptr frame) override;
@@ -132,32 +140,61 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   const std::string& remote() const override { return remote_; }
 
  private:
-  void on_accept(beast::error_code ec);
+  struct out_frame {
+    frame_ptr payload;
+    std::uint8_t header[10];
+    std::uint8_t header_size;
+    bool data;  // a text frame, counted in the queue's bounds (pings, pongs and the close are not)
+    bool close;
+  };
+  void on_handshake(beast::error_code ec);
   void do_read();
-  void on_read(beast::error_code ec, std::size_t);
+  void on_readable(beast::error_code ec);
+  void on_read(beast::error_code ec, std::size_t n);
+  // Handles bytes read; false once nothing more is to be read.
+  bool consume(const char* data, std::size_t size);
+  void enqueue(ws_frame::opcode op, frame_ptr payload);
+  void queue_text(frame_ptr frame);
+  void schedule_write();
   void do_write();
   void on_write(beast::error_code ec, std::size_t);
   void do_close(std::uint16_t code, std::string reason);
-  void start_close();
+  void drop_unsent();
+  void arm_timer(std::chrono::steady_clock::duration after);
+  void on_timer(beast::error_code ec);
+  void end_connection();
   void finish();
 
-  websocket::stream<Stream> ws_;
-  beast::flat_buffer buffer_;
+  Stream stream_;
   std::shared_ptr<shared_state> state_;
   std::string remote_;
   std::string address_;
   std::string request_id_;
   std::shared_ptr<connection_handler> handler_;
-  std::deque<frame_ptr> queue_;
+  std::shared_ptr<http::response<http::empty_body>> handshake_;  // the 101 (or refusal) being written
+  ws_frame::reader reader_;
+  std::unique_ptr<char[]> read_buffer_;  // TLS only (plain TCP reads into its thread's buffer)
+  // Frames [head_, size) wait; the first in_flight_ of them are being written.
+  std::vector<out_frame> queue_;
+  std::size_t head_ = 0;
+  std::size_t in_flight_ = 0;
+  std::vector<asio::const_buffer> buffers_;  // of the write in flight
+  std::vector<std::uint8_t> headers_;        // the frame headers of the write in flight
+  std::size_t queued_frames_ = 0;  // text frames waiting (and in flight), for the bounds
   std::size_t queued_bytes_ = 0;
   std::vector<std::function<void()>> drain_waiters_;
   bool writing_ = false;
-  bool closing_ = false;
+  bool write_scheduled_ = false;
+  bool closing_ = false;         // a close is under way: nothing more is taken from the application
+  bool close_queued_ = false;    // our close frame is queued (and then written)
+  bool close_written_ = false;
+  bool close_received_ = false;  // the peer's close frame was read
   bool finished_ = false;
-  bool counted_ = false;  // counted in connections_open
-  bool close_after_drain_ = false;  // closing: write what is queued, then the close frame
-  websocket::close_reason close_reason_;
-  asio::steady_timer close_timer_;
+  bool ending_ = false;
+  bool counted_ = false;         // counted in connections_open
+  bool read_since_tick_ = false;
+  bool pinged_ = false;
+  asio::steady_timer timer_;     // idle pings until a close, then the close's grace
 };
 
 extern template class http_session<plain_stream>;
