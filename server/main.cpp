@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     store::job_pool jobs(db, cfg.db_workers, 100000, cfg.app.max_queued_per_user);
     store::batched_writer writer(
         db, [&hub, &jobs](const std::vector<store::stored_event>& events) { app::publish_events(hub, jobs, events); },
-        cfg.write_batch, 200000, cfg.app.max_queued_per_user);
+        cfg.write_batch, 200000, cfg.app.max_queued_per_user, cfg.write_connections);
     app::registry reg;
     app::services svc(reg, db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
     // The feature slices, one line each: their verbs, routes, scans and hooks (core/registry.hpp).

@@ -93,6 +93,8 @@ std::string usage() {
                          meetings; what no longer holds is closed (default 2000)
   --db-workers N         database reader threads and pooled connections (default 4)
   --write-batch N        writes committed together at most (default 512)
+  --write-connections N  MariaDB/MySQL connections committing writes side by side, each owning a
+                         share of the threads (default 2; SQLite always 1)
   --rate-limit N         requests per second per connection, sustained (default 1000)
   --rate-burst N         requests per connection in a burst (default 5000)
   --max-subscriptions N  thread subscriptions per connection (default 256)
@@ -139,7 +141,7 @@ namespace {
 // Flags that take a value, and those that do not: the names a file or the environment may set.
 const std::vector<std::string> value_flags{
     "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
-    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "time-zone", "max-queued-per-user", "db-workers", "write-batch", "rate-limit", "rate-burst", "trusted-proxy",
+    "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "time-zone", "max-queued-per-user", "db-workers", "write-batch", "write-connections", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-secret-file", "turn-ttl", "user-rate-limit",
     "user-rate-burst", "tls-cert", "tls-key", "http-timeout", "data-key-file",
@@ -236,6 +238,7 @@ std::string describe(const config& c) {
       {"max-queued-per-user", c.app.max_queued_per_user},
       {"db-workers", c.db_workers},
       {"write-batch", c.write_batch},
+      {"write-connections", c.write_connections},
       {"rate-limit", c.app.rate_per_second},
       {"rate-burst", c.app.rate_burst},
       {"max-subscriptions", c.app.max_subscriptions},
@@ -376,6 +379,8 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (!to_number<std::size_t>(value, c.db_workers, 1, 128)) return bad("expected 1 to 128");
     } else if (flag == "--write-batch") {
       if (!to_number<std::size_t>(value, c.write_batch, 1, 100000)) return bad("expected 1 to 100000");
+    } else if (flag == "--write-connections") {
+      if (!to_number<std::size_t>(value, c.write_connections, 1, 16)) return bad("expected 1 to 16");
     } else if (flag == "--rate-limit") {
       if (!rate(value, c.app.rate_per_second)) return bad("expected 1 to 1000000");
     } else if (flag == "--rate-burst") {

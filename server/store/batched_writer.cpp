@@ -12,59 +12,91 @@
 
 namespace mediation::store {
 
+namespace {
+// A transaction the database chose to undo, whole, to break a deadlock between writers (lanes of
+// this node or other nodes) or, on Galera, because another node's commit certified first
+// (both MySQL error 1213), or that waited too long for a lock (1205): applied again.
+bool retryable(const std::exception& e) {
+  const std::string what = e.what();
+  return what.find("Deadlock found") != std::string::npos || what.find("Lock wait timeout") != std::string::npos ||
+         what.find("1213") != std::string::npos || what.find("1205") != std::string::npos;
+}
+constexpr int max_attempts = 5;
+}  // namespace
+
+batched_writer::lane::lane(std::size_t max_queued, std::size_t max_per_key) : queue(max_queued, max_per_key) {}
+batched_writer::lane::~lane() = default;
+
 batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_batch, std::size_t max_queued,
-                               std::size_t max_per_key)
-    : db_(db), sink_(std::move(sink)), max_batch_(max_batch ? max_batch : 1), queue_(max_queued, max_per_key),
-      sql_(std::make_unique<soci::session>()) {
-  db_.open(*sql_);
-  thread_ = std::thread([this] { run(); });
+                               std::size_t max_per_key, std::size_t lanes)
+    : db_(db), sink_(std::move(sink)), max_batch_(max_batch ? max_batch : 1) {
+  if (db_.kind() != backend::mysql || lanes == 0) lanes = 1;
+  for (std::size_t i = 0; i < lanes; ++i) {
+    auto l = std::make_unique<lane>(max_queued / lanes + 1, max_per_key);
+    l->sql = std::make_unique<soci::session>();
+    db_.open(*l->sql);
+    lanes_.push_back(std::move(l));
+  }
+  for (auto& l : lanes_) l->thread = std::thread([this, p = l.get()] { run(*p); });
 }
 
 batched_writer::~batched_writer() { stop(); }
 
 bool batched_writer::submit(apply_fn apply, done_fn done, std::vector<write_hint> hints, long long key) {
+  lane& l = *lanes_[hints.empty() ? 0 : static_cast<std::size_t>(hints.front().thread) % lanes_.size()];
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || !queue_.push(key, job{std::move(apply), std::move(done), std::move(hints), log::current_request()}))
+    std::lock_guard lock(l.mutex);
+    if (l.stopping || !l.queue.push(key, job{std::move(apply), std::move(done), std::move(hints), log::current_request()}))
       return false;
   }
-  cv_.notify_one();
+  l.cv.notify_one();
   return true;
 }
 
 void batched_writer::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+  for (auto& l : lanes_) {
+    std::lock_guard lock(l->mutex);
+    l->stopping = true;
   }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& l : lanes_) l->cv.notify_all();
+  for (auto& l : lanes_)
+    if (l->thread.joinable()) l->thread.join();
 }
 
 writer_stats batched_writer::stats() const {
-  std::lock_guard lock(mutex_);
-  writer_stats s = stats_;
-  s.queued = queue_.size();
+  writer_stats s;
+  for (const auto& l : lanes_) {
+    std::lock_guard lock(l->mutex);
+    const writer_stats& x = l->stats;
+    s.batches += x.batches;
+    s.jobs += x.jobs;
+    s.failed_commits += x.failed_commits;
+    s.replays += x.replays;
+    s.largest_batch = std::max(s.largest_batch, x.largest_batch);
+    s.queued += l->queue.size();
+    for (std::size_t i = 0; i < std::size(writer_stats::commit_bounds_s); ++i) s.commit_buckets[i] += x.commit_buckets[i];
+    s.commit_seconds_sum += x.commit_seconds_sum;
+  }
   return s;
 }
 
-void batched_writer::run() {
+void batched_writer::run(lane& l) {
   std::vector<job> batch;
   for (;;) {
     {
-      std::unique_lock lock(mutex_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      std::unique_lock lock(l.mutex);
+      l.cv.wait(lock, [&l] { return l.stopping || !l.queue.empty(); });
+      if (l.queue.empty()) return;  // stopping, and everything queued is committed
       // Take what is there now: latency comes from not waiting for a batch to fill.
-      while (!queue_.empty() && batch.size() < max_batch_) batch.push_back(queue_.pop());
+      while (!l.queue.empty() && batch.size() < max_batch_) batch.push_back(l.queue.pop());
     }
-    run_batch(batch);
+    run_batch(l, batch);
     batch.clear();
   }
 }
 
-void batched_writer::run_batch(std::vector<job>& batch) {
-  soci::session& sql = *sql_;
+void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
+  soci::session& sql = *l.sql;
   db_.ensure_connected(sql);
   struct outcome {
     std::exception_ptr error;
@@ -78,7 +110,9 @@ void batched_writer::run_batch(std::vector<job>& batch) {
   unsigned long long replays = 0;
   const auto started = std::chrono::steady_clock::now();
   bool row_by_row = false;
+  int attempt = 0;
   for (;;) {
+    ++attempt;
     try {
       transaction_memo memo;
       // Round trips dominate on a networked database: read what the jobs announced in a few
@@ -116,6 +150,8 @@ void batched_writer::run_batch(std::vector<job>& batch) {
           batch[i].apply(ctx);
           results[i].events = std::move(ctx.events);
         } catch (const std::exception& e) {
+          // The database undid the whole transaction (a deadlock): the batch is applied again.
+          if (retryable(e)) throw;
           results[i].error = std::current_exception();
           if (!dynamic_cast<const protocol::error*>(&e)) log::error("write job failed", {{"error", e.what()}});
           if (ctx.dirty()) {
@@ -146,6 +182,18 @@ void batched_writer::run_batch(std::vector<job>& batch) {
       sql.commit();
       committed = true;
     } catch (const std::exception& e) {
+      if (attempt < max_attempts && retryable(e)) {
+        log::warn("write batch undone by the database; applied again",
+                  {{"error", e.what()}, {"jobs", std::to_string(batch.size())}, {"attempt", std::to_string(attempt)}});
+        try {
+          sql.rollback();
+        } catch (...) {
+        }
+        ++replays;
+        std::fill(left_out.begin(), left_out.end(), 0);
+        for (auto& r : results) r = outcome{};
+        continue;
+      }
       log::error("write batch failed, nothing of it is acknowledged",
                  {{"error", e.what()}, {"jobs", std::to_string(batch.size())}});
       try {
@@ -156,17 +204,18 @@ void batched_writer::run_batch(std::vector<job>& batch) {
     break;
   }
   {
-    std::lock_guard lock(mutex_);
-    ++stats_.batches;
-    stats_.jobs += batch.size();
-    stats_.replays += replays;
-    if (!committed) ++stats_.failed_commits;
-    if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
+    std::lock_guard lock(l.mutex);
+    auto& st = l.stats;
+    ++st.batches;
+    st.jobs += batch.size();
+    st.replays += replays;
+    if (!committed) ++st.failed_commits;
+    if (batch.size() > st.largest_batch) st.largest_batch = batch.size();
     if (committed) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      stats_.commit_seconds_sum += seconds;
+      st.commit_seconds_sum += seconds;
       for (std::size_t i = 0; i < std::size(writer_stats::commit_bounds_s); ++i)
-        if (seconds <= writer_stats::commit_bounds_s[i]) ++stats_.commit_buckets[i];
+        if (seconds <= writer_stats::commit_bounds_s[i]) ++st.commit_buckets[i];
     }
   }
   auto internal = std::make_exception_ptr(

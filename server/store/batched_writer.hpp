@@ -119,8 +119,15 @@ class batched_writer {
 
   // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue; `max_per_key`:
   // jobs of one key (user) waiting at most (0: no bound). Keys are served in turn (fair_queue).
+  // `lanes`: writer connections, each with its thread and queue, each owning the threads whose id
+  // is its number modulo `lanes` (a job goes to the lane of its first hint's thread; one without
+  // hints to lane 0). Their commits run side by side and share the database's log flushes. A
+  // thread's events are committed by one lane, in seq order; a job that also appends to a thread
+  // of another lane is serialised with it by the thread's row lock, and its push may then reach a
+  // subscriber ahead of an earlier seq, which the subscriber fills in from the database (client.cpp).
+  // SQLite has one writer at a time: one lane there whatever is asked.
   batched_writer(database& db, event_sink sink, std::size_t max_batch = 512,
-                 std::size_t max_queued = 200000, std::size_t max_per_key = 0);
+                 std::size_t max_queued = 200000, std::size_t max_per_key = 0, std::size_t lanes = 1);
   ~batched_writer();  // stop()
   batched_writer(const batched_writer&) = delete;
   batched_writer& operator=(const batched_writer&) = delete;
@@ -129,9 +136,11 @@ class batched_writer {
   // has stopped; the caller then answers "busy". `hints` are optional (see write_hint).
   // `key`: whose job it is (a user id; 0 for the server's own work), for fair turns.
   bool submit(apply_fn apply, done_fn done, std::vector<write_hint> hints = {}, long long key = 0);
-  // Commits everything already queued, then joins the thread. Idempotent.
+  // Commits everything already queued, then joins the threads. Idempotent.
   void stop();
+  // Summed over the lanes.
   writer_stats stats() const;
+  std::size_t lanes() const noexcept { return lanes_.size(); }
 
  private:
   struct job {
@@ -140,19 +149,24 @@ class batched_writer {
     std::vector<write_hint> hints;
     std::string request_id;  // of the submitter, for the log lines of the job
   };
-  void run();
-  void run_batch(std::vector<job>& batch);
+  struct lane {
+    lane(std::size_t max_queued, std::size_t max_per_key);
+    ~lane();  // where soci::session is complete
+    mutable std::mutex mutex;
+    std::condition_variable cv;
+    fair_queue<job> queue;
+    bool stopping = false;
+    writer_stats stats;
+    std::unique_ptr<soci::session> sql;
+    std::thread thread;
+  };
+  void run(lane& l);
+  void run_batch(lane& l, std::vector<job>& batch);
 
   database& db_;
   event_sink sink_;
   std::size_t max_batch_;
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
-  fair_queue<job> queue_;
-  bool stopping_ = false;
-  writer_stats stats_;
-  std::unique_ptr<soci::session> sql_;
-  std::thread thread_;
+  std::vector<std::unique_ptr<lane>> lanes_;
 };
 
 }  // namespace mediation::store

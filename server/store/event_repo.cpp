@@ -107,38 +107,35 @@ void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& h
     while (st.fetch()) memo.heads[id] = transaction_memo::head{head, head};
   }
   prefetch_access(sql, threads, memo);
-  // Idempotency keys: one query per chunk of keys, matched exactly in memory.
+  // Idempotency keys: one query per chunk of keys, each key a whole-key equality, so that every
+  // one is a point lookup in the unique index (thread, author, cmid) however long the thread.
   std::vector<const write_hint*> keyed;
   for (const auto& h : hints)
-    if (h.cmid) keyed.push_back(&h);
+    if (h.cmid && memo.cmids_checked.insert({h.thread, h.author, *h.cmid}).second) keyed.push_back(&h);
   for (std::size_t from = 0; from < keyed.size(); from += chunk) {
-    std::vector<long long> key_threads;
-    std::vector<std::string> key_cmids;
-    for (std::size_t i = from; i < std::min(keyed.size(), from + chunk); ++i) {
-      key_threads.push_back(keyed[i]->thread);
-      key_cmids.push_back(*keyed[i]->cmid);
-      memo.cmids_checked.insert({keyed[i]->thread, keyed[i]->author, *keyed[i]->cmid});
+    const std::size_t n = std::min(keyed.size(), from + chunk) - from;
+    std::string query = "SELECT thread_id, author_id, cmid, seq FROM events WHERE ";
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string k = std::to_string(i);
+      query += (i ? " OR (thread_id = :t" : "(thread_id = :t") + k + " AND author_id = :a" + k + " AND cmid = :c" + k + ")";
     }
     long long t = 0, a = 0, seq = 0;
     std::string c;
-    soci::statement st = sql_util::prepare_dynamic(
-        sql,
-        "SELECT thread_id, author_id, cmid, seq FROM events WHERE thread_id IN (" +
-            sql_util::placeholders("t", key_threads.size()) + ") AND cmid IN (" +
-            sql_util::placeholders("c", key_cmids.size()) + ")",
-        [&](soci::statement& s) {
-          s.exchange(soci::into(t));
-          s.exchange(soci::into(a));
-          s.exchange(soci::into(c));
-          s.exchange(soci::into(seq));
-          for (std::size_t i = 0; i < key_threads.size(); ++i) s.exchange(soci::use(key_threads[i], "t" + std::to_string(i)));
-          for (std::size_t i = 0; i < key_cmids.size(); ++i) s.exchange(soci::use(key_cmids[i], "c" + std::to_string(i)));
-        });
+    soci::statement st = sql_util::prepare_dynamic(sql, query, [&](soci::statement& s) {
+      s.exchange(soci::into(t));
+      s.exchange(soci::into(a));
+      s.exchange(soci::into(c));
+      s.exchange(soci::into(seq));
+      for (std::size_t i = 0; i < n; ++i) {
+        const write_hint& h = *keyed[from + i];
+        const std::string k = std::to_string(i);
+        s.exchange(soci::use(h.thread, "t" + k));
+        s.exchange(soci::use(h.author, "a" + k));
+        s.exchange(soci::use(*h.cmid, "c" + k));
+      }
+    });
     st.execute();
-    while (st.fetch()) {
-      transaction_memo::cmid_key key{t, a, c};
-      if (memo.cmids_checked.count(key)) memo.cmids_known[key] = seq;
-    }
+    while (st.fetch()) memo.cmids_known[{t, a, c}] = seq;
   }
 }
 
@@ -196,10 +193,29 @@ long long thread_head(write_context& ctx, long long thread) {
 }
 
 void flush_thread_heads(soci::session& sql, const transaction_memo& memo) {
-  for (const auto& [thread, head] : memo.heads) {
-    if (head.seq == head.persisted) continue;
-    long long t = thread, s = head.seq;
-    sql << "UPDATE threads SET head_seq = :s WHERE id = :t", soci::use(s, "s"), soci::use(t, "t");
+  std::vector<std::pair<long long, long long>> moved;  // thread, head
+  for (const auto& [thread, head] : memo.heads)
+    if (head.seq != head.persisted) moved.emplace_back(thread, head.seq);
+  if (moved.size() == 1) {
+    sql << "UPDATE threads SET head_seq = :s WHERE id = :t", soci::use(moved[0].second, "s"), soci::use(moved[0].first, "t");
+    return;
+  }
+  // Many threads: one statement per chunk, whatever the number of threads in the batch.
+  constexpr std::size_t chunk = 200;
+  for (std::size_t from = 0; from < moved.size(); from += chunk) {
+    const std::size_t n = std::min(moved.size(), from + chunk) - from;
+    std::string query = "UPDATE threads SET head_seq = CASE id";
+    for (std::size_t i = 0; i < n; ++i) query += " WHEN :t" + std::to_string(i) + " THEN :s" + std::to_string(i);
+    query += " END WHERE id IN (" + sql_util::placeholders("w", n) + ")";
+    soci::statement st = sql_util::prepare_dynamic(sql, query, [&](soci::statement& s) {
+      for (std::size_t i = 0; i < n; ++i) {
+        auto& [thread, head] = moved[from + i];
+        s.exchange(soci::use(thread, "t" + std::to_string(i)));
+        s.exchange(soci::use(head, "s" + std::to_string(i)));
+      }
+      for (std::size_t i = 0; i < n; ++i) s.exchange(soci::use(moved[from + i].first, "w" + std::to_string(i)));
+    });
+    st.execute(true);
   }
 }
 

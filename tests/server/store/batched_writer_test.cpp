@@ -1,5 +1,6 @@
 // The batched writer on both backends: group commit, per-job rollback, ordered fan-out.
 #include <future>
+#include <thread>
 
 #include "protocol/errors.hpp"
 #include "server/admin/seed.hpp"
@@ -211,6 +212,74 @@ TEST_P(batched_writer_test, stop_commits_what_is_queued_then_refuses_more) {
   EXPECT_EQ(done.load(), 200);
   EXPECT_FALSE(writer.submit([](write_context&) {}, [](std::exception_ptr, const auto&) {}));
   EXPECT_EQ(thread_head(*sql_, fc.thread), 200);
+}
+
+TEST_P(batched_writer_test, lanes_commit_side_by_side_and_a_thread_written_from_two_lanes_stays_gapless) {
+  std::vector<fixture_case> cases;
+  for (int i = 0; i < 4; ++i) cases.push_back(make_case(*sql_));
+  batched_writer writer(*db_, [](const auto&) {}, 64, 200000, 0, 2);
+  EXPECT_EQ(writer.lanes(), GetParam() == "mysql" ? 2u : 1u);  // SQLite has one writer
+  const int n = 400;
+  std::vector<std::promise<bool>> acks(n);
+  std::vector<int> expected(4, 0);
+  for (int i = 0; i < n; ++i) {
+    const auto& home = cases[i % 4];
+    const auto& other = cases[(i + 1) % 4];
+    const bool both = i % 10 == 0;  // also appends to a thread another lane owns
+    ++expected[i % 4];
+    if (both) ++expected[(i + 1) % 4];
+    ASSERT_TRUE(writer.submit(
+        [&, i, both](write_context& ctx) {
+          append_event(ctx, home.thread, "message", home.by, "{}", "l" + std::to_string(i));
+          if (both) append_event(ctx, other.thread, "message", other.by, "{}", "x" + std::to_string(i));
+        },
+        [&, i](std::exception_ptr e, const auto&) { acks[i].set_value(!e); }, {write_hint{home.thread, home.by.id, std::nullopt}}));
+  }
+  for (int i = 0; i < n; ++i) EXPECT_TRUE(acks[i].get_future().get()) << i;
+  writer.stop();
+  EXPECT_EQ(writer.stats().failed_commits, 0u);
+  for (int t = 0; t < 4; ++t) {
+    // Every append: seq 1..head without a gap or a repeat.
+    auto events = events_after(*sql_, cases[t].thread, 0, 1000);
+    ASSERT_EQ(events.size(), static_cast<std::size_t>(expected[t])) << t;
+    for (std::size_t k = 0; k < events.size(); ++k) EXPECT_EQ(events[k].seq, static_cast<long long>(k + 1));
+    EXPECT_EQ(thread_head(*sql_, cases[t].thread), expected[t]);
+  }
+}
+
+TEST_P(batched_writer_test, a_batch_the_database_undoes_to_break_a_deadlock_is_applied_again) {
+  if (GetParam() != "mysql") GTEST_SKIP() << "SQLite has one writer: no deadlock between writers";
+  auto a = make_case(*sql_);
+  auto b = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});
+  // Another transaction (another node's writer) does more work first, so that the database undoes
+  // ours when the two wait on each other: it holds thread B and will ask for thread A.
+  soci::session other(db_->pool());
+  other << "START TRANSACTION";
+  for (int i = 0; i < 50; ++i) other << "INSERT INTO audit (at, action, detail, remote) VALUES (1, 'test', 'weight', '')";
+  long long head = 0;
+  other << "SELECT head_seq FROM threads WHERE id = :t FOR UPDATE", soci::into(head), soci::use(b.thread);
+  std::atomic<int> attempts{0};
+  std::promise<bool> ack;
+  ASSERT_TRUE(writer.submit(
+      [&](write_context& ctx) {
+        ++attempts;
+        append_event(ctx, a.thread, "message", a.by, "{}", "dl");  // locks A
+        append_event(ctx, b.thread, "message", b.by, "{}", "dl");  // waits for B
+      },
+      [&](std::exception_ptr e, const auto&) { ack.set_value(!e); }, {write_hint{a.thread, a.by.id, std::nullopt}}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the writer now waits for B
+  other << "SELECT head_seq FROM threads WHERE id = :t FOR UPDATE", soci::into(head), soci::use(a.thread);  // deadlock
+  other << "ROLLBACK";
+  auto acked = ack.get_future();
+  ASSERT_EQ(acked.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_TRUE(acked.get());
+  writer.stop();
+  EXPECT_GE(attempts.load(), 2);
+  EXPECT_GE(writer.stats().replays, 1u);
+  EXPECT_EQ(writer.stats().failed_commits, 0u);
+  EXPECT_EQ(thread_head(*sql_, a.thread), 1);
+  EXPECT_EQ(thread_head(*sql_, b.thread), 1);
 }
 
 STORE_SUITE(batched_writer_test);
