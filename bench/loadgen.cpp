@@ -30,6 +30,7 @@
 // Bounded: every step lasts --seconds (plus a warm-up and a drain of at most --drain seconds each),
 // every wait has a deadline, and the process exits by itself.
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -959,7 +960,11 @@ int main(int argc, char** argv) {
         for (auto& c : r.conns)
           if (!c->reading) {
             ++slow_total;
-            if (c->closed) ++closed;
+            // A client that reads nothing learns of the server's close only from its socket's
+            // state (the server resets a connection that does not take its close frame).
+            pollfd p{c->ws.next_layer().native_handle(), POLLRDHUP, 0};
+            const bool gone = ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLRDHUP));
+            if (c->closed || gone) ++closed;
           }
         j["slow_clients"] = slow_total;
         j["slow_clients_disconnected"] = closed;

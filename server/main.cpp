@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
                          cfg.ws_queue_bytes,   cfg.idle_timeout_s,         cfg.max_connections_per_address,
                          cfg.web_root,         cfg.trusted_proxies,        cfg.http_timeout_s,
                          cfg.tls_cert_file,    cfg.tls_key_file,           cfg.max_http_connections_per_address,
-                         cfg.allowed_origins};
+                         cfg.allowed_origins,  cfg.ws_send_buffer};
     net::listener listener(ioc, cfg.listen_host, cfg.listen_port, ns, std::make_shared<app::http_api>(svc, svc.reg, net_stats),
                            [&svc](std::shared_ptr<net::connection> c) {
                              return std::make_shared<app::client>(svc, std::move(c));

@@ -76,6 +76,9 @@ std::string usage() {
   --max-frame BYTES      largest WebSocket frame accepted (default 1048576); larger ones close with 1009
   --queue-frames N       outbound frames queued per connection before it counts as a slow consumer (default 4096)
   --queue-bytes BYTES    outbound bytes queued per connection, likewise (default 16777216)
+  --ws-send-buffer BYTES the kernel's send buffer of each WebSocket (SO_SNDBUF; default 32768, which
+                         the kernel doubles; 0: the kernel's own sizing), so that a client that stops
+                         reading reaches the queue bounds above within seconds
   --idle-timeout SECONDS close a connection silent this long; pings are sent at half of it (default 60)
   --http-timeout SECONDS time allowed for an HTTP request's header, a TLS handshake or an answer's write;
                          a slower client is cut off (default 30)
@@ -140,7 +143,7 @@ namespace {
 
 // Flags that take a value, and those that do not: the names a file or the environment may set.
 const std::vector<std::string> value_flags{
-    "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes",
+    "listen", "db", "threads", "log-level", "web-root", "max-frame", "queue-frames", "queue-bytes", "ws-send-buffer",
     "idle-timeout", "token-ttl", "session-check", "calendar-feed-ttl-days", "time-zone", "max-queued-per-user", "db-workers", "write-batch", "write-connections", "rate-limit", "rate-burst", "trusted-proxy",
     "max-connections-per-address", "login-max-failures", "login-lockout", "max-subscriptions", "workflow",
     "attachments-dir", "max-attachment", "ice-server", "turn-secret-file", "turn-ttl", "user-rate-limit",
@@ -229,6 +232,7 @@ std::string describe(const config& c) {
       {"max-frame", c.max_frame_bytes},
       {"queue-frames", c.ws_queue_frames},
       {"queue-bytes", c.ws_queue_bytes},
+      {"ws-send-buffer", c.ws_send_buffer},
       {"idle-timeout", c.idle_timeout_s},
       {"http-timeout", c.http_timeout_s},
       {"token-ttl", c.app.token_ttl_ms / 1000},
@@ -353,6 +357,9 @@ parsed_args parse_args(const std::vector<std::string>& cli, const env_lookup& en
       if (!to_number<std::size_t>(value, c.max_frame_bytes, 1024, 64 << 20)) return bad("expected 1024 to 67108864");
     } else if (flag == "--queue-frames") {
       if (!to_number<std::size_t>(value, c.ws_queue_frames, 16, 1 << 20)) return bad("expected 16 to 1048576");
+    } else if (flag == "--ws-send-buffer") {
+      if (value != "0" && !to_number<std::size_t>(value, c.ws_send_buffer, 4096, 64 << 20)) return bad("expected 0, or 4096 to 67108864");
+      if (value == "0") c.ws_send_buffer = 0;
     } else if (flag == "--queue-bytes") {
       if (!to_number<std::size_t>(value, c.ws_queue_bytes, 64 << 10, 1ULL << 30)) return bad("expected 65536 to 1073741824");
     } else if (flag == "--idle-timeout") {

@@ -28,6 +28,7 @@ struct config {
   std::size_t max_body_bytes = 64 << 10;  // HTTP request bodies
   std::size_t ws_queue_frames = 4096;     // outbound frames queued per connection before it is a slow consumer
   std::size_t ws_queue_bytes = 16 << 20;  // outbound bytes queued per connection, likewise
+  std::size_t ws_send_buffer = 32 << 10;  // SO_SNDBUF of each WebSocket (0: the kernel's sizing)
   unsigned idle_timeout_s = 60;           // no frame nor pong for this long closes the connection
   unsigned http_timeout_s = 30;           // to read an HTTP request's header (slow-loris) or a TLS handshake
   std::size_t max_connections_per_address = 1000;  // WebSockets from one IP address; 0: no limit

@@ -34,6 +34,9 @@ struct net_settings {
   // Origins besides the server's own (scheme://host[:port]) whose pages may open /ws; a browser's
   // upgrade from any other Origin is refused with 403. Requests without Origin are not browsers'.
   std::vector<std::string> allowed_origins;
+  // SO_SNDBUF of each WebSocket once upgraded (0: the kernel sizes it). Small, so that what a client
+  // does not read piles up in the outbound queue, where its bounds see it, rather than in the kernel.
+  std::size_t ws_send_buffer = 32 << 10;
 };
 
 class listener {

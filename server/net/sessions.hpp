@@ -163,7 +163,8 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   void arm_timer(std::chrono::steady_clock::duration after);
   void on_timer(beast::error_code ec);
   void end_connection();
-  void finish();
+  // Ends the session and closes the socket; `reset`: abortively (RST), for a peer that stopped reading.
+  void finish(bool reset = false);
 
   Stream stream_;
   std::shared_ptr<shared_state> state_;

@@ -80,6 +80,11 @@ void ws_session<Stream>::on_handshake(beast::error_code ec) {
     beast::get_lowest_layer(stream_).close();
     return;
   }
+  if (state_->settings.ws_send_buffer) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().set_option(
+        asio::socket_base::send_buffer_size(static_cast<int>(state_->settings.ws_send_buffer)), ignored);
+  }
   if constexpr (std::is_same_v<Stream, plain_stream>) {
     beast::error_code ignored;
     stream_.socket().non_blocking(true, ignored);
@@ -379,8 +384,9 @@ template <class Stream>
 void ws_session<Stream>::on_timer(beast::error_code ec) {
   if (ec || finished_) return;  // cancelled: re-armed for the close, or the session ended
   if (closing_) {
-    // The grace is over: the peer did not complete the close in time.
-    finish();
+    // The grace is over: the peer did not complete the close in time (a client that stopped
+    // reading never lets the close frame out). Reset, so that what the kernel holds for it is freed.
+    finish(true);
     return;
   }
   // Idle: a ping after half the timeout without a byte from the peer; the connection is closed
@@ -393,7 +399,7 @@ void ws_session<Stream>::on_timer(beast::error_code ec) {
     enqueue(ws_frame::opcode::ping, shared_text(""));
   } else {
     log::debug("websocket idle; closed", {{"remote", remote_}});
-    finish();
+    finish(true);
     return;
   }
   arm_timer(std::chrono::seconds(std::max(1u, state_->settings.idle_timeout_s)) / 2);
@@ -413,13 +419,16 @@ void ws_session<Stream>::end_connection() {
 }
 
 template <class Stream>
-void ws_session<Stream>::finish() {
+void ws_session<Stream>::finish(bool reset) {
   if (finished_) return;
   finished_ = true;
   timer_.cancel();
   beast::error_code ignored;
   auto& socket = beast::get_lowest_layer(stream_).socket();
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  // A reset drops what waits in the kernel for a peer that does not read, at once; an orderly
+  // close would keep it (and the connection) until the kernel gives up, minutes later.
+  if (reset) socket.set_option(asio::socket_base::linger(true, 0), ignored);
+  else socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   if (queued_frames_) bump(state_->stats->outbound_queued, -static_cast<long long>(queued_frames_));
   if (counted_) bump(state_->stats->connections_open, -1);
