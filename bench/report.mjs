@@ -168,7 +168,9 @@ const refusedSteps = stepRows.filter((r) => refused(r) || failed(r));
 const fanCell = (r) => (r ? `${num(fan(r))} at ${num(r.offered_per_s)}/s offered (${num(r.server_cpu_cores, 2)} core; limited by ${limiter(r)})` : 'never saturated: no figure');
 const usPost = (r) => (r ? num(usPerRequest(r), 1) : '–');
 const durableMet = (max, stop, goal) => {
-  if (max && max.acked_per_s >= goal) return true;
+  // The highest offered rate kept up with (every post acknowledged within the step or its drain,
+  // 99% within the step itself, the acknowledgement p90 under 100 ms) is the sustained rate.
+  if (max && max.offered_per_s >= goal) return true;
   // Where the load generator's core is the limit, the server's cost per post decides.
   return Boolean(stop && stop.loadgen_cpu_cores >= 0.9 && stop.server_cpu_cores < 0.9 && max && usPerRequest(max) <= 40);
 };
@@ -178,11 +180,11 @@ const ratioRows = [
     `${ratio(fan(fanOurs), fan(fanNode))} Node, ${ratio(fan(fanOurs), fan(fanBeast))} Beast`,
     '≥ 3× Node and ≥ 1.5× Beast', verdict(fan(fanOurs) && fan(fanNode) && fan(fanBeast) && fan(fanOurs) >= 3 * fan(fanNode) && fan(fanOurs) >= 1.5 * fan(fanBeast))],
   ['Durable posts/s on MariaDB, rooms of 10 (highest step kept up; server µs per post there)',
-    bestMy ? `${num(bestMy.acked_per_s)} (${usPost(bestMy)} µs/post; ${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'}); next step limited by ${myStop ? limiter(myStop) : '– (never fell behind)'}` : 'kept up with no step',
+    bestMy ? `${num(bestMy.offered_per_s)}/s kept up (${num(bestMy.acked_per_s)}/s acknowledged within the step, the rest in its drain; ${usPost(bestMy)} µs/post; ${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'}); next step limited by ${myStop ? limiter(myStop) : '– (never fell behind)'}` : 'kept up with no step',
     maxNode ? `${num(maxNode.acked_per_s)} in memory, not durable` : '–', '–', ratio(bestMy && bestMy.acked_per_s, maxNode && maxNode.acked_per_s) + ' Node',
     '≥ 12,000, or ≤ 40 µs/post where the load generator is the limit', verdict(durableMet(bestMy, myStop, 12000))],
   ['Durable posts/s on SQLite, rooms of 10',
-    maxSq ? `${num(maxSq.acked_per_s)} (${usPost(maxSq)} µs/post); next step limited by ${sqStop ? limiter(sqStop) : '– (never fell behind)'}` : 'kept up with no step',
+    maxSq ? `${num(maxSq.offered_per_s)}/s kept up (${num(maxSq.acked_per_s)}/s acknowledged within the step, the rest in its drain; ${usPost(maxSq)} µs/post); next step limited by ${sqStop ? limiter(sqStop) : '– (never fell behind)'}` : 'kept up with no step',
     '–', '–', '–', '≥ 8,000', verdict(durableMet(maxSq, sqStop, 8000))],
   ['p99 post→delivery at half the maximum durable rate (MariaDB)',
     halfMy ? `${lat(halfMy.delivery_latency, 'p99_ms')} ms at ${num(halfMy.offered_per_s)} posts/s` : 'not measured', '–', '–', '–',
@@ -270,7 +272,7 @@ above server + load generator + MariaDB).${machine.note ? ` **Note on this run:*
 | system | ${machine.os}, kernel ${machine.kernel} |
 | databases | MariaDB ${machine.mariadb} (throwaway instance, \`innodb_flush_log_at_trx_commit=1\`, binary log off, not pinned); SQLite ${machine.sqlite} (WAL, \`synchronous=FULL\`) |
 | peers | Node.js ${machine.node} with \`ws\` 8.18.3 (\`bench/peer/server.mjs\`); the Beast baseline (\`bench/baseline/beast_chat.cpp\`: Boost.Beast, one thread, one write per message, in memory). Both speak the frames the load generator uses and store nothing |
-| pinning | ${machine.pinning}; our server runs with \`--threads 1 --db-workers 2\` |
+| pinning | ${machine.pinning}; our server runs with \`--threads 1 --db-workers 2\` and its defaults otherwise (on MariaDB four writer connections, \`--write-connections 4\`; a kernel send buffer of 32 KiB per WebSocket, \`--ws-send-buffer\`) |
 | accounts | our server's connections are spread over ${machine.load_users || '–'} accounts made for the run (connection *i* signs in as account *i* mod ${machine.load_users || '–'}), so the per-user limit sees a share of the load |
 | limits | per-connection and per-user rate limits at their defaults (1,000/s burst 5,000; 2,000/s burst 10,000); lifted for the run: connections per address (every client is 127.0.0.1) and database jobs queued per user (\`--max-queued-per-user 0\`); outbound queue 4,096 frames / 16 MiB per connection (256 frames in the slow-reader runs), write batch ≤ 512 |
 | load | \`build/loadgen\` (\`bench/loadgen.cpp\`): open loop (requests leave on schedule whatever the replies do), ${machine.step_seconds} s per step after a 1 s warm-up that must drain first, 100-byte bodies; each post carries its send time; every subscriber's seq stream is checked for gaps and duplicates |
@@ -290,6 +292,9 @@ How each figure is read:
 - **kept up**: ≥ 99% of offered acknowledged, ≥ 99% of expected delivered, nothing refused or failed, the
   warm-up drained before the step, and the acknowledgement p90 under 100 ms (past saturation the backlog, and
   with it the bulk of the latencies, grows through the step). Stepping stops after two steps that did not.
+  The durable targets are judged on the highest offered rate kept up with (its posts acknowledged within
+  the step fall a little short of it: those sent in the step's last milliseconds are acknowledged in its
+  drain); both figures are shown.
 - **CPU**: \`/proc/PID/stat\` utime + stime of the server, the load generator and \`mariadbd\`, and \`/proc/stat\`
   for the whole machine and each core (busy = all but idle and iowait), over the step and its drain, in
   cores; a core's busy share includes hypervisor steal time. "Limited by" gives a busy core's figure beside
@@ -343,7 +348,8 @@ ${section('Node.js ws peer (no storage)', node2000)}
 ${section('With 1% stopped', slow, { writer: true })}
 ${section('The same step, every client reading', slowNone, { writer: true })}
 ${slow.map((r) => `Slow readers: ${r.slow_clients}, disconnected by the server during the step: ${r.slow_clients_disconnected}. The other clients' latencies are the ones above.` +
-  (r.slow_clients_disconnected < r.slow_clients ? ' A stopped reader\'s unread frames first fill the kernel\'s socket buffers (several MiB per connection on loopback) before the server\'s outbound queue, so the server has not cut off every one within the step.' : '')).join('\n')}
+  ' A stopped reader\'s unread frames first fill its own receive buffer (128 KiB here, \`net.ipv4.tcp_rmem\`) and the server\'s send buffer for it (64 KiB: \`--ws-send-buffer\` doubled by the kernel) before the outbound queue, whose bound (256 frames here) then cuts it off; in a room that receives fewer frames this takes longer.' +
+  (r.slow_clients_disconnected < r.slow_clients ? ' Not every stopped reader was cut off within the step.' : '')).join('\n')}
 
 ## Everyone reconnects at once with \`since\` (MariaDB, rooms of 10)
 ${section('The step before', reconnect, { writer: true })}

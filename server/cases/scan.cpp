@@ -71,6 +71,9 @@ void fire(services& svc, long long case_id, std::string_view rule_view, long lon
   // A repeat the handling organisations may not know of: the new case's and the earlier case's facts.
   auto repeat_told = std::make_shared<std::optional<std::pair<store::case_access, store::case_access>>>();
   auto apply = [&svc, case_id, rule, supervision_id, access_after, repeat_told](store::write_context& ctx) {
+    // Applied again when the database undoes the batch: nothing of an undone attempt may remain.
+    access_after->reset();
+    repeat_told->reset();
     auto s = store::load_state(ctx.sql, case_id);
     auto access = store::access_by_case(ctx.sql, case_id);
     if (!s || !access || s->kind != "case") return;
@@ -157,24 +160,26 @@ void fire(services& svc, long long case_id, std::string_view rule_view, long lon
 }
 
 
-// Indexes the terms of messages (and case events with text) stored since the last scan.
+// Indexes the terms of messages (and case events with text) stored since the last scan. The events
+// are read inside the writer's transaction, which runs alone (it has no hints): every event with a
+// lower id than the newest one read has then committed, so the progress mark never passes an event
+// that another writer connection had yet to commit.
 void index_messages(services& svc, soci::session& sql) {
-  long long after = store::search_progress(sql);
-  auto events = store::events_to_index(sql, after, 2000);
-  if (events.empty()) return;
-  std::map<long long, std::set<std::string>> terms;
-  for (const auto& e : events) {
-    if (e.kind != "message") continue;
-    auto data = json::parse(e.data, nullptr, false);
-    if (!data.is_object() || !data.contains("body") || !data["body"].is_string()) continue;
-    auto t = index_terms(data["body"].get<std::string>());
-    terms[e.case_id].insert(t.begin(), t.end());
-  }
-  const long long last = events.back().id;
+  if (store::events_to_index(sql, store::search_progress(sql), 1).empty()) return;  // nothing new
   svc.writer.submit(
-      [terms = std::move(terms), last](store::write_context& ctx) {
+      [](store::write_context& ctx) {
+        auto events = store::events_to_index(ctx.sql, store::search_progress(ctx.sql), 2000);
+        if (events.empty()) return;
+        std::map<long long, std::set<std::string>> terms;
+        for (const auto& e : events) {
+          if (e.kind != "message") continue;
+          auto data = json::parse(e.data, nullptr, false);
+          if (!data.is_object() || !data.contains("body") || !data["body"].is_string()) continue;
+          auto t = index_terms(data["body"].get<std::string>());
+          terms[e.case_id].insert(t.begin(), t.end());
+        }
         for (const auto& [case_id, t] : terms) store::index_terms(ctx, case_id, t);
-        store::set_search_progress(ctx, last);
+        store::set_search_progress(ctx, events.back().id);
       },
       [](std::exception_ptr error, const std::vector<store::stored_event>&) {
         if (error) log::warn("search indexing failed; retried at the next scan", {});

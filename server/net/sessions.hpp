@@ -154,6 +154,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   // Handles bytes read; false once nothing more is to be read.
   bool consume(const char* data, std::size_t size);
   void enqueue(ws_frame::opcode op, frame_ptr payload);
+  void answer_ping(const std::string& payload);
   void queue_text(frame_ptr frame);
   void schedule_write();
   void do_write();
@@ -179,6 +180,8 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   std::vector<out_frame> queue_;
   std::size_t head_ = 0;
   std::size_t in_flight_ = 0;
+  static constexpr std::size_t no_pong = static_cast<std::size_t>(-1);
+  std::size_t pong_at_ = no_pong;  // the index in queue_ of the pong waiting to be written, if any
   std::vector<asio::const_buffer> buffers_;  // of the write in flight
   std::vector<std::uint8_t> headers_;        // the frame headers of the write in flight
   std::size_t queued_frames_ = 0;  // text frames waiting (and in flight), for the bounds
@@ -196,6 +199,8 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   bool read_since_tick_ = false;
   bool pinged_ = false;
   asio::steady_timer timer_;     // idle pings until a close, then the close's grace
+  unsigned timer_armed_ = 0;     // arm_timer() calls, to tell a stale wait from the current one
+  std::uint16_t close_code_ = 0;
 };
 
 extern template class http_session<plain_stream>;

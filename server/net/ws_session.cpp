@@ -100,7 +100,7 @@ void ws_session<Stream>::on_handshake(beast::error_code ec) {
     log::request_scope scope(request_id_);
     handler_ = state_->factory(this->shared_from_this());
   }
-  arm_timer(std::chrono::seconds(std::max(1u, state_->settings.idle_timeout_s)) / 2);
+  if (!closing_) arm_timer(std::chrono::seconds(std::max(1u, state_->settings.idle_timeout_s)) / 2);  // closed at once when the server is shutting down
   do_read();
 }
 
@@ -126,7 +126,9 @@ void ws_session<Stream>::on_readable(beast::error_code ec) {
   }
   if constexpr (std::is_same_v<Stream, plain_stream>) {
     char* buffer = thread_read_buffer();
-    for (;;) {
+    // A few chunks a turn at most: a peer that sends faster than it is parsed must not hold the
+    // I/O thread (and the other connections on it) for longer.
+    for (int chunk = 0; chunk < 4; ++chunk) {
       const std::size_t n = stream_.socket().read_some(asio::buffer(buffer, read_chunk), ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) break;
       if (ec) {
@@ -169,7 +171,7 @@ bool ws_session<Stream>::consume(const char* data, std::size_t size) {
         break;
       }
       case ws_frame::reader::event::ping:
-        if (!closing_) enqueue(ws_frame::opcode::pong, shared_text(reader_.control()));
+        if (!closing_) answer_ping(reader_.control());
         break;
       case ws_frame::reader::event::pong:
         break;
@@ -211,6 +213,20 @@ void ws_session<Stream>::enqueue(ws_frame::opcode op, frame_ptr payload) {
   }
   queue_.push_back(std::move(f));
   schedule_write();
+}
+
+// One pong waits at most: a newer ping's payload replaces the waiting pong's (RFC 6455 section 5.5.3),
+// so that a client that sends pings and reads nothing cannot grow the queue.
+template <class Stream>
+void ws_session<Stream>::answer_ping(const std::string& payload) {
+  if (pong_at_ != no_pong && pong_at_ >= head_ + in_flight_ && pong_at_ < queue_.size()) {
+    auto& f = queue_[pong_at_];
+    f.payload = shared_text(payload);
+    f.header_size = static_cast<std::uint8_t>(ws_frame::write_header(ws_frame::opcode::pong, f.payload->size(), f.header));
+    return;
+  }
+  pong_at_ = queue_.size();
+  enqueue(ws_frame::opcode::pong, shared_text(payload));
 }
 
 template <class Stream>
@@ -314,11 +330,13 @@ void ws_session<Stream>::on_write(beast::error_code ec, std::size_t bytes) {
   }
   head_ += in_flight_;
   in_flight_ = 0;
+  if (pong_at_ != no_pong && pong_at_ < head_) pong_at_ = no_pong;  // sent
   if (head_ == queue_.size()) {
     queue_.clear();
     head_ = 0;
   } else if (head_ >= 64 && head_ * 2 >= queue_.size()) {
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    if (pong_at_ != no_pong) pong_at_ -= head_;
     head_ = 0;
   }
   // One update of the shared counters per write, not per frame.
@@ -356,6 +374,7 @@ void ws_session<Stream>::drop_unsent() {
     }
     queue_.pop_back();
   }
+  if (pong_at_ != no_pong && pong_at_ >= queue_.size()) pong_at_ = no_pong;
   if (dropped) bump(state_->stats->outbound_queued, -dropped);
 }
 
@@ -363,6 +382,7 @@ template <class Stream>
 void ws_session<Stream>::do_close(std::uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
+  close_code_ = code;
   reader_.discard_data();
   drain_waiters_.clear();
   // A server shutting down first delivers what is queued (acknowledgements of committed writes
@@ -374,10 +394,14 @@ void ws_session<Stream>::do_close(std::uint16_t code, std::string reason) {
   arm_timer(close_grace);
 }
 
+// Each arming has its number: a wait that completed just before it was re-armed (its handler
+// already queued) is recognised as stale and ignored.
 template <class Stream>
 void ws_session<Stream>::arm_timer(std::chrono::steady_clock::duration after) {
   timer_.expires_after(after);
-  timer_.async_wait(beast::bind_front_handler(&ws_session<Stream>::on_timer, this->shared_from_this()));
+  timer_.async_wait([self = this->shared_from_this(), armed = ++timer_armed_](beast::error_code ec) {
+    if (armed == self->timer_armed_) self->on_timer(ec);
+  });
 }
 
 template <class Stream>
@@ -385,8 +409,10 @@ void ws_session<Stream>::on_timer(beast::error_code ec) {
   if (ec || finished_) return;  // cancelled: re-armed for the close, or the session ended
   if (closing_) {
     // The grace is over: the peer did not complete the close in time (a client that stopped
-    // reading never lets the close frame out). Reset, so that what the kernel holds for it is freed.
-    finish(true);
+    // reading never lets the close frame out). Reset, so that what the kernel holds for it is
+    // freed; but a server going away (1001) ends in order, so that frames already handed to the
+    // kernel (acknowledgements among them) still reach a client that reads slowly.
+    finish(close_code_ != ws_frame::close_code::going_away);
     return;
   }
   // Idle: a ping after half the timeout without a byte from the peer; the connection is closed

@@ -1,8 +1,10 @@
 #include "server/store/batched_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <soci/soci.h>
+#include <soci/mysql/soci-mysql.h>
 
 #include "protocol/errors.hpp"
 #include "server/base/log.hpp"
@@ -13,13 +15,13 @@
 namespace mediation::store {
 
 namespace {
-// A transaction the database chose to undo, whole, to break a deadlock between writers (lanes of
-// this node or other nodes) or, on Galera, because another node's commit certified first
-// (both MySQL error 1213), or that waited too long for a lock (1205): applied again.
+// A transaction the database undid whole to break a deadlock between writers (lanes of this node
+// or other nodes) or, on Galera, because another node's commit certified first (both MySQL error
+// 1213), or a statement that waited too long for a lock (1205): the batch is applied again.
+// Judged by the error number only, never by text (which may hold values a user sent).
 bool retryable(const std::exception& e) {
-  const std::string what = e.what();
-  return what.find("Deadlock found") != std::string::npos || what.find("Lock wait timeout") != std::string::npos ||
-         what.find("1213") != std::string::npos || what.find("1205") != std::string::npos;
+  if (const auto* m = dynamic_cast<const soci::mysql_soci_error*>(&e)) return m->err_num_ == 1213 || m->err_num_ == 1205;
+  return false;
 }
 constexpr int max_attempts = 5;
 }  // namespace
@@ -32,7 +34,7 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
     : db_(db), sink_(std::move(sink)), max_batch_(max_batch ? max_batch : 1) {
   if (db_.kind() != backend::mysql || lanes == 0) lanes = 1;
   for (std::size_t i = 0; i < lanes; ++i) {
-    auto l = std::make_unique<lane>(max_queued / lanes + 1, max_per_key);
+    auto l = std::make_unique<lane>(max_queued, max_per_key);
     l->sql = std::make_unique<soci::session>();
     db_.open(*l->sql);
     lanes_.push_back(std::move(l));
@@ -80,6 +82,28 @@ writer_stats batched_writer::stats() const {
   return s;
 }
 
+void batched_writer::enter(bool alone) {
+  std::unique_lock lock(gate_mutex_);
+  if (alone) {
+    ++alone_waiting_;
+    gate_cv_.wait(lock, [this] { return !alone_ && sharing_ == 0; });
+    --alone_waiting_;
+    alone_ = true;
+  } else {
+    gate_cv_.wait(lock, [this] { return !alone_ && alone_waiting_ == 0; });
+    ++sharing_;
+  }
+}
+
+void batched_writer::leave(bool alone) {
+  {
+    std::lock_guard lock(gate_mutex_);
+    if (alone) alone_ = false;
+    else --sharing_;
+  }
+  gate_cv_.notify_all();
+}
+
 void batched_writer::run(lane& l) {
   std::vector<job> batch;
   for (;;) {
@@ -90,7 +114,12 @@ void batched_writer::run(lane& l) {
       // Take what is there now: latency comes from not waiting for a batch to fill.
       while (!l.queue.empty() && batch.size() < max_batch_) batch.push_back(l.queue.pop());
     }
+    // One lane needs no gate; with several, a batch holding a job without hints runs alone.
+    const bool gated = lanes_.size() > 1;
+    const bool alone = gated && std::any_of(batch.begin(), batch.end(), [](const job& j) { return j.hints.empty(); });
+    if (gated) enter(alone);
     run_batch(l, batch);
+    if (gated) leave(alone);
     batch.clear();
   }
 }
@@ -151,7 +180,7 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
           results[i].events = std::move(ctx.events);
         } catch (const std::exception& e) {
           // The database undid the whole transaction (a deadlock): the batch is applied again.
-          if (retryable(e)) throw;
+          if (!dynamic_cast<const protocol::error*>(&e) && retryable(e)) throw;
           results[i].error = std::current_exception();
           if (!dynamic_cast<const protocol::error*>(&e)) log::error("write job failed", {{"error", e.what()}});
           if (ctx.dirty()) {

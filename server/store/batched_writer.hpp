@@ -1,22 +1,24 @@
 #pragma once
 // The batched writer: every acknowledged write (posts, case changes, read markers, sessions)
-// goes through it. One thread with its own connection drains the queue and applies many jobs
-// in one transaction (group commit). Events a job appends get their thread's seq inside the
-// transaction.
+// goes through it. A thread with its own connection drains a queue and applies many jobs in one
+// transaction (group commit); on MariaDB/MySQL several such lanes run side by side (see the
+// constructor). Events a job appends get their thread's seq inside the transaction.
 //
 // A job that fails (an application error such as forbidden, or a database error) is left out
 // and the rest of the batch commits. Every store function that writes marks the job dirty first
 // (write_context::touch); a job that fails before writing anything needs no rollback, and one
 // that fails after writing makes the writer roll back to the last savepoint (taken every job on
-// SQLite, every 16 on MySQL) and apply only the jobs since then again, without it. So jobs must only act on the database (and on state they own), and must write only
-// through store functions that take the write_context.
+// SQLite, every 16 on MySQL) and apply only the jobs since then again, without it. A batch the
+// database undoes whole (a deadlock, a certification failure) is applied again from the start. So
+// jobs must only act on the database (and on state they reset at the start of `apply`), and must
+// write only through store functions that take the write_context.
 //
-// After the commit, and only then, the writer thread calls the event sink with each job's
-// events (in commit order, so per thread in seq order) and then the job's completion. If the
-// commit fails, no event is published and every job completes with an internal error: nothing
-// that was not durably committed is ever acknowledged.
+// After the commit, and only then, the lane's thread calls the event sink with each job's events
+// (in commit order, so per thread in seq order) and then the job's completion. If the commit
+// fails, no event is published and every job completes with an internal error: nothing that was
+// not durably committed is ever acknowledged.
 //
-// submit() is thread-safe. Completions and the sink run on the writer thread and must not block.
+// submit() is thread-safe. Completions and the sink run on a lane's thread and must not block.
 
 #include <condition_variable>
 #include <cstddef>
@@ -120,11 +122,14 @@ class batched_writer {
   // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue; `max_per_key`:
   // jobs of one key (user) waiting at most (0: no bound). Keys are served in turn (fair_queue).
   // `lanes`: writer connections, each with its thread and queue, each owning the threads whose id
-  // is its number modulo `lanes` (a job goes to the lane of its first hint's thread; one without
-  // hints to lane 0). Their commits run side by side and share the database's log flushes. A
-  // thread's events are committed by one lane, in seq order; a job that also appends to a thread
-  // of another lane is serialised with it by the thread's row lock, and its push may then reach a
-  // subscriber ahead of an earlier seq, which the subscriber fills in from the database (client.cpp).
+  // is its number modulo `lanes`: a job with hints goes to the lane of its first hint's thread.
+  // Such jobs (posts, read markers) append only to their hinted thread, so a thread's events are
+  // committed by one lane, in seq order, and lanes commit side by side, sharing the database's log
+  // flushes. A job without hints (a case change, an access change, a login, the search indexer)
+  // may touch anything: it goes to lane 0 and its batch runs alone, once every other lane has
+  // committed and published what it had taken, and none starts until it has published in turn.
+  // So a change of who may see a case is published (hub holds) before any write committed after
+  // it, as with one writer. The bounds `max_queued` and `max_per_key` apply per lane.
   // SQLite has one writer at a time: one lane there whatever is asked.
   batched_writer(database& db, event_sink sink, std::size_t max_batch = 512,
                  std::size_t max_queued = 200000, std::size_t max_per_key = 0, std::size_t lanes = 1);
@@ -162,11 +167,20 @@ class batched_writer {
   };
   void run(lane& l);
   void run_batch(lane& l, std::vector<job>& batch);
+  // The gate between lanes: batches of hinted jobs share it; a batch with an unhinted job holds
+  // it alone. Waiting alone goes first (new sharers wait behind it), so lane 0 is never starved.
+  void enter(bool alone);
+  void leave(bool alone);
 
   database& db_;
   event_sink sink_;
   std::size_t max_batch_;
   std::vector<std::unique_ptr<lane>> lanes_;
+  std::mutex gate_mutex_;
+  std::condition_variable gate_cv_;
+  std::size_t sharing_ = 0;
+  bool alone_ = false;
+  std::size_t alone_waiting_ = 0;
 };
 
 }  // namespace mediation::store

@@ -282,6 +282,79 @@ TEST_P(batched_writer_test, a_batch_the_database_undoes_to_break_a_deadlock_is_a
   EXPECT_EQ(thread_head(*sql_, b.thread), 1);
 }
 
+TEST_P(batched_writer_test, a_job_without_hints_runs_alone_between_the_lanes_batches) {
+  if (GetParam() != "mysql") GTEST_SKIP() << "SQLite has one lane";
+  // Two threads, one per lane (ids of both parities).
+  std::vector<fixture_case> cases;
+  for (int i = 0; i < 4; ++i) cases.push_back(make_case(*sql_));
+  const fixture_case* odd = nullptr;
+  for (const auto& c : cases)
+    if (c.thread % 2 == 1) odd = &c;
+  ASSERT_NE(odd, nullptr);
+  std::mutex m;
+  std::vector<std::string> order;  // what started and ended, in order
+  auto note = [&](const std::string& what) {
+    std::lock_guard lock(m);
+    order.push_back(what);
+  };
+  batched_writer writer(*db_, [](const auto&) {}, 512, 200000, 0, 2);
+  std::promise<void> release_post;
+  auto post_released = release_post.get_future().share();
+  std::promise<void> post_started;
+  // A post on lane 1 that holds its batch open.
+  writer.submit(
+      [&](write_context& ctx) {
+        note("post begins");
+        post_started.set_value();
+        post_released.wait();
+        append_event(ctx, odd->thread, "message", odd->by, "{}", "held");
+      },
+      [&](std::exception_ptr, const auto&) { note("post done"); }, {write_hint{odd->thread, odd->by.id, std::nullopt}});
+  post_started.get_future().wait();
+  // A job without hints (an access change) waits for the post's batch to be committed and published.
+  std::promise<void> change_done;
+  std::promise<void> release_change;
+  auto change_released = release_change.get_future().share();
+  writer.submit(
+      [&](write_context& ctx) {
+        note("change begins");
+        change_released.wait();
+        append_event(ctx, odd->thread, "case_update", odd->by, "{}");
+      },
+      [&](std::exception_ptr e, const auto&) {
+        note(e ? "change failed" : "change done");
+        change_done.set_value();
+      });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  note("post released");
+  release_post.set_value();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // While the change runs, a later post on lane 1 waits for it.
+  std::promise<void> later_done;
+  writer.submit(
+      [&](write_context& ctx) {
+        note("later post begins");
+        append_event(ctx, odd->thread, "message", odd->by, "{}", "later");
+      },
+      [&](std::exception_ptr, const auto&) {
+        note("later post done");
+        later_done.set_value();
+      },
+      {write_hint{odd->thread, odd->by.id, std::nullopt}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  note("change released");
+  release_change.set_value();
+  change_done.get_future().wait();
+  later_done.get_future().wait();
+  writer.stop();
+  const std::vector<std::string> expected{"post begins",   "post released",  "post done",        "change begins",
+                                          "change released", "change done", "later post begins", "later post done"};
+  EXPECT_EQ(order, expected);
+  auto events = events_after(*sql_, odd->thread, 0, 10);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].kind, "case_update");
+}
+
 STORE_SUITE(batched_writer_test);
 
 }  // namespace
