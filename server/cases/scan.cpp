@@ -166,7 +166,8 @@ void fire(services& svc, long long case_id, std::string_view rule_view, long lon
 // that another writer connection had yet to commit.
 void index_messages(services& svc, soci::session& sql) {
   if (store::events_to_index(sql, store::search_progress(sql), 1).empty()) return;  // nothing new
-  svc.writer.submit(
+  // Refused only when the writer's queue is full; the next scan tries again.
+  (void)svc.writer.submit(
       [](store::write_context& ctx) {
         auto events = store::events_to_index(ctx.sql, store::search_progress(ctx.sql), 2000);
         if (events.empty()) return;

@@ -200,7 +200,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   bool pinged_ = false;
   asio::steady_timer timer_;     // idle pings until a close, then the close's grace
   unsigned timer_armed_ = 0;     // arm_timer() calls, to tell a stale wait from the current one
-  std::uint16_t close_code_ = 0;
+  bool orderly_end_ = false;     // the server goes away (1001): queued frames first, no reset
 };
 
 extern template class http_session<plain_stream>;

@@ -382,13 +382,14 @@ template <class Stream>
 void ws_session<Stream>::do_close(std::uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
-  close_code_ = code;
+  // Only a server going away (not a peer that says 1001) ends in order after the grace.
+  orderly_end_ = code == ws_frame::close_code::going_away && !close_received_;
   reader_.discard_data();
   drain_waiters_.clear();
   // A server shutting down first delivers what is queued (acknowledgements of committed writes
   // among it); the grace below still bounds the wait. Otherwise what is not yet being written is
   // dropped: the close frame never cuts into a frame, it goes after the one being written.
-  if (code != ws_frame::close_code::going_away) drop_unsent();
+  if (!orderly_end_) drop_unsent();
   enqueue(ws_frame::opcode::close, shared_text(ws_frame::close_payload(code, reason)));
   close_queued_ = true;
   arm_timer(close_grace);
@@ -412,7 +413,7 @@ void ws_session<Stream>::on_timer(beast::error_code ec) {
     // reading never lets the close frame out). Reset, so that what the kernel holds for it is
     // freed; but a server going away (1001) ends in order, so that frames already handed to the
     // kernel (acknowledgements among them) still reach a client that reads slowly.
-    finish(close_code_ != ws_frame::close_code::going_away);
+    finish(!orderly_end_);
     return;
   }
   // Idle: a ping after half the timeout without a byte from the peer; the connection is closed

@@ -45,7 +45,7 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
 batched_writer::~batched_writer() { stop(); }
 
 bool batched_writer::submit(apply_fn apply, done_fn done, std::vector<write_hint> hints, long long key) {
-  lane& l = *lanes_[hints.empty() ? 0 : static_cast<std::size_t>(hints.front().thread) % lanes_.size()];
+  lane& l = *lanes_[hints.empty() ? 0 : static_cast<std::size_t>(hints.front().thread) % lanes_.size()];  // thread 0: lane 0
   {
     std::lock_guard lock(l.mutex);
     if (l.stopping || !l.queue.push(key, job{std::move(apply), std::move(done), std::move(hints), log::current_request()}))
@@ -86,11 +86,14 @@ void batched_writer::enter(bool alone) {
   std::unique_lock lock(gate_mutex_);
   if (alone) {
     ++alone_waiting_;
-    gate_cv_.wait(lock, [this] { return !alone_ && sharing_ == 0; });
+    gate_cv_.wait(lock, [this] { return !alone_ && sharing_ == 0 && sharers_first_ == 0; });
     --alone_waiting_;
     alone_ = true;
   } else {
-    gate_cv_.wait(lock, [this] { return !alone_ && alone_waiting_ == 0; });
+    ++share_waiting_;
+    gate_cv_.wait(lock, [this] { return !alone_ && (alone_waiting_ == 0 || sharers_first_ > 0); });
+    --share_waiting_;
+    if (sharers_first_ > 0) --sharers_first_;
     ++sharing_;
   }
 }
@@ -98,8 +101,14 @@ void batched_writer::enter(bool alone) {
 void batched_writer::leave(bool alone) {
   {
     std::lock_guard lock(gate_mutex_);
-    if (alone) alone_ = false;
-    else --sharing_;
+    if (alone) {
+      alone_ = false;
+      // The lanes that waited while it ran go next, before another batch runs alone: turns
+      // alternate, so neither side starves the other.
+      sharers_first_ = share_waiting_;
+    } else {
+      --sharing_;
+    }
   }
   gate_cv_.notify_all();
 }
@@ -200,7 +209,7 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       try {
         flush_pending_events(sql, memo);
       } catch (const std::exception& e) {
-        if (row_by_row) throw;
+        if (row_by_row || retryable(e)) throw;  // a deadlock undoes the batch: applied again whole
         log::warn("batch insert failed; applying the batch again row by row", {{"error", e.what()}});
         sql.rollback();
         row_by_row = true;

@@ -60,7 +60,10 @@ struct stored_event {
 // What a job will touch, announced at submit so that the writer reads it for the whole batch in a
 // few queries before applying the jobs (instead of a few round trips per job).
 struct write_hint {
-  long long thread = 0;             // the job reads the thread's access facts and may append to it
+  // The job reads the thread's access facts and may append to it (and to no other thread). 0: the
+  // job touches no thread and changes nobody's access (an audit row): it shares the lanes' turn
+  // instead of running alone, as a job without hints does.
+  long long thread = 0;
   long long author = 0;             // with cmid: the idempotency key (thread, author, cmid)
   std::optional<std::string> cmid;
 };
@@ -168,7 +171,8 @@ class batched_writer {
   void run(lane& l);
   void run_batch(lane& l, std::vector<job>& batch);
   // The gate between lanes: batches of hinted jobs share it; a batch with an unhinted job holds
-  // it alone. Waiting alone goes first (new sharers wait behind it), so lane 0 is never starved.
+  // it alone. A batch waiting to run alone goes ahead of new sharers, and the sharers that waited
+  // meanwhile go ahead of the next one: neither side starves.
   void enter(bool alone);
   void leave(bool alone);
 
@@ -181,6 +185,8 @@ class batched_writer {
   std::size_t sharing_ = 0;
   bool alone_ = false;
   std::size_t alone_waiting_ = 0;
+  std::size_t share_waiting_ = 0;
+  std::size_t sharers_first_ = 0;  // sharers let in ahead of the next batch that runs alone
 };
 
 }  // namespace mediation::store

@@ -86,7 +86,8 @@ std::optional<long long> find_cmid(write_context& ctx, long long thread, long lo
 void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& hints, transaction_memo& memo) {
   if (hints.empty()) return;
   std::vector<long long> threads;
-  for (const auto& h : hints) threads.push_back(h.thread);
+  for (const auto& h : hints)
+    if (h.thread) threads.push_back(h.thread);  // 0: a job that touches no thread
   std::sort(threads.begin(), threads.end());
   threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
   constexpr std::size_t chunk = 200;
@@ -111,7 +112,7 @@ void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& h
   // one is a point lookup in the unique index (thread, author, cmid) however long the thread.
   std::vector<const write_hint*> keyed;
   for (const auto& h : hints)
-    if (h.cmid && memo.cmids_checked.insert({h.thread, h.author, *h.cmid}).second) keyed.push_back(&h);
+    if (h.thread && h.cmid && memo.cmids_checked.insert({h.thread, h.author, *h.cmid}).second) keyed.push_back(&h);
   for (std::size_t from = 0; from < keyed.size(); from += chunk) {
     const std::size_t n = std::min(keyed.size(), from + chunk) - from;
     std::string query = "SELECT thread_id, author_id, cmid, seq FROM events WHERE ";

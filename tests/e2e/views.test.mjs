@@ -137,7 +137,8 @@ for (const lang of ['zh', 'en']) {
       await page.waitForSelector('#room-mic[aria-pressed=true]');
       await page.keyboard.press('Escape');
       await page.waitForSelector('#dlg-room:not([open])', { state: 'attached' });
-      // Leaving turns the camera off.
+      // Leaving turns the camera off: in the dialog's close event, a task after the dialog closed.
+      await page.waitForFunction(() => document.querySelector('#local-video').srcObject === null, null, { timeout: 2000 });
       assert.equal(await page.evaluate(() => document.querySelector('#local-video').srcObject), null);
 
       // Statistics; a period that ends before it starts is refused by the field.
