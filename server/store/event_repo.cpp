@@ -97,7 +97,10 @@ void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& h
     long long id = 0, head = 0;
     soci::statement st = sql_util::prepare_dynamic(
         sql,
-        "SELECT id, head_seq FROM threads WHERE id IN (" + sql_util::placeholders("t", ids.size()) + ") ORDER BY id" +
+        // On MySQL by the primary key only, even on a small table where a scan would look cheaper:
+        // a scan would lock every row it reads, and the writer's lanes would wait on each other.
+        std::string("SELECT id, head_seq FROM threads") + (kind == backend::mysql ? " FORCE INDEX (PRIMARY)" : "") +
+            " WHERE id IN (" + sql_util::placeholders("t", ids.size()) + ") ORDER BY id" +
             (kind == backend::mysql ? " FOR UPDATE" : ""),
         [&](soci::statement& s) {
           s.exchange(soci::into(id));
@@ -205,7 +208,9 @@ void flush_thread_heads(soci::session& sql, const transaction_memo& memo) {
   constexpr std::size_t chunk = 200;
   for (std::size_t from = 0; from < moved.size(); from += chunk) {
     const std::size_t n = std::min(moved.size(), from + chunk) - from;
-    std::string query = "UPDATE threads SET head_seq = CASE id";
+    // By the primary key only (see prefetch): the rows locked are the batch's threads, no others.
+    std::string query = sql.get_backend_name() == "mysql" ? "UPDATE threads FORCE INDEX (PRIMARY) SET head_seq = CASE id"
+                                                          : "UPDATE threads SET head_seq = CASE id";
     for (std::size_t i = 0; i < n; ++i) query += " WHEN :t" + std::to_string(i) + " THEN :s" + std::to_string(i);
     query += " END WHERE id IN (" + sql_util::placeholders("w", n) + ")";
     soci::statement st = sql_util::prepare_dynamic(sql, query, [&](soci::statement& s) {
