@@ -422,7 +422,9 @@ export function installCaseRoom() {
     if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight') return;
     const target = room.place === 'internal' ? 'parties' : 'internal';
     if (state.current && state.current.view === 'party') return;
-    switchPlace(target).then(() => $('place-' + target).focus()).catch(reportError);
+    // Focus moves with the key at once, as in every tab list; the thread follows when it has loaded.
+    $('place-' + target).focus();
+    switchPlace(target).catch(reportError);
   });
   $('toggle-intake').addEventListener('click', () => {
     const shown = $('room-body').dataset.intake !== 'shown';
