@@ -351,6 +351,44 @@ TEST_P(confidentiality, losing_a_case_ends_its_subscription_before_the_next_fram
   EXPECT_ERROR(liu->request({{"type", "typing"}, {"thread", kase["parties_thread"]}}), "forbidden");
 }
 
+TEST_P(confidentiality, posts_racing_a_loss_of_access_never_reach_past_it) {
+  // On MariaDB the writer commits posts on several connections side by side; the decline (an access
+  // change) runs alone between their batches, so a post committed after it is published after the
+  // subscriber's access was rechecked, however the two raced.
+  auto li = connect_as("officer.li");
+  auto liu = connect_as("committee.liu");
+  json kase = create_case(*li, "并发退回");
+  ASSERT_OK(li->request({{"type", "case.handoff"}, {"case", kase["id"]},
+                         {"to_org", org_id(*li, "Property management mediation committee")}, {"note", "物业"}}));
+  ASSERT_OK(liu->request({{"type", "subscribe"}, {"thread", kase["thread"]}}));
+  ASSERT_OK(liu->request({{"type", "subscribe"}, {"thread", kase["parties_thread"]}}));
+  for (int i = 0; i < 300; ++i) {
+    const std::string n = std::to_string(i);
+    const auto& thread = i % 2 ? kase["parties_thread"] : kase["thread"];
+    li->send({{"type", "post"}, {"rid", "race-" + n}, {"thread", thread}, {"cmid", "race" + n}, {"body", "并发 " + n}});
+    if (i == 100) liu->send({{"type", "case.decline"}, {"rid", "decline"}, {"case", kase["id"]}, {"reason", "不属于物业纠纷"}});
+  }
+  auto got = drain(*liu, 1500ms);
+  std::map<std::string, long long> received_max;  // thread -> highest message seq received
+  std::set<std::string> ended;
+  for (const auto& f : got) {
+    if (f.value("type", "") != "event") continue;
+    const std::string thread = f.value("thread", "");
+    EXPECT_FALSE(ended.count(thread)) << "a frame after unsubscribed: " << f.dump();
+    if (f["kind"] == "unsubscribed") ended.insert(thread);
+    else if (f["kind"] == "message") received_max[thread] = std::max(received_max[thread], f["seq"].get<long long>());
+  }
+  EXPECT_EQ(ended.size(), 2u) << "both threads' subscriptions end";
+  // Nothing stored after the decline (the newest case event of the case's thread) reached the committee.
+  auto history = li->request({{"type", "history"}, {"thread", kase["thread"]}, {"limit", 200}});
+  ASSERT_OK(history);
+  long long decline_seq = 0;
+  for (const auto& e : history["events"])
+    if (e["kind"] != "message") decline_seq = std::max(decline_seq, e["seq"].get<long long>());
+  ASSERT_GT(decline_seq, 0) << history.dump().substr(0, 3000);
+  EXPECT_LT(received_max[kase["thread"].get<std::string>()], decline_seq) << "a post committed after the decline was delivered";
+}
+
 TEST_P(confidentiality, typing_and_read_need_a_granted_subscription) {
   auto li = connect_as("officer.li");
   json kase = create_case(*li, "输入提示");
