@@ -190,7 +190,6 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   bool writing_ = false;
   bool write_scheduled_ = false;
   bool closing_ = false;         // a close is under way: nothing more is taken from the application
-  bool close_queued_ = false;    // our close frame is queued (and then written)
   bool close_written_ = false;
   bool close_received_ = false;  // the peer's close frame was read
   bool finished_ = false;

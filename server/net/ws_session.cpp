@@ -391,7 +391,6 @@ void ws_session<Stream>::do_close(std::uint16_t code, std::string reason) {
   // dropped: the close frame never cuts into a frame, it goes after the one being written.
   if (!orderly_end_) drop_unsent();
   enqueue(ws_frame::opcode::close, shared_text(ws_frame::close_payload(code, reason)));
-  close_queued_ = true;
   arm_timer(close_grace);
 }
 
