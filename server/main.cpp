@@ -33,6 +33,7 @@
 #include "server/core/start_paths.hpp"
 #include "server/identity/install.hpp"
 #include "server/meetings/install.hpp"
+#include "server/net/delivery_batch.hpp"
 #include "server/net/listener.hpp"
 #include "server/oversight/install.hpp"
 #include "server/store/migrations.hpp"
@@ -95,11 +96,18 @@ int main(int argc, char** argv) {
       return key;
     }();
     app::hub hub;
+    boost::asio::io_context ioc(static_cast<int>(cfg.threads));
+    // Each batch's pushes and acknowledgements reach the I/O threads in one post per I/O thread.
+    net::delivery_parts delivery(ioc, cfg.threads);
     // Both queues serve users in turn, so that one user's flood waits behind itself.
     store::job_pool jobs(db, cfg.db_workers, 100000, cfg.app.max_queued_per_user);
     store::batched_writer writer(
         db, [&hub, &jobs](const std::vector<store::stored_event>& events) { app::publish_events(hub, jobs, events); },
-        cfg.write_batch, 200000, cfg.app.max_queued_per_user, cfg.write_connections);
+        cfg.write_batch, 200000, cfg.app.max_queued_per_user, cfg.write_connections,
+        [&delivery](const std::function<void()>& complete) {
+          net::delivery_batch batch(delivery);
+          complete();
+        });
     app::registry reg;
     app::services svc(reg, db, jobs, writer, hub, personal, cfg.app, cfg.workflow);
     // The feature slices, one line each: their verbs, routes, scans and hooks (core/registry.hpp).
@@ -119,7 +127,6 @@ int main(int argc, char** argv) {
       if (registered != declared) throw std::logic_error("the installed verbs are not the protocol's requests");
     }
 
-    boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     net::counters net_stats;
     net::net_settings ns{cfg.max_frame_bytes,  cfg.max_body_bytes,         cfg.ws_queue_frames,
                          cfg.ws_queue_bytes,   cfg.idle_timeout_s,         cfg.max_connections_per_address,

@@ -214,7 +214,8 @@ void client::write(const std::string& rid, std::function<continuation(store::wri
   bool queued = svc_.writer.submit(
       [apply = std::move(apply), next](store::write_context& ctx) { *next = apply(ctx); },
       [self, conn, rid, next](std::exception_ptr e, const std::vector<store::stored_event>&) {
-        conn->dispatch([self, rid, next, e] {
+        // After the batch's pushes (the sender's own event among them), in the same hand-over.
+        net::dispatch_batched(conn, [self, rid, next, e] {
           self->finished_request();
           if (e)
             self->reply_exception(rid, e);
@@ -393,7 +394,11 @@ void client::drop(long long thread, unsigned long generation) {
 void client::deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) {
   auto conn = conn_.lock();
   if (!conn) return;
-  conn->dispatch([self = shared_from_this(), thread, seq, frame, origin] { self->on_live(thread, seq, frame, origin); });
+  // From the writer's thread, collected with the rest of the batch's pushes (net/delivery_batch.hpp);
+  // a hold (below) goes at once, so ahead of the pushes it must hold back.
+  net::dispatch_batched(conn, [self = shared_from_this(), thread, seq, frame, origin] {
+    self->on_live(thread, seq, frame, origin);
+  });
 }
 
 void client::on_live(long long thread, long long seq, const frame_ptr& frame, const void* origin) {

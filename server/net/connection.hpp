@@ -36,6 +36,11 @@ class connection {
   virtual const std::string& remote() const = 0;
 };
 
+// Runs `fn` on `to`'s strand: collected into the delivery batch open on the calling thread, if
+// any, and handed to the I/O threads with the rest of it (net/delivery_batch.hpp); otherwise at once,
+// as to->dispatch(fn).
+void dispatch_batched(const std::shared_ptr<connection>& to, std::function<void()> fn);
+
 // The application's side of one connection. Every call comes on the connection's strand.
 class connection_handler {
  public:

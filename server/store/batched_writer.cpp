@@ -24,14 +24,33 @@ bool retryable(const std::exception& e) {
   return false;
 }
 constexpr int max_attempts = 5;
+
+struct savepoint_statements {
+  soci::statement release, take;
+  explicit savepoint_statements(soci::session& sql)
+      : release(sql.prepare << "RELEASE SAVEPOINT job_batch"), take(sql.prepare << "SAVEPOINT job_batch") {}
+};
+
+// Replaces the batch's savepoint (`open`: one was taken in this attempt) by one taken now.
+void take_savepoint(soci::session& sql, transaction_memo& memo, bool open) {
+  if (memo.statements) {
+    // SQLite stacks savepoints of one name, and keeps what each would undo (in memory: temp_store)
+    // until it is released: the last is released first, so one is open at a time.
+    auto& st = memo.statements->get<savepoint_statements>(sql);
+    if (open) st.release.execute(true);
+    st.take.execute(true);
+  } else {
+    sql << "SAVEPOINT job_batch";  // MySQL replaces the savepoint of the same name
+  }
+}
 }  // namespace
 
 batched_writer::lane::lane(std::size_t max_queued, std::size_t max_per_key) : queue(max_queued, max_per_key) {}
 batched_writer::lane::~lane() = default;
 
 batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_batch, std::size_t max_queued,
-                               std::size_t max_per_key, std::size_t lanes)
-    : db_(db), sink_(std::move(sink)), max_batch_(max_batch ? max_batch : 1) {
+                               std::size_t max_per_key, std::size_t lanes, completion_scope scope)
+    : db_(db), sink_(std::move(sink)), scope_(std::move(scope)), max_batch_(max_batch ? max_batch : 1) {
   if (db_.kind() != backend::mysql || lanes == 0) lanes = 1;
   for (std::size_t i = 0; i < lanes; ++i) {
     auto l = std::make_unique<lane>(max_queued, max_per_key);
@@ -44,8 +63,21 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
 
 batched_writer::~batched_writer() { stop(); }
 
+std::size_t batched_writer::lane_of(long long thread, std::size_t lanes) {
+  if (thread == 0 || lanes <= 1) return 0;
+  // Mixed first: ids come in patterns (a case's two threads are made together, so the threads
+  // that carry most posts may all be odd), which a plain modulo would pile onto a few lanes.
+  auto x = static_cast<std::uint64_t>(thread);  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<std::size_t>(x % lanes);
+}
+
 bool batched_writer::submit(apply_fn apply, done_fn done, std::vector<write_hint> hints, long long key) {
-  lane& l = *lanes_[hints.empty() ? 0 : static_cast<std::size_t>(hints.front().thread) % lanes_.size()];  // thread 0: lane 0
+  lane& l = *lanes_[hints.empty() ? 0 : lane_of(hints.front().thread, lanes_.size())];
   {
     std::lock_guard lock(l.mutex);
     if (l.stopping || !l.queue.push(key, job{std::move(apply), std::move(done), std::move(hints), log::current_request()}))
@@ -153,33 +185,29 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
     ++attempt;
     try {
       transaction_memo memo;
-      // Round trips dominate on a networked database: read what the jobs announced in a few
-      // queries and insert events many rows at a time. In-process SQLite has no round trips to
-      // save, and parsing the larger statements would cost more than it saves.
+      // What the jobs announced is read for the whole batch in a few statements: on a networked
+      // database each saves round trips, on SQLite the parsing of many small statements. Events
+      // are inserted many rows at a time on MySQL; on SQLite, with no round trip to save, each as
+      // it is appended, by a statement prepared once per connection.
       const bool batch_io = db_.kind() == backend::mysql;
       memo.defer_events = batch_io && !row_by_row;
+      if (!batch_io) memo.statements = &l.statements;
       db_.begin_write(sql);  // SQLite: take the write lock first (BEGIN IMMEDIATE), so a batch waits for it
       const long long now = now_millis();
-      if (batch_io) prefetch(sql, db_.kind(), hints, memo);
-      // A job that fails after writing is undone alone: the transaction goes back to the last
-      // savepoint, taken every `checkpoint_every` jobs, and only the jobs since then are applied
-      // again, without the failed one. A savepoint is a statement, a round trip on MySQL: one every
-      // 16 jobs there; on SQLite, where a statement costs no round trip, one per job.
-      const std::size_t checkpoint_every = batch_io ? 16 : 1;
-      std::size_t checkpoint = 0;  // the first job after the savepoint
-      transaction_memo at_checkpoint;
-      bool need_savepoint = true;
-      std::size_t i = 0;
-      while (i < batch.size()) {
-        if (need_savepoint || i - checkpoint >= checkpoint_every) {
-          sql << "SAVEPOINT job_batch";
-          at_checkpoint = memo;
-          checkpoint = i;
-          need_savepoint = false;
-        }
-        if (left_out[i]) {
-          ++i;
-          continue;
+      prefetch(sql, db_.kind(), hints, memo);
+      // A job that fails after writing is undone alone. On SQLite, where a statement costs no
+      // round trip, a savepoint is taken before each job, and the transaction goes back to it. On
+      // MySQL a savepoint would cost a round trip per job, and jobs rarely fail after writing:
+      // there the transaction is undone and the batch applied again from its start without the job.
+      const bool savepoints = !batch_io;
+      transaction_memo at_savepoint;
+      bool savepoint_open = false, restart = false;
+      for (std::size_t i = 0; i < batch.size() && !restart; ++i) {
+        if (left_out[i]) continue;
+        if (savepoints) {
+          take_savepoint(sql, memo, savepoint_open);
+          savepoint_open = true;
+          at_savepoint = memo;
         }
         results[i] = outcome{};
         write_context ctx(sql, now, memo);
@@ -193,18 +221,23 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
           results[i].error = std::current_exception();
           if (!dynamic_cast<const protocol::error*>(&e)) log::error("write job failed", {{"error", e.what()}});
           if (ctx.dirty()) {
-            // It wrote before failing: back to the savepoint (which stays), and on from there.
             left_out[i] = 1;
-            sql << "ROLLBACK TO SAVEPOINT job_batch";
-            memo = at_checkpoint;
             ++replays;
-            for (std::size_t k = checkpoint; k < i; ++k)
-              if (!left_out[k]) results[k] = outcome{};
-            i = checkpoint;
-            continue;
+            if (savepoints) {
+              sql << "ROLLBACK TO SAVEPOINT job_batch";  // the savepoint stays
+              memo = at_savepoint;
+            } else {
+              restart = true;
+            }
           }
         }
-        ++i;
+      }
+      if (restart) {
+        sql.rollback();
+        --attempt;  // not an attempt the database undid
+        for (std::size_t k = 0; k < batch.size(); ++k)
+          if (!left_out[k]) results[k] = outcome{};
+        continue;
       }
       try {
         flush_pending_events(sql, memo);
@@ -258,17 +291,25 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
   }
   auto internal = std::make_exception_ptr(
       protocol::error(protocol::errc::internal, "the database write failed; nothing was stored"));
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    auto& r = results[i];
-    if (!committed && !r.error) r.error = internal;
-    if (!committed || r.error) r.events.clear();
-    log::request_scope scope(batch[i].request_id);
-    try {
-      if (!r.error && !r.events.empty()) sink_(r.events);
-      if (batch[i].done) batch[i].done(r.error, r.events);
-    } catch (const std::exception& e) {
-      log::error("write completion failed", {{"error", e.what()}});
+  const auto complete = [&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto& r = results[i];
+      if (!committed && !r.error) r.error = internal;
+      if (!committed || r.error) r.events.clear();
+      log::request_scope scope(batch[i].request_id);
+      try {
+        if (!r.error && !r.events.empty()) sink_(r.events);
+        if (batch[i].done) batch[i].done(r.error, r.events);
+      } catch (const std::exception& e) {
+        log::error("write completion failed", {{"error", e.what()}});
+      }
     }
+  };
+  if (!scope_) return complete();
+  try {
+    scope_(complete);
+  } catch (const std::exception& e) {
+    log::error("write completion scope failed", {{"error", e.what()}});
   }
 }
 

@@ -7,9 +7,9 @@
 // A job that fails (an application error such as forbidden, or a database error) is left out
 // and the rest of the batch commits. Every store function that writes marks the job dirty first
 // (write_context::touch); a job that fails before writing anything needs no rollback, and one
-// that fails after writing makes the writer roll back to the last savepoint (taken every job on
-// SQLite, every 16 on MySQL) and apply only the jobs since then again, without it. A batch the
-// database undoes whole (a deadlock, a certification failure) is applied again from the start. So
+// that fails after writing is undone alone: on SQLite the writer rolls back to the savepoint taken
+// before it; on MySQL, where a savepoint costs a round trip, the writer rolls the transaction back
+// and applies the batch again from its start, without it. A batch the database undoes whole (a deadlock, a certification failure) is applied again from the start. So
 // jobs must only act on the database (and on state they reset at the start of `apply`), and must
 // write only through store functions that take the write_context.
 //
@@ -22,6 +22,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <iterator>
 #include <exception>
@@ -39,6 +40,7 @@
 #include "server/store/case_access.hpp"
 #include "server/store/database.hpp"
 #include "server/store/fair_queue.hpp"
+#include "server/store/statement_cache.hpp"
 
 namespace mediation::store {
 
@@ -84,6 +86,8 @@ struct transaction_memo {
   // (a constraint), the batch is applied again with each event inserted as it is appended, so
   // that the job at fault fails alone. SQLite inserts each event as it is appended.
   bool defer_events = false;
+  // The writer connection's prepared statements (SQLite only; null elsewhere: see statement_cache).
+  statement_cache* statements = nullptr;
 };
 
 // What a job sees while it runs inside the batch transaction.
@@ -121,11 +125,15 @@ class batched_writer {
   // Called once per job: error is null on success.
   using done_fn = std::function<void(std::exception_ptr error, const std::vector<stored_event>& events)>;
   using event_sink = std::function<void(const std::vector<stored_event>& events)>;
+  // Runs its argument, which calls the sink and the completions of one batch, inside whatever the
+  // caller wants around them (the server: a net::delivery_batch, so that the batch's pushes and
+  // acknowledgements reach the I/O threads in a few posts).
+  using completion_scope = std::function<void(const std::function<void()>& complete)>;
 
   // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue; `max_per_key`:
   // jobs of one key (user) waiting at most (0: no bound). Keys are served in turn (fair_queue).
   // `lanes`: writer connections, each with its thread and queue, each owning the threads whose id
-  // is its number modulo `lanes`: a job with hints goes to the lane of its first hint's thread.
+  // is its number (lane_of): a job with hints goes to the lane of its first hint's thread.
   // Such jobs (posts, read markers) append only to their hinted thread, so a thread's events are
   // committed by one lane, in seq order, and lanes commit side by side, sharing the database's log
   // flushes. A job without hints (a case change, an access change, a login, the search indexer)
@@ -135,7 +143,8 @@ class batched_writer {
   // it, as with one writer. The bounds `max_queued` and `max_per_key` apply per lane.
   // SQLite has one writer at a time: one lane there whatever is asked.
   batched_writer(database& db, event_sink sink, std::size_t max_batch = 512,
-                 std::size_t max_queued = 200000, std::size_t max_per_key = 0, std::size_t lanes = 1);
+                 std::size_t max_queued = 200000, std::size_t max_per_key = 0, std::size_t lanes = 1,
+                 completion_scope scope = {});
   ~batched_writer();  // stop()
   batched_writer(const batched_writer&) = delete;
   batched_writer& operator=(const batched_writer&) = delete;
@@ -149,6 +158,8 @@ class batched_writer {
   // Summed over the lanes.
   writer_stats stats() const;
   std::size_t lanes() const noexcept { return lanes_.size(); }
+  // The lane that owns `thread` among `lanes` (thread 0: lane 0): the id mixed, modulo the lanes.
+  static std::size_t lane_of(long long thread, std::size_t lanes);
 
  private:
   struct job {
@@ -166,6 +177,7 @@ class batched_writer {
     bool stopping = false;
     writer_stats stats;
     std::unique_ptr<soci::session> sql;
+    statement_cache statements;  // on `sql`: declared after it, so gone before it
     std::thread thread;
   };
   void run(lane& l);
@@ -178,6 +190,7 @@ class batched_writer {
 
   database& db_;
   event_sink sink_;
+  completion_scope scope_;
   std::size_t max_batch_;
   std::vector<std::unique_ptr<lane>> lanes_;
   std::mutex gate_mutex_;

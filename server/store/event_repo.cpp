@@ -37,6 +37,21 @@ std::vector<stored_event> select_events(soci::session& sql, long long thread, lo
   return out;
 }
 
+// One event, by a statement prepared once per connection (statement_cache: SQLite).
+struct insert_one_event {
+  long long thread = 0, seq = 0, author = 0, at = 0;
+  std::string kind, cmid, data;
+  soci::indicator cmid_ind = soci::i_null;
+  soci::statement st;
+  explicit insert_one_event(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO events (thread_id, seq, kind, author_id, cmid, at, data) "
+                           "VALUES (:t, :s, :k, :a, :c, :w, :d)",
+            soci::use(thread, "t"), soci::use(seq, "s"), soci::use(kind, "k"), soci::use(author, "a"),
+            soci::use(cmid, cmid_ind, "c"), soci::use(at, "w"), soci::use(data, "d"))) {}
+  insert_one_event(const insert_one_event&) = delete;
+  insert_one_event& operator=(const insert_one_event&) = delete;
+};
+
 }  // namespace
 
 long long append_event(write_context& ctx, long long thread, const std::string& kind, const author& by,
@@ -146,6 +161,22 @@ void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& h
 void flush_pending_events(soci::session& sql, transaction_memo& memo) {
   constexpr std::size_t chunk = 100;
   auto& rows = memo.pending_events;
+  if (memo.statements) {
+    auto& ins = memo.statements->get<insert_one_event>(sql);
+    for (const auto& e : rows) {
+      ins.thread = e.thread;
+      ins.seq = e.seq;
+      ins.kind = e.kind;
+      ins.author = e.author_id;
+      ins.cmid = e.cmid.value_or("");
+      ins.cmid_ind = e.cmid ? soci::i_ok : soci::i_null;
+      ins.at = e.at;
+      ins.data = e.data;
+      ins.st.execute(true);
+    }
+    rows.clear();
+    return;
+  }
   for (std::size_t from = 0; from < rows.size(); from += chunk) {
     const std::size_t n = std::min(rows.size(), from + chunk) - from;
     std::vector<std::string> cmids(n);

@@ -31,9 +31,11 @@ std::optional<long long> find_cmid(write_context& ctx, long long thread, long lo
                                    const std::string& cmid);
 
 // Before a batch: locks and reads the heads of the hinted threads, loads their access facts and
-// looks up the hinted idempotency keys, a few queries for the whole batch.
+// looks up the hinted idempotency keys, a few queries for the whole batch (on both backends: on
+// SQLite, which holds the write lock, they save the parsing of many small statements).
 void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& hints, transaction_memo& memo);
-// Before the commit: inserts the events appended in the transaction, many rows per statement.
+// Inserts the events appended in the transaction and not yet inserted: before the commit, many
+// rows per statement; with memo.statements (SQLite), one row at a time by a prepared statement.
 void flush_pending_events(soci::session& sql, transaction_memo& memo);
 
 // The newest seq of `thread` (0 when it has no event).
