@@ -97,7 +97,7 @@ std::string usage() {
   --db-workers N         database reader threads and pooled connections (default 4)
   --write-batch N        writes committed together at most (default 512)
   --write-connections N  MariaDB/MySQL connections committing writes side by side, each owning a
-                         share of the threads (default 4; SQLite always 1)
+                         share of the threads (default 2; SQLite always 1)
   --rate-limit N         requests per second per connection, sustained (default 1000)
   --rate-burst N         requests per connection in a burst (default 5000)
   --max-subscriptions N  thread subscriptions per connection (default 256)

@@ -45,7 +45,7 @@ struct config {
   unsigned drain_seconds = 5;                       // --drain-seconds: /readyz 503 this long after SIGTERM
   std::size_t db_workers = 4;             // database reader threads (and pooled connections)
   std::size_t write_batch = 512;          // jobs per group commit at most
-  std::size_t write_connections = 4;      // writer lanes on MariaDB/MySQL (batched_writer); SQLite: 1
+  std::size_t write_connections = 2;      // writer lanes on MariaDB/MySQL (batched_writer); SQLite: 1
   app::settings app;
   std::string turn_secret_file;              // where the TURN servers' shared secret was read from
   std::string workflow_file;                  // --workflow: deadlines, holidays, escalation settings

@@ -162,37 +162,45 @@ void prefetch_access(soci::session& sql, const std::vector<long long>& threads, 
     if (by_case.empty()) continue;
     std::vector<long long> cases;
     for (const auto& [id, _] : by_case) cases.push_back(id);
-    // Hand-overs (in order), invitations and leaders in one statement: one round trip, not three.
-    long long kind = 0, case_id = 0, number = 0, order = 0;
-    std::string text;
-    // Each IN list has its own names: SOCI binds a name once.
-    auto in = [&](const char* prefix) { return "case_id IN (" + sql_util::placeholders(prefix, cases.size()) + ")"; };
-    soci::statement rs = sql_util::prepare_dynamic(
-        sql,
-        "SELECT 0, case_id, org_id, status, id FROM case_orgs WHERE " + in("c") +
-            " UNION ALL SELECT 1, case_id, user_id, capacity, 0 FROM case_invites WHERE " + in("d") +
-            " UNION ALL SELECT 2, case_id, user_id, '', 0 FROM case_leaders WHERE " + in("e") + " ORDER BY 1, 5",
+    long long case_id = 0;
+    case_access::handler h;
+    soci::statement hs = sql_util::prepare_dynamic(
+        sql, "SELECT case_id, org_id, status FROM case_orgs WHERE case_id IN (" +
+                 sql_util::placeholders("c", cases.size()) + ") ORDER BY id",
         [&](soci::statement& s) {
-          s.exchange(soci::into(kind));
           s.exchange(soci::into(case_id));
-          s.exchange(soci::into(number));
-          s.exchange(soci::into(text));
-          s.exchange(soci::into(order));
-          for (const char* prefix : {"c", "d", "e"})
-            for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], prefix + std::to_string(i)));
+          s.exchange(soci::into(h.org));
+          s.exchange(soci::into(h.status));
+          for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
         });
-    rs.execute();
-    while (rs.fetch()) {
-      auto& a = by_case[case_id];
-      if (kind == 0) {
-        a.handlers.push_back(case_access::handler{number, text});
-      } else if (kind == 1) {
-        a.invited.push_back(number);
-        if (text != "professional") a.party_side.push_back(number);
-      } else {
-        a.leaders.push_back(number);
-      }
+    hs.execute();
+    while (hs.fetch()) by_case[case_id].handlers.push_back(h);
+    long long user = 0;
+    std::string capacity;
+    soci::statement is = sql_util::prepare_dynamic(
+        sql, "SELECT case_id, user_id, capacity FROM case_invites WHERE case_id IN (" +
+                 sql_util::placeholders("c", cases.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(case_id));
+          s.exchange(soci::into(user));
+          s.exchange(soci::into(capacity));
+          for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
+        });
+    is.execute();
+    while (is.fetch()) {
+      by_case[case_id].invited.push_back(user);
+      if (capacity != "professional") by_case[case_id].party_side.push_back(user);
     }
+    soci::statement ls = sql_util::prepare_dynamic(
+        sql, "SELECT case_id, user_id FROM case_leaders WHERE case_id IN (" +
+                 sql_util::placeholders("c", cases.size()) + ")",
+        [&](soci::statement& s) {
+          s.exchange(soci::into(case_id));
+          s.exchange(soci::into(user));
+          for (std::size_t i = 0; i < cases.size(); ++i) s.exchange(soci::use(cases[i], "c" + std::to_string(i)));
+        });
+    ls.execute();
+    while (ls.fetch()) by_case[case_id].leaders.push_back(user);
     // Supervising organisations: each distinct organisation of the batch looked up once.
     ancestor_cache cache;
     for (auto& [_, a] : by_case) fill_supervisors(sql, a, cache);
