@@ -37,6 +37,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -98,6 +99,8 @@ struct options {
   int body_bytes = 100;
   double slow_percent = 0;
   int server_pid = 0;        // for RSS and CPU readings
+  std::string on_step;       // a shell command started (in the background) as each measured step
+                             // begins, "{pid}" replaced by --server-pid (bench/run: a profiler)
   int db_pid = 0;            // MariaDB's mariadbd, for its CPU
   bool metrics = true;       // read the server's /metrics around each step (not the peers)
   std::string label;
@@ -149,6 +152,7 @@ options parse(int argc, char** argv) {
     else if (a == "--label") o.label = next();
     else if (a == "--peer") o.peer = true;
     else if (a == "--stop-when-saturated") o.stop_when_saturated = true;
+    else if (a == "--on-step") o.on_step = next();
     else throw std::runtime_error("unknown option " + a);
   }
   if (!o.port) throw std::runtime_error("--port is required");
@@ -756,6 +760,13 @@ json step(runner& r, double rate, bool typing) {
   writer_metrics m0 = read_metrics(o);
   double cpu_server0 = cpu_seconds(o.server_pid), cpu_self0 = cpu_seconds(getpid()), cpu_db0 = cpu_seconds(o.db_pid);
   machine_jiffies mj0 = read_machine();
+  if (!o.on_step.empty()) {
+    // bench/run starts a profiler here; the command's output is its own business.
+    std::string cmd = o.on_step;
+    for (std::size_t at; (at = cmd.find("{pid}")) != std::string::npos;) cmd.replace(at, 5, std::to_string(o.server_pid));
+    cmd += " >/dev/null 2>&1 &";
+    if (std::system(cmd.c_str()) != 0) std::cerr << "loadgen: --on-step could not be started\n";
+  }
   const long long t0 = now_ns();
   drive(r, rate, o.seconds, typing, receivers);
   const long long drive_end = now_ns();

@@ -358,9 +358,67 @@ ${reconnectSummary ? `${num(reconnectSummary.reconnected)} clients dropped their
 ## Idle connections
 ${idle ? `${num(idle.connections)} authenticated connections, each subscribed to a room: server RSS ${num(idle.server_rss_mib)} MiB (${num(idle.server_rss_before_mib)} MiB before the first), ${num(idle.server_rss_kib_per_connection)} KiB per connection counting the whole RSS, ${num(idle.server_rss_growth_kib_per_connection)} KiB counting only the growth.` : 'not measured'}
 
+## Where the server's CPU goes (MariaDB, durable, rooms of 10)
+${profileSection()}
+
 ## Notes and history
 ${readNotes()}
 `;
+
+// The profile bench/run took with perf (docs/benchmarks/profile-*.txt), summed per thread and part,
+// and read against the durable MariaDB target.
+function profileSection() {
+  let parts, functions, rate;
+  try {
+    parts = readFileSync(path.join(outDir, 'profile-parts.txt'), 'utf8');
+    functions = readFileSync(path.join(outDir, 'profile-functions.txt'), 'utf8');
+    rate = Number(readFileSync(path.join(outDir, 'profile-rate.txt'), 'utf8').trim());
+  } catch {
+    return 'No profile was taken (perf missing or not permitted on this machine).';
+  }
+  // Lines: "  45.12%  mn-io  [kernel.kallsyms]".
+  const byThread = new Map();
+  for (const line of parts.split('\n')) {
+    const m = line.match(/^\s*([\d.]+)%\s+(\S+)\s+(.+)$/);
+    if (!m) continue;
+    const [, share, comm, dso] = m;
+    const t = byThread.get(comm) || { total: 0, kernel: 0, server: 0, other: 0 };
+    t.total += Number(share);
+    if (dso.includes('kernel')) t.kernel += Number(share);
+    else if (dso.includes('mediation-server')) t.server += Number(share);
+    else t.other += Number(share);
+    byThread.set(comm, t);
+  }
+  const names = { 'mn-io': 'the I/O thread: frames in and out', 'mn-writer': 'the writer lanes: transactions, publishing', 'mn-db': 'the database readers' };
+  const table = [...byThread].sort((a, b) => b[1].total - a[1].total).map(([comm, t]) =>
+    `| \`${comm}\` ${names[comm] ? `(${names[comm]})` : ''} | ${num(t.total, 1)}% | ${num(t.kernel, 1)}% | ${num(t.server, 1)}% | ${num(t.other, 1)}% |`).join('\n');
+  const step = pick('rooms', 'mariadb-profile', 10)[0];
+  const io = byThread.get('mn-io'), writer = byThread.get('mn-writer');
+  const missed = !durableMet(bestMy, myStop, 12000);
+  return `perf sampled the server (499 Hz, every thread) through one measured step at ${num(rate)} durable posts/s
+(label \`mariadb-profile\`: ${step ? `${num(step.acked_per_s)}/s acknowledged, kept up: ${step.kept_up ? 'yes' : 'no'}, CPU cores: server ${num(step.server_cpu_cores, 2)}, MariaDB ${num(step.db_cpu_cores, 2)}, load generator ${num(step.loadgen_cpu_cores, 2)}, machine ${num(step.machine_cpu_cores, 2)} of ${machine.cores}; ${num(usPerRequest(step), 1)} server µs per post` : 'no step recorded'}). Shares of the server's samples:
+
+| thread | all | kernel | server code | libraries (libc, SOCI, MariaDB client, libstdc++) |
+|---|---:|---:|---:|---:|
+${table}
+
+Busiest functions (share of the server's samples, by thread):
+\`\`\`
+${functions.split('\n').map((l) => l.trim()).filter(Boolean).join('\n')}
+\`\`\`
+${missed && io && writer ? `
+**Why the durable MariaDB target is missed, and what would move it.** The step past the highest kept up
+was limited by ${myStop ? limiter(myStop) : 'nothing measured'}; MariaDB, not pinned, shares the server's
+core, and the load generator uses much of the other. Within the server the I/O thread takes
+${num(io.total, 0)}% of the samples, ${num(io.kernel, 0)} points of them in the kernel: reading the posts
+and sending each recipient its frames (one \`sendmsg\` per connection per strand turn, a loopback TCP
+transmit that also runs the receiving side). The writer lanes take ${num(writer.total, 0)}%,
+${num(writer.kernel, 0)} points of them in the kernel (round trips to MariaDB, waking the I/O thread). What
+would move it: a core for MariaDB apart from the server's; fewer system calls per delivered frame (a
+connection's frames of several batches in one write, or sends batched across connections with
+\`io_uring\`); and a server CPU cost per post below the ${num(usPerRequest(step || bestMy), 0)} µs measured
+here, which is what the 40 µs alternative of the target asks.` : ''}`;
+}
 
 // What the probes found, per server and kind of request.
 function selfDelivery() {

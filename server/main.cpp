@@ -33,6 +33,7 @@
 #include "server/core/start_paths.hpp"
 #include "server/identity/install.hpp"
 #include "server/meetings/install.hpp"
+#include "server/base/thread_name.hpp"
 #include "server/net/delivery_batch.hpp"
 #include "server/net/listener.hpp"
 #include "server/oversight/install.hpp"
@@ -185,7 +186,10 @@ int main(int argc, char** argv) {
     deadlines.start();
     sessions.start();
     std::vector<std::thread> threads;
-    for (unsigned i = 0; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+    for (unsigned i = 0; i < cfg.threads; ++i) threads.emplace_back([&ioc] {
+      mediation::name_this_thread("mn-io");
+      ioc.run();
+    });
 
     std::cout << "listening on " << listener.local_address() << std::endl;
     // A production unit whose MEDIATION_DB went missing would otherwise serve an empty network quietly.

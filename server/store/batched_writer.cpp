@@ -8,6 +8,7 @@
 
 #include "protocol/errors.hpp"
 #include "server/base/log.hpp"
+#include "server/base/thread_name.hpp"
 #include "server/store/access_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/base/time.hpp"
@@ -58,7 +59,10 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
     db_.open(*l->sql);
     lanes_.push_back(std::move(l));
   }
-  for (auto& l : lanes_) l->thread = std::thread([this, p = l.get()] { run(*p); });
+  for (auto& l : lanes_) l->thread = std::thread([this, p = l.get()] {
+      name_this_thread("mn-writer");
+      run(*p);
+    });
 }
 
 batched_writer::~batched_writer() { stop(); }

@@ -3,12 +3,16 @@
 #include <soci/soci.h>
 
 #include "server/base/log.hpp"
+#include "server/base/thread_name.hpp"
 
 namespace mediation::store {
 
 job_pool::job_pool(database& db, std::size_t threads, std::size_t max_queued, std::size_t max_per_key)
     : db_(db), queue_(max_queued, max_per_key) {
-  for (std::size_t i = 0; i < (threads ? threads : 1); ++i) workers_.emplace_back([this] { run(); });
+  for (std::size_t i = 0; i < (threads ? threads : 1); ++i) workers_.emplace_back([this] {
+    name_this_thread("mn-db");
+    run();
+  });
 }
 
 job_pool::~job_pool() { stop(); }
