@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
     deadlines.stop();
     sessions.stop();
     writer.stop();  // commits and acknowledges every write already queued
+    delivery.drain();  // the acknowledgements reach their connections' strands before the closes
     jobs.stop();
     listener.close_all();
     for (int i = 0; i < 30 && listener.open_connections() > 0; ++i)

@@ -262,9 +262,13 @@ void client::subscribe(const std::string& rid, long long thread, std::optional<l
     long long head = 0;
     std::vector<store::stored_event> events;
     try {
+      // One snapshot for the access check and the events: an event committed with (or after) a
+      // change that takes the thread away is never read as allowed by the facts before it.
+      soci::transaction snapshot(sql);
       require_visible_thread(sql, v, thread);
       head = store::thread_head(sql, thread);
       if (since && *since < head) events = store::events_after(sql, thread, *since, page);
+      snapshot.commit();
     } catch (...) {
       auto e = std::current_exception();
       return [self, rid, thread, generation, e] {
@@ -363,13 +367,27 @@ void client::catch_up(long long thread) {
   auto self = shared_from_this();
   auto conn = conn_.lock();
   if (!conn) return;
-  bool queued = svc_.jobs.post([self, conn, thread, from, generation, page](soci::session& sql) {
+  const viewer v = as_viewer();
+  bool queued = svc_.jobs.post([self, conn, thread, from, generation, page, v](soci::session& sql) {
     try {
-      auto events = store::events_after(sql, thread, from, page);
-      conn->dispatch([self, thread, generation, events = std::move(events)] {
+      // The events are read in one snapshot with the access facts they are checked against: a
+      // catch-up that runs after a change that takes the thread away has committed, but before the
+      // hold it placed reaches this connection, reads nothing (the recheck that follows ends the
+      // subscription).
+      std::vector<store::stored_event> events;
+      bool allowed = false;
+      {
+        soci::transaction snapshot(sql);
+        auto access = store::access_by_thread(sql, thread);
+        allowed = access && can_see_thread(v, *access, thread);
+        if (allowed) events = store::events_after(sql, thread, from, page);
+        snapshot.commit();
+      }
+      conn->dispatch([self, thread, generation, allowed, events = std::move(events)] {
         auto it = self->subs_.find(thread);
         if (it == self->subs_.end() || it->second.generation != generation) return;
         it->second.fetching = false;
+        if (!allowed) return;  // still catching up: nothing is sent until a recheck allows it
         self->replay(thread, generation, events);
       });
     } catch (const std::exception& e) {

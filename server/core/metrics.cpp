@@ -71,7 +71,7 @@ std::string render_metrics(services& svc, const net::counters& net) {
   w.simple("mediation_write_jobs_total", "counter", "Writes applied by the writer.", static_cast<double>(ws.jobs));
   w.simple("mediation_write_failed_commits_total", "counter", "Batches whose commit failed (nothing acknowledged).",
            static_cast<double>(ws.failed_commits));
-  w.simple("mediation_write_replays_total", "counter", "Roll-backs to a savepoint after a job failed having written (only the jobs since the savepoint are applied again), and row-by-row retries.",
+  w.simple("mediation_write_replays_total", "counter", "Jobs that failed having written undone (SQLite: to their savepoint; MySQL: the batch applied again without them), row-by-row retries and batches the database undid applied again.",
            static_cast<double>(ws.replays));
   w.simple("mediation_write_largest_batch", "gauge", "Most writes committed in one transaction so far.",
            static_cast<double>(ws.largest_batch));

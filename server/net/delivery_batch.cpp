@@ -1,5 +1,10 @@
 #include "server/net/delivery_batch.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <future>
+#include <iterator>
+
 #include <boost/asio/post.hpp>
 
 #include "server/base/log.hpp"
@@ -25,20 +30,54 @@ delivery_batch::delivery_batch(delivery_parts& parts) : parts_(parts), owner_(op
 delivery_batch::~delivery_batch() {
   if (!owner_) return;
   open_batch = nullptr;
+  // At most this many items per post, so that one post does not hold an I/O thread for a whole
+  // large batch (reads and pings of the thread's other connections wait meanwhile). The posts of
+  // a part go to its strand in order.
+  constexpr std::size_t per_post = 256;
   for (std::size_t i = 0; i < items_.size(); ++i) {
-    if (items_[i].empty()) continue;
-    try {
-      boost::asio::post(parts_.part(i), [items = std::move(items_[i])]() mutable {
-        // On an I/O thread: a connection's strand that is idle runs its work here, at once.
-        for (auto& it : items) it.to->dispatch(std::move(it.fn));
-      });
-    } catch (const std::exception& e) {
-      log::error("deliveries could not be handed to the I/O threads", {{"error", e.what()}});
+    auto& list = items_[i];
+    for (std::size_t from = 0; from < list.size(); from += per_post) {
+      std::vector<item> chunk(std::make_move_iterator(list.begin() + from),
+                              std::make_move_iterator(list.begin() + std::min(list.size(), from + per_post)));
+      try {
+        boost::asio::post(parts_.part(i), [chunk = std::move(chunk)]() mutable {
+          // On an I/O thread: a connection's strand that is idle runs its work here, at once.
+          for (auto& it : chunk) it.to->dispatch(std::move(it.fn));
+        });
+      } catch (const std::exception& e) {
+        // Never dropped (an acknowledgement unanswered would count against the client for good):
+        // each goes on its own, as without a batch.
+        log::error("deliveries handed to the I/O threads one by one", {{"error", e.what()}});
+        for (auto& it : chunk)
+          if (it.fn) it.to->dispatch(std::move(it.fn));
+      }
     }
   }
 }
 
+void delivery_parts::drain() {
+  std::vector<std::future<void>> done;
+  for (auto& strand : strands_) {
+    auto p = std::make_shared<std::promise<void>>();
+    done.push_back(p->get_future());
+    boost::asio::post(strand, [p] { p->set_value(); });
+  }
+  for (auto& f : done) f.wait();
+}
+
 delivery_batch* delivery_batch::current() noexcept { return open_batch; }
+
+std::size_t delivery_batch::part_of(const connection* c, std::size_t parts) noexcept {
+  // The address, mixed (splitmix64's finaliser): allocations share their alignment, so the address
+  // itself modulo the parts would put every connection in one part.
+  auto x = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(c)) >> 4;
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return parts ? static_cast<std::size_t>(x % parts) : 0;
+}
 
 void dispatch_batched(const std::shared_ptr<connection>& to, std::function<void()> fn) {
   if (auto* batch = open_batch)
@@ -48,8 +87,7 @@ void dispatch_batched(const std::shared_ptr<connection>& to, std::function<void(
 }
 
 void delivery_batch::add(std::shared_ptr<connection> to, std::function<void()> fn) {
-  const std::size_t part = std::hash<const connection*>{}(to.get()) % items_.size();
-  items_[part].push_back(item{std::move(to), std::move(fn)});
+  items_[part_of(to.get(), items_.size())].push_back(item{std::move(to), std::move(fn)});
 }
 
 }  // namespace mediation::net

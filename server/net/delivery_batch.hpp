@@ -1,8 +1,9 @@
 #pragma once
 // Work for many connections' strands handed to the I/O threads in a few posts instead of one per
 // connection. The batched writer's thread opens a delivery_batch around a batch's completions (its
-// events' pushes and its acknowledgements): each connection::dispatch_batched() made inside it is
-// collected, and at its end the work goes to the I/O threads in one post per part. Without this,
+// events' pushes and its acknowledgements): each net::dispatch_batched() made inside it is
+// collected, and at its end the work goes to the I/O threads in one post per part (per 256 items,
+// so that one post never holds an I/O thread for long). Without this,
 // every recipient of every event cost a post from the writer's thread to the I/O threads: a lock,
 // and often a wake-up and a context switch, per recipient.
 //
@@ -31,6 +32,10 @@ class delivery_parts {
  public:
   delivery_parts(boost::asio::io_context& ioc, std::size_t parts);
   std::size_t size() const noexcept { return strands_.size(); }
+  // Returns once every part has run what was posted to it before the call (at shutdown: the
+  // writer's last acknowledgements reach their connections before these close). The I/O threads
+  // must be running.
+  void drain();
   boost::asio::strand<boost::asio::io_context::executor_type>& part(std::size_t i) { return strands_[i]; }
 
  private:
@@ -48,6 +53,8 @@ class delivery_batch {
 
   // The batch open on the calling thread, or null.
   static delivery_batch* current() noexcept;
+  // The part a connection's work goes to, among `parts`.
+  static std::size_t part_of(const connection* c, std::size_t parts) noexcept;
   void add(std::shared_ptr<connection> to, std::function<void()> fn);
 
  private:

@@ -41,8 +41,15 @@ void take_savepoint(soci::session& sql, transaction_memo& memo, bool open) {
     if (open) st.release.execute(true);
     st.take.execute(true);
   } else {
-    sql << "SAVEPOINT job_batch";  // MySQL replaces the savepoint of the same name
+    sql << "SAVEPOINT job_batch";  // MySQL (after a restart) replaces the savepoint of the same name
   }
+}
+
+void release_savepoint(soci::session& sql, transaction_memo& memo) {
+  if (memo.statements)
+    memo.statements->get<savepoint_statements>(sql).release.execute(true);
+  else
+    sql << "RELEASE SAVEPOINT job_batch";
 }
 }  // namespace
 
@@ -183,7 +190,7 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
   bool committed = false;
   unsigned long long replays = 0;
   const auto started = std::chrono::steady_clock::now();
-  bool row_by_row = false;
+  bool row_by_row = false, restarted = false;
   int attempt = 0;
   for (;;) {
     ++attempt;
@@ -203,7 +210,9 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       // round trip, a savepoint is taken before each job, and the transaction goes back to it. On
       // MySQL a savepoint would cost a round trip per job, and jobs rarely fail after writing:
       // there the transaction is undone and the batch applied again from its start without the job.
-      const bool savepoints = !batch_io;
+      // After one such restart, a batch takes savepoints on MySQL too: jobs that fail after
+      // writing (a user may send many) never make it apply again more than once.
+      const bool savepoints = !batch_io || restarted;
       transaction_memo at_savepoint;
       bool savepoint_open = false, restart = false;
       for (std::size_t i = 0; i < batch.size() && !restart; ++i) {
@@ -238,11 +247,16 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       }
       if (restart) {
         sql.rollback();
+        restarted = true;
         --attempt;  // not an attempt the database undid
         for (std::size_t k = 0; k < batch.size(); ++k)
           if (!left_out[k]) results[k] = outcome{};
         continue;
       }
+      // The last savepoint is released: on SQLite this fails if the database undid the whole
+      // transaction behind a failed statement (out of memory, a full disk), so that nothing of it,
+      // the heads above all, is then written outside a transaction.
+      if (savepoint_open) release_savepoint(sql, memo);
       try {
         flush_pending_events(sql, memo);
       } catch (const std::exception& e) {
@@ -310,11 +324,16 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
     }
   };
   if (!scope_) return complete();
+  bool ran = false;
   try {
-    scope_(complete);
+    scope_([&] {
+      ran = true;
+      complete();
+    });
   } catch (const std::exception& e) {
     log::error("write completion scope failed", {{"error", e.what()}});
   }
+  if (!ran) complete();  // a committed batch is always published and acknowledged
 }
 
 }  // namespace mediation::store

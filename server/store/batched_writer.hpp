@@ -110,7 +110,7 @@ class write_context {
 
 struct writer_stats {
   unsigned long long batches = 0, jobs = 0, failed_commits = 0;
-  unsigned long long replays = 0;  // roll-backs to a savepoint (a job failed after writing), or row-by-row retries
+  unsigned long long replays = 0;  // a job that failed after writing undone, a row-by-row retry, a batch undone by the database
   std::size_t largest_batch = 0;
   std::size_t queued = 0;          // jobs waiting now
   // Time from BEGIN to the end of COMMIT, per batch: counts of batches at or under each bound.
@@ -132,8 +132,8 @@ class batched_writer {
 
   // `max_batch`: jobs per transaction at most; `max_queued`: bound of the queue; `max_per_key`:
   // jobs of one key (user) waiting at most (0: no bound). Keys are served in turn (fair_queue).
-  // `lanes`: writer connections, each with its thread and queue, each owning the threads whose id
-  // is its number (lane_of): a job with hints goes to the lane of its first hint's thread.
+  // `lanes`: writer connections, each with its thread and queue, each owning the threads that
+  // lane_of() gives it: a job with hints goes to the lane of its first hint's thread.
   // Such jobs (posts, read markers) append only to their hinted thread, so a thread's events are
   // committed by one lane, in seq order, and lanes commit side by side, sharing the database's log
   // flushes. A job without hints (a case change, an access change, a login, the search indexer)

@@ -81,8 +81,8 @@ void database::configure(soci::session& sql) const {
     sql << "PRAGMA journal_mode=WAL";
     sql << "PRAGMA synchronous=FULL";
     sql << "PRAGMA foreign_keys=ON";
-    // What a savepoint would undo, and sorts and temporary tables, kept in memory, never in
-    // temporary files (the writer takes a savepoint per job).
+    // What a savepoint would undo (the writer takes one per job), and the sorts and temporary
+    // tables of every connection (readers' queries too), kept in memory, never in temporary files.
     sql << "PRAGMA temp_store=MEMORY";
   } else {
     sql << "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci";

@@ -123,6 +123,17 @@ TEST(delivery_batch, nothing_leaves_before_the_batch_ends_and_a_batch_opened_ins
   EXPECT_EQ(c->seen, (std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {0, 2}}));
 }
 
+TEST(delivery_batch, connections_made_alike_spread_over_the_parts) {
+  asio::io_context ioc;
+  std::vector<std::shared_ptr<recording_connection>> conns;
+  for (int i = 0; i < 64; ++i) conns.push_back(std::make_shared<recording_connection>(ioc));
+  for (std::size_t parts : {2u, 4u}) {
+    std::vector<int> per_part(parts, 0);
+    for (auto& c : conns) ++per_part[delivery_batch::part_of(c.get(), parts)];
+    for (std::size_t p = 0; p < parts; ++p) EXPECT_GE(per_part[p], 64 / static_cast<int>(parts) / 3) << parts << " parts, part " << p;
+  }
+}
+
 TEST(delivery_batch, without_a_batch_the_work_is_dispatched_at_once) {
   io_threads io(1);
   auto c = std::make_shared<recording_connection>(io.ioc);
