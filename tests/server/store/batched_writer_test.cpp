@@ -20,6 +20,15 @@ struct fixture_case {
   author by;
 };
 
+// Holds the writer with a job that waits until the returned promise is set, so that the jobs
+// submitted meanwhile queue up and form one batch.
+std::promise<void> hold_writer(batched_writer& writer) {
+  std::promise<void> release;
+  writer.submit([released = release.get_future().share()](write_context&) { released.wait(); },
+                [](std::exception_ptr, const std::vector<stored_event>&) {});
+  return release;
+}
+
 fixture_case make_case(soci::session& sql) {
   app::seed_demo(sql);
   auto li = *find_user(sql, find_login(sql, "officer.li")->user_id);
@@ -117,10 +126,7 @@ TEST_P(batched_writer_test, only_a_job_that_failed_after_writing_makes_the_batch
 TEST_P(batched_writer_test, a_job_that_fails_after_writing_is_undone_alone_and_the_rest_of_its_batch_commits) {
   auto fc = make_case(*sql_);
   batched_writer writer(*db_, [](const auto&) {}, 1000);
-  // Hold the writer with a first job so that the next 100 queue up and form one batch.
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  writer.submit([released](write_context&) { released.wait(); }, [](std::exception_ptr, const auto&) {});
+  auto release = hold_writer(writer);  // the next 100 form one batch
   std::vector<int> applied(100, 0);
   std::vector<std::promise<long long>> acks(100);
   for (int i = 0; i < 100; ++i)
@@ -152,9 +158,7 @@ TEST_P(batched_writer_test, a_job_that_fails_after_writing_is_undone_alone_and_t
 TEST_P(batched_writer_test, many_jobs_that_fail_after_writing_make_their_batch_apply_again_once_at_most) {
   auto fc = make_case(*sql_);
   batched_writer writer(*db_, [](const auto&) {}, 1000);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  writer.submit([released](write_context&) { released.wait(); }, [](std::exception_ptr, const auto&) {});
+  auto release = hold_writer(writer);  // the next 100 form one batch
   std::vector<int> applied(100, 0);
   std::vector<std::promise<bool>> acks(100);
   for (int i = 0; i < 100; ++i)
