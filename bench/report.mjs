@@ -138,7 +138,10 @@ const idle = rows.find((r) => r.scenario === 'idle' && r.connections !== undefin
 
 const maxMy = sustained(my10);
 const maxMyTwo = sustained(my10two);
-const bestMy = [maxMy, maxMyTwo].filter(Boolean).reduce((a, b) => (!a || b.acked_per_s > a.acked_per_s ? b : a), null);
+// The targets are for the server and the load generator pinned apart: judged on the pinned run (the
+// run with the server free to use both cores is shown beside it, never judged), unless the machine
+// had one core and nothing was pinned.
+const bestMy = pinned || !maxMyTwo || (maxMy && maxMy.acked_per_s >= maxMyTwo.acked_per_s) ? maxMy : maxMyTwo;
 const bestMyList = bestMy === maxMyTwo ? my10two : my10;
 const halfMy = bestMy ? nearest(bestMyList, bestMy.offered_per_s / 2) : null;
 const maxSq = sustained(sq10), maxNode = sustained(node10);
@@ -180,7 +183,8 @@ const ratioRows = [
     `${ratio(fan(fanOurs), fan(fanNode))} Node, ${ratio(fan(fanOurs), fan(fanBeast))} Beast`,
     '≥ 3× Node and ≥ 1.5× Beast', verdict(fan(fanOurs) && fan(fanNode) && fan(fanBeast) && fan(fanOurs) >= 3 * fan(fanNode) && fan(fanOurs) >= 1.5 * fan(fanBeast))],
   ['Durable posts/s on MariaDB, rooms of 10 (highest step kept up; server µs per post there)',
-    bestMy ? `${num(bestMy.offered_per_s)}/s kept up (${num(bestMy.acked_per_s)}/s acknowledged within the step, the rest in its drain; ${usPost(bestMy)} µs/post; ${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'}); next step limited by ${myStop ? limiter(myStop) : '– (never fell behind)'}` : 'kept up with no step',
+    (bestMy ? `${num(bestMy.offered_per_s)}/s kept up (${num(bestMy.acked_per_s)}/s acknowledged within the step, the rest in its drain; ${usPost(bestMy)} µs/post; ${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'}); next step limited by ${myStop ? limiter(myStop) : '– (never fell behind)'}` : 'kept up with no step') +
+      (maxMyTwo && bestMy !== maxMyTwo ? `. Not judged: with the server free to use both cores (shared with the load generator), ${num(maxMyTwo.offered_per_s)}/s kept up (${usPost(maxMyTwo)} µs/post)` : ''),
     maxNode ? `${num(maxNode.acked_per_s)} in memory, not durable` : '–', '–', ratio(bestMy && bestMy.acked_per_s, maxNode && maxNode.acked_per_s) + ' Node',
     '≥ 12,000, or ≤ 40 µs/post where the load generator is the limit', verdict(durableMet(bestMy, myStop, 12000))],
   ['Durable posts/s on SQLite, rooms of 10',

@@ -1,7 +1,6 @@
 // The cases slice's scan (core/scheduler.hpp): escalation rules and the search index.
 #include <algorithm>
 #include <map>
-#include <memory>
 #include <set>
 
 #include <soci/soci.h>
@@ -164,19 +163,13 @@ void fire(services& svc, long long case_id, std::string_view rule_view, long lon
 // Indexes the terms of messages (and case events with text) stored since the last scan. The events
 // are read inside the writer's transaction, which runs alone (it has no hints): every event with a
 // lower id than the newest one read has then committed, so the progress mark never passes an event
-// that another writer connection had yet to commit. Because it runs alone, posts wait while it runs:
-// it takes `index_chunk` events at a time, and the next chunk is queued when one is done, so posts
-// get their turn between chunks (the writer alternates) instead of waiting for one long job.
-constexpr int index_chunk = 200;
-constexpr int index_chunks_per_scan = 25;
-
-void index_chunk_of_messages(store::batched_writer& writer, int chunks_left) {
-  auto full = std::make_shared<bool>(false);
-  // Refused only when the writer's queue is full or it is stopping; the next scan tries again.
-  (void)writer.submit(
-      [full](store::write_context& ctx) {
-        *full = false;  // the job may be applied again: its outputs start over
-        auto events = store::events_to_index(ctx.sql, store::search_progress(ctx.sql), index_chunk);
+// that another writer connection had yet to commit.
+void index_messages(services& svc, soci::session& sql) {
+  if (store::events_to_index(sql, store::search_progress(sql), 1).empty()) return;  // nothing new
+  // Refused only when the writer's queue is full; the next scan tries again.
+  (void)svc.writer.submit(
+      [](store::write_context& ctx) {
+        auto events = store::events_to_index(ctx.sql, store::search_progress(ctx.sql), 2000);
         if (events.empty()) return;
         std::map<long long, std::set<std::string>> terms;
         for (const auto& e : events) {
@@ -188,20 +181,10 @@ void index_chunk_of_messages(store::batched_writer& writer, int chunks_left) {
         }
         for (const auto& [case_id, t] : terms) store::index_terms(ctx, case_id, t);
         store::set_search_progress(ctx, events.back().id);
-        *full = events.size() == static_cast<std::size_t>(index_chunk);
       },
-      [&writer, full, chunks_left](std::exception_ptr error, const std::vector<store::stored_event>&) {
-        if (error) {
-          log::warn("search indexing failed; retried at the next scan", {});
-          return;
-        }
-        if (*full && chunks_left > 1) index_chunk_of_messages(writer, chunks_left - 1);
+      [](std::exception_ptr error, const std::vector<store::stored_event>&) {
+        if (error) log::warn("search indexing failed; retried at the next scan", {});
       });
-}
-
-void index_messages(services& svc, soci::session& sql) {
-  if (store::events_to_index(sql, store::search_progress(sql), 1).empty()) return;  // nothing new
-  index_chunk_of_messages(svc.writer, index_chunks_per_scan);
 }
 
 }  // namespace

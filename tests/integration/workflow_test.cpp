@@ -506,7 +506,7 @@ TEST_P(workflow, lists_filter_page_and_search_chinese_text) {
     if (found.empty()) std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(found, std::vector<std::string>{land["id"]});
-  // More messages than one indexing chunk (200): the indexer goes on chunk by chunk until the last.
+  // Many messages at once: the indexer reaches the last of them.
   for (int i = 0; i < 450; ++i)
     ASSERT_OK(li->request({{"type", "post"}, {"thread", wage["thread"]}, {"cmid", "many" + std::to_string(i)},
                            {"body", i == 449 ? "最后一条提到仲裁委员会" : "第" + std::to_string(i) + "条进展"}}));
