@@ -21,7 +21,7 @@ namespace {
 std::atomic<int> current{static_cast<int>(level::info)};
 std::mutex out_mutex;
 constexpr const char* names[] = {"debug", "info", "warn", "error"};
-thread_local std::string current_id;
+thread_local request_id current_id;
 // The log file (--log-file) and its descriptor, -1 for standard error only. Under out_mutex.
 std::string out_path;
 int out_fd = -1;
@@ -72,9 +72,19 @@ std::string file_path() {
   return out_path;
 }
 
-request_scope::request_scope(std::string id) : previous_(std::move(current_id)) { current_id = std::move(id); }
+std::string request_id::str() const {
+  if (!base_) return {};
+  if (!has_sub_) return *base_;
+  std::string out;
+  out.reserve(base_->size() + 1 + sub_.size());
+  out.append(*base_).push_back('/');
+  out.append(sub_);
+  return out;
+}
+
+request_scope::request_scope(request_id id) : previous_(std::move(current_id)) { current_id = std::move(id); }
 request_scope::~request_scope() { current_id = std::move(previous_); }
-const std::string& current_request() noexcept { return current_id; }
+const request_id& current_request() noexcept { return current_id; }
 
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -105,7 +115,7 @@ std::string format_line(level l, std::string_view msg, std::initializer_list<fie
   j["ts"] = format_rfc3339(now_millis());
   j["level"] = names[static_cast<int>(l)];
   j["msg"] = msg;
-  if (!current_id.empty()) j["request_id"] = current_id;
+  if (!current_id.empty()) j["request_id"] = current_id.str();
   for (const auto& [k, v] : fields) j[std::string(k)] = v;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

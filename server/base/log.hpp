@@ -5,6 +5,7 @@
 // Lines written while a request_scope is alive on the thread carry its "request_id".
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,20 +27,40 @@ inline void info(std::string_view m, std::initializer_list<field> f = {}) { if (
 inline void warn(std::string_view m, std::initializer_list<field> f = {}) { if (enabled(level::warn)) write(level::warn, m, f); }
 inline void error(std::string_view m, std::initializer_list<field> f = {}) { if (enabled(level::error)) write(level::error, m, f); }
 
+// A request's id as log lines show it: "<base>" or "<base>/<sub>" (a WebSocket frame's: its
+// connection's id and the frame's rid). Put together only when a line is written: copying one
+// costs a reference count and a short string (a rid is usually short enough to stay inline), so
+// that work handed to other threads per request (a post's write job) builds no string.
+class request_id {
+ public:
+  request_id() = default;
+  explicit request_id(std::string base) : base_(std::make_shared<const std::string>(std::move(base))) {}
+  request_id(std::shared_ptr<const std::string> base, std::string sub)
+      : base_(std::move(base)), sub_(std::move(sub)), has_sub_(true) {}
+  bool empty() const noexcept { return !base_ || base_->empty(); }
+  std::string str() const;
+
+ private:
+  std::shared_ptr<const std::string> base_;
+  std::string sub_;
+  bool has_sub_ = false;
+};
+
 // The request being handled on this thread. Work handed to another thread takes the id along
 // (the database job pool and the batched writer do), so its log lines carry it too.
 class request_scope {
  public:
-  explicit request_scope(std::string id);
+  explicit request_scope(request_id id);
+  explicit request_scope(std::string id) : request_scope(request_id(std::move(id))) {}
   ~request_scope();
   request_scope(const request_scope&) = delete;
   request_scope& operator=(const request_scope&) = delete;
 
  private:
-  std::string previous_;
+  request_id previous_;
 };
-// The current thread's request id ("" outside any request).
-const std::string& current_request() noexcept;
+// The current thread's request id (empty outside any request).
+const request_id& current_request() noexcept;
 // A new random id: 16 hexadecimal digits.
 std::string new_request_id();
 

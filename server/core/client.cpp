@@ -27,9 +27,10 @@ client::client(services& svc, std::weak_ptr<net::connection> conn)
     : svc_(svc), conn_(std::move(conn)), tokens_(svc.cfg.rate_burst),
       last_refill_(std::chrono::steady_clock::now()) {
   // The upgrade request's id (connection.hpp), so that a proxy's access line for /ws joins ours.
-  connection_id_ = log::current_request().empty() ? log::new_request_id() : log::current_request();
+  connection_id_ = std::make_shared<const std::string>(
+      log::current_request().empty() ? log::new_request_id() : log::current_request().str());
   if (auto c = conn_.lock()) remote_ = c->remote();
-  log::debug("websocket opened", {{"connection", connection_id_}, {"remote", remote_}});
+  log::debug("websocket opened", {{"connection", *connection_id_}, {"remote", remote_}});
 }
 
 void client::set_user(protocol::user_view u, const std::string& token_hash) {
@@ -76,7 +77,7 @@ void client::on_frame(std::string text) {
   const bool allowed = take_token();
   auto env = protocol::parse_envelope(text);
   // Log lines about this frame, here and on the database threads, carry "ws-<connection>/<rid>".
-  log::request_scope scope(connection_id_ + "/" + env.rid.value_or("-"));
+  log::request_scope scope(log::request_id(connection_id_, env.rid.value_or("-")));
   if (!allowed) {
     reply_error(env.rid, errc::rate_limited, "too many requests on this connection; slow down");
     return;
@@ -124,7 +125,7 @@ bool client::admit(const std::string& rid, bool is_auth) {
 
 void client::on_close() {
   closed_ = true;
-  log::debug("websocket closed", {{"connection", connection_id_}, {"remote", remote_}});
+  log::debug("websocket closed", {{"connection", *connection_id_}, {"remote", remote_}});
   if (!token_hash_.empty()) svc_.sessions.remove(token_hash_, this);
   svc_.people.remove(this);
   svc_.reg.closed(this);  // the slices' own state of the connection (meeting rooms)
@@ -413,10 +414,9 @@ void client::deliver(long long thread, long long seq, const frame_ptr& frame, co
   auto conn = conn_.lock();
   if (!conn) return;
   // From the writer's thread, collected with the rest of the batch's pushes (net/delivery_batch.hpp);
-  // a hold (below) goes at once, so ahead of the pushes it must hold back.
-  net::dispatch_batched(conn, [self = shared_from_this(), thread, seq, frame, origin] {
-    self->on_live(thread, seq, frame, origin);
-  });
+  // a hold (below) goes at once, so ahead of the pushes it must hold back. The connection keeps
+  // this client alive and calls on_push on its strand.
+  net::dispatch_batched(conn, net::push{thread, seq, frame, origin});
 }
 
 void client::on_live(long long thread, long long seq, const frame_ptr& frame, const void* origin) {

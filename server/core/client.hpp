@@ -42,6 +42,7 @@ class client final : public subscriber,
 
   // net::connection_handler
   void on_frame(std::string text) override;
+  void on_push(const net::push& p) override { on_live(p.thread, p.seq, p.frame, p.origin); }
   void on_close() override;
   // subscriber
   void deliver(long long thread, long long seq, const frame_ptr& frame, const void* origin) override;
@@ -128,7 +129,7 @@ class client final : public subscriber,
   std::weak_ptr<net::connection> conn_;
   std::string remote_;
   // The upgrade request's id; "<connection_id_>/<rid>" is the request_id of a frame's log lines.
-  std::string connection_id_;
+  std::shared_ptr<const std::string> connection_id_;
   std::optional<protocol::user_view> user_;
   std::string token_hash_;
   std::unordered_map<long long, subscription> subs_;

@@ -14,6 +14,16 @@ namespace mediation::net {
 
 using frame_ptr = std::shared_ptr<const std::string>;
 
+// One push for one subscriber: a frame of a thread's stored event (seq > 0) or an ephemeral one
+// (seq 0), and who caused it (`origin`, or null). Carried to the connection's strand as it is, so
+// that a delivery allocates nothing per recipient; there, connection_handler::on_push decides.
+struct push {
+  long long thread = 0;
+  long long seq = 0;
+  frame_ptr frame;
+  const void* origin = nullptr;
+};
+
 // One WebSocket connection. Thread-safe.
 class connection {
  public:
@@ -30,6 +40,9 @@ class connection {
   virtual void on_drained(std::function<void()> fn) = 0;
   // Runs `fn` on this connection's strand (inline when already on it).
   virtual void dispatch(std::function<void()> fn) = 0;
+  // Runs the handler's on_push(p) on this connection's strand (inline when already on it); dropped
+  // once the connection has no handler.
+  virtual void dispatch_push(push p) = 0;
   // Closes with a WebSocket close code and reason.
   virtual void close(std::uint16_t code, std::string reason) = 0;
   // "address:port" of the peer (or of the forwarded client when behind a trusted proxy).
@@ -40,12 +53,15 @@ class connection {
 // any, and handed to the I/O threads with the rest of it (net/delivery_batch.hpp); otherwise at once,
 // as to->dispatch(fn).
 void dispatch_batched(const std::shared_ptr<connection>& to, std::function<void()> fn);
+// The same for a push, as to->dispatch_push(p) without a batch.
+void dispatch_batched(const std::shared_ptr<connection>& to, push p);
 
 // The application's side of one connection. Every call comes on the connection's strand.
 class connection_handler {
  public:
   virtual ~connection_handler() = default;
   virtual void on_frame(std::string text) = 0;
+  virtual void on_push(const push& p) = 0;
   virtual void on_close() = 0;
 };
 

@@ -37,22 +37,30 @@ delivery_batch::~delivery_batch() {
   for (std::size_t i = 0; i < items_.size(); ++i) {
     auto& list = items_[i];
     for (std::size_t from = 0; from < list.size(); from += per_post) {
-      std::vector<item> chunk(std::make_move_iterator(list.begin() + from),
-                              std::make_move_iterator(list.begin() + std::min(list.size(), from + per_post)));
+      // Shared with the catch below, which must still have the items if the post fails.
+      auto chunk = std::make_shared<std::vector<item>>(
+          std::make_move_iterator(list.begin() + from),
+          std::make_move_iterator(list.begin() + std::min(list.size(), from + per_post)));
       try {
-        boost::asio::post(parts_.part(i), [chunk = std::move(chunk)]() mutable {
+        boost::asio::post(parts_.part(i), [chunk] {
           // On an I/O thread: a connection's strand that is idle runs its work here, at once.
-          for (auto& it : chunk) it.to->dispatch(std::move(it.fn));
+          for (auto& it : *chunk) it.run();
         });
       } catch (const std::exception& e) {
         // Never dropped (an acknowledgement unanswered would count against the client for good):
         // each goes on its own, as without a batch.
         log::error("deliveries handed to the I/O threads one by one", {{"error", e.what()}});
-        for (auto& it : chunk)
-          if (it.fn) it.to->dispatch(std::move(it.fn));
+        for (auto& it : *chunk) it.run();
       }
     }
   }
+}
+
+void delivery_batch::item::run() {
+  if (fn)
+    to->dispatch(std::move(fn));
+  else
+    to->dispatch_push(std::move(p));
 }
 
 void delivery_parts::drain() {
@@ -86,8 +94,21 @@ void dispatch_batched(const std::shared_ptr<connection>& to, std::function<void(
     to->dispatch(std::move(fn));
 }
 
+void dispatch_batched(const std::shared_ptr<connection>& to, push p) {
+  if (auto* batch = open_batch)
+    batch->add(to, std::move(p));
+  else
+    to->dispatch_push(std::move(p));
+}
+
 void delivery_batch::add(std::shared_ptr<connection> to, std::function<void()> fn) {
-  items_[part_of(to.get(), items_.size())].push_back(item{std::move(to), std::move(fn)});
+  auto& list = items_[part_of(to.get(), items_.size())];
+  list.push_back(item{std::move(to), std::move(fn), {}});
+}
+
+void delivery_batch::add(std::shared_ptr<connection> to, push p) {
+  auto& list = items_[part_of(to.get(), items_.size())];
+  list.push_back(item{std::move(to), {}, std::move(p)});
 }
 
 }  // namespace mediation::net

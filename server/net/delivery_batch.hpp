@@ -56,11 +56,14 @@ class delivery_batch {
   // The part a connection's work goes to, among `parts`.
   static std::size_t part_of(const connection* c, std::size_t parts) noexcept;
   void add(std::shared_ptr<connection> to, std::function<void()> fn);
+  void add(std::shared_ptr<connection> to, push p);
 
  private:
   struct item {
     std::shared_ptr<connection> to;
-    std::function<void()> fn;
+    std::function<void()> fn;  // empty for a push, which allocates nothing per recipient
+    push p;
+    void run();
   };
   delivery_parts& parts_;
   bool owner_;  // false: opened inside another, which collects

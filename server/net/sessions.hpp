@@ -136,6 +136,7 @@ class ws_session : public std::enable_shared_from_this<ws_session<Stream>>, publ
   bool can_queue(std::size_t bytes) const override;
   void on_drained(std::function<void()> fn) override;
   void dispatch(std::function<void()> fn) override;
+  void dispatch_push(push p) override;
   void close(std::uint16_t code, std::string reason) override;
   const std::string& remote() const override { return remote_; }
 

@@ -269,6 +269,13 @@ template <class Stream>
 void ws_session<Stream>::dispatch(std::function<void()> fn) { asio::dispatch(stream_.get_executor(), std::move(fn)); }
 
 template <class Stream>
+void ws_session<Stream>::dispatch_push(push p) {
+  asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), p = std::move(p)] {
+    if (self->handler_) self->handler_->on_push(p);
+  });
+}
+
+template <class Stream>
 void ws_session<Stream>::close(std::uint16_t code, std::string reason) {
   asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
     self->do_close(code, std::move(reason));

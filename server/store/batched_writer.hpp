@@ -37,6 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/base/log.hpp"
 #include "server/store/case_access.hpp"
 #include "server/store/database.hpp"
 #include "server/store/fair_queue.hpp"
@@ -166,7 +167,7 @@ class batched_writer {
     apply_fn apply;
     done_fn done;
     std::vector<write_hint> hints;
-    std::string request_id;  // of the submitter, for the log lines of the job
+    log::request_id request_id;  // of the submitter, for the log lines of the job
   };
   struct lane {
     lane(std::size_t max_queued, std::size_t max_per_key);

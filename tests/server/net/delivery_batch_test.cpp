@@ -30,8 +30,16 @@ class recording_connection : public connection {
     ++direct;
     asio::dispatch(strand_, std::move(fn));
   }
+  void dispatch_push(push p) override {
+    ++direct;
+    asio::dispatch(strand_, [this, p] {
+      seen.emplace_back(-1, static_cast<int>(p.seq));
+      pushes.push_back(p);
+    });
+  }
   void close(std::uint16_t, std::string) override {}
   const std::string& remote() const override { return remote_; }
+  std::vector<push> pushes;  // appended on the strand only
   std::atomic<int> direct{0};  // dispatch() calls: by the batch's part, or unbatched
   std::vector<std::pair<int, int>> seen;  // (producer, n), appended on the strand only
 
@@ -123,6 +131,30 @@ TEST(delivery_batch, nothing_leaves_before_the_batch_ends_and_a_batch_opened_ins
   EXPECT_EQ(c->seen, (std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {0, 2}}));
 }
 
+TEST(delivery_batch, pushes_keep_their_order_with_other_work_and_arrive_whole) {
+  io_threads io(2);
+  delivery_parts parts(io.ioc, 2);
+  auto c = std::make_shared<recording_connection>(io.ioc);
+  auto frame = std::make_shared<const std::string>("{\"type\":\"event\"}");
+  int origin = 0;
+  for (int b = 0; b < 3; ++b) {
+    delivery_batch batch(parts);
+    dispatch_batched(c, push{7, 2 * b + 1, frame, &origin});
+    dispatch_batched(c, [c = c.get(), b] { c->seen.emplace_back(0, b); });
+    dispatch_batched(c, push{7, 2 * b + 2, frame, nullptr});
+  }
+  ASSERT_TRUE(io.wait_for([&] { return c->direct.load() == 9; }));
+  io.finish();
+  EXPECT_EQ(c->seen, (std::vector<std::pair<int, int>>{
+                         {-1, 1}, {0, 0}, {-1, 2}, {-1, 3}, {0, 1}, {-1, 4}, {-1, 5}, {0, 2}, {-1, 6}}));
+  ASSERT_EQ(c->pushes.size(), 6u);
+  for (const auto& p : c->pushes) {
+    EXPECT_EQ(p.thread, 7);
+    EXPECT_EQ(p.frame, frame);  // the one serialised frame, shared
+    EXPECT_EQ(p.origin, p.seq % 2 ? static_cast<const void*>(&origin) : nullptr);
+  }
+}
+
 TEST(delivery_batch, connections_made_alike_spread_over_the_parts) {
   asio::io_context ioc;
   std::vector<std::shared_ptr<recording_connection>> conns;
@@ -138,9 +170,10 @@ TEST(delivery_batch, without_a_batch_the_work_is_dispatched_at_once) {
   io_threads io(1);
   auto c = std::make_shared<recording_connection>(io.ioc);
   dispatch_batched(c, [c = c.get()] { c->seen.emplace_back(1, 1); });
-  EXPECT_EQ(c->direct.load(), 1);
+  dispatch_batched(c, push{1, 2, nullptr, nullptr});
+  EXPECT_EQ(c->direct.load(), 2);
   io.finish();
-  EXPECT_EQ(c->seen, (std::vector<std::pair<int, int>>{{1, 1}}));
+  EXPECT_EQ(c->seen, (std::vector<std::pair<int, int>>{{1, 1}, {-1, 2}}));
 }
 
 }  // namespace
