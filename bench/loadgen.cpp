@@ -16,7 +16,8 @@
 //                receivers of the sender's room (its reading members, less the sender when the
 //                server does not echo to it: probed once at set-up, see probe_self_delivery)
 //   CPU          seconds of the server, this process, MariaDB (--db-pid) and the whole machine
-//                (/proc/stat), and each core's busy share, over the step and its drain
+//                (/proc/stat), and each core's busy share, over the step and its drain; and how long
+//                the threads of the server, this process and MariaDB waited for a core (schedstat)
 //   writer       from the server's /metrics before and after: batches, jobs, commit histogram
 // Connections are spread over the users given (--users or --user-prefix/--user-count), so that
 // per-user limits apply to a realistic share of the load rather than all of it.
@@ -40,6 +41,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -192,6 +194,21 @@ double cpu_seconds(int pid) {
     if (i == 15) stime = std::stod(field);
   }
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Seconds the threads of `pid` have spent runnable but waiting for a core (the run-queue wait of
+// /proc/PID/task/*/schedstat, second field, in nanoseconds), summed; threads that ended meanwhile
+// are not counted. 0 without a pid or where the kernel keeps no such figure.
+double runqueue_wait_seconds(int pid) {
+  if (!pid) return 0;
+  double total = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    long long on_cpu = 0, waiting = 0;
+    if (in >> on_cpu >> waiting) total += static_cast<double>(waiting) / 1e9;
+  }
+  return total;
 }
 
 // The machine's busy and total jiffies from /proc/stat: [0] all cores, [1 + i] core i. Busy is
@@ -759,6 +776,8 @@ json step(runner& r, double rate, bool typing) {
   const long long gaps0 = r.gaps, dups0 = r.duplicates, closed0 = closed_readers();
   writer_metrics m0 = read_metrics(o);
   double cpu_server0 = cpu_seconds(o.server_pid), cpu_self0 = cpu_seconds(getpid()), cpu_db0 = cpu_seconds(o.db_pid);
+  const double wait_server0 = runqueue_wait_seconds(o.server_pid), wait_self0 = runqueue_wait_seconds(getpid()),
+               wait_db0 = runqueue_wait_seconds(o.db_pid);
   machine_jiffies mj0 = read_machine();
   if (!o.on_step.empty()) {
     // bench/run starts a profiler here; the command's output is its own business.
@@ -774,6 +793,8 @@ json step(runner& r, double rate, bool typing) {
   const long long t1 = now_ns();
   double cpu_server = cpu_seconds(o.server_pid) - cpu_server0, cpu_self = cpu_seconds(getpid()) - cpu_self0,
          cpu_db = cpu_seconds(o.db_pid) - cpu_db0;
+  const double wait_server = runqueue_wait_seconds(o.server_pid) - wait_server0,
+               wait_self = runqueue_wait_seconds(getpid()) - wait_self0, wait_db = runqueue_wait_seconds(o.db_pid) - wait_db0;
   machine_jiffies mj1 = read_machine();
   writer_metrics m1 = read_metrics(o);
   r.current = nullptr;
@@ -825,6 +846,11 @@ json step(runner& r, double rate, bool typing) {
   j["server_cpu_cores"] = o.server_pid ? round_to(cpu_server / wall, 2) : 0.0;
   j["loadgen_cpu_cores"] = round_to(cpu_self / wall, 2);
   j["db_cpu_cores"] = o.db_pid ? round_to(cpu_db / wall, 2) : 0.0;
+  // Time runnable but waiting for a core, per second of the step (a thread that waits 5 ms for a
+  // core delays whatever it carries by as much): a sign of the cores being shared, not of work.
+  j["server_runqueue_ms_per_s"] = o.server_pid ? round_to(wait_server * 1000 / wall, 1) : 0.0;
+  j["loadgen_runqueue_ms_per_s"] = round_to(wait_self * 1000 / wall, 1);
+  j["db_runqueue_ms_per_s"] = o.db_pid ? round_to(wait_db * 1000 / wall, 1) : 0.0;
   json cores = json::array(), irq = json::array();
   for (std::size_t i = 0; i < mj0.busy.size() && i < mj1.busy.size(); ++i) {
     double busy = (mj1.busy[i] - mj0.busy[i]) / clk, in_irq = (mj1.irq[i] - mj0.irq[i]) / clk;

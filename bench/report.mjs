@@ -364,6 +364,7 @@ ${idle ? `${num(idle.connections)} authenticated connections, each subscribed to
 
 ## Where the server's CPU goes (MariaDB, durable, rooms of 10)
 ${profileSection()}
+${latencyWhy()}
 
 ## Notes and history
 ${readNotes()}
@@ -422,6 +423,33 @@ would move it: a core for MariaDB apart from the server's; fewer system calls pe
 connection's frames of several batches in one write, or sends batched across connections with
 \`io_uring\`); and a server CPU cost per post below the ${num(usPerRequest(step || bestMy), 0)} µs measured
 here, which is what the 40 µs alternative of the target asks.` : ''}`;
+}
+
+// Why p99 post-to-delivery at half the maximum durable rate misses its target, read from that step and
+// its neighbours (empty when it is met).
+function latencyWhy() {
+  if (!halfMy || halfMy.delivery_latency.p99_ms < 15) return '';
+  const w = halfMy.writer || {};
+  const around = bestMyList.filter((r) => r.kept_up && Math.abs(r.offered_per_s - halfMy.offered_per_s) <= halfMy.offered_per_s / 2)
+    .map((r) => `${num(r.offered_per_s)}/s: ${lat(r.delivery_latency, 'p99_ms')} ms (batch p99 ${lat(r.writer || {}, 'commit_p99_ms')} ms)`).join('; ');
+  return `
+**Why p99 post→delivery at half the maximum is missed, and what would move it.** At ${num(halfMy.offered_per_s)}
+posts/s a post waits for the batch its lane is committing, then for its own: its delivery takes about two
+batch times (BEGIN to COMMIT, a few round trips to MariaDB and its log flush) and the fan-out. At that step the
+batch time was p50 ${lat(w, 'commit_p50_ms')} / p99 ${lat(w, 'commit_p99_ms')} ms (mean batch ${num(w.mean_batch, 1)}) and
+delivery p50 ${lat(halfMy.delivery_latency, 'p50_ms')} / p99 ${lat(halfMy.delivery_latency, 'p99_ms')} / max
+${lat(halfMy.delivery_latency, 'max_ms')} ms, with the machine ${num(halfMy.machine_cpu_cores, 2)} of ${machine.cores} cores busy
+(server ${num(halfMy.server_cpu_cores, 2)}, MariaDB ${num(halfMy.db_cpu_cores, 2)}, load generator
+${num(halfMy.loadgen_cpu_cores, 2)}). ${halfMy.server_runqueue_ms_per_s !== undefined ? `Time runnable but waiting for a core, per second of the step:
+server ${num(halfMy.server_runqueue_ms_per_s, 1)} ms, MariaDB ${num(halfMy.db_runqueue_ms_per_s, 1)} ms, load generator ${num(halfMy.loadgen_runqueue_ms_per_s, 1)} ms
+(summed over each one's threads). ` : ''}Steps around it: ${around}. ${2 * (w.commit_p99_ms || 0) < halfMy.delivery_latency.p99_ms
+    ? `Two batch times at their p99 come to ${num(2 * (w.commit_p99_ms || 0), 1)} ms, well under the delivery p99: the rest of
+the tail is spent outside the batch${halfMy.server_runqueue_ms_per_s !== undefined ? ' (the run-queue figures above say how long each process waited for a core)' : ''}: the I/O
+thread shares its core with MariaDB's threads (not pinned), and the load generator, which times the
+deliveries, shares the other with them.`
+    : 'The tail follows the batch time\'s: each round trip of a batch waits for a MariaDB thread to get a core.'} What would move it: MariaDB on a core of its
+own (this machine has none to spare), fewer round trips per batch, and a lane that starts its next batch while
+the last one commits.`;
 }
 
 // What the probes found, per server and kind of request.

@@ -57,6 +57,7 @@ delivery_batch::~delivery_batch() {
 }
 
 void delivery_batch::item::run() {
+  if (!fn && !p.frame) return;  // nothing left in it (never run twice)
   if (fn)
     to->dispatch(std::move(fn));
   else

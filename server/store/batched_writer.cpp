@@ -26,6 +26,24 @@ bool retryable(const std::exception& e) {
 }
 constexpr int max_attempts = 5;
 
+// The triggers of sql/*/011_access_version.sql that are not in the database, separated by spaces
+// ("" when all are): without any of them a change could leave a thread's version where it was.
+std::string missing_access_triggers(soci::session& sql, backend kind) {
+  std::set<std::string> expected{"cases_access_update", "orgs_access_update"};
+  for (const char* table : {"case_orgs", "case_invites", "case_leaders"})
+    for (const char* change : {"insert", "update", "delete"}) expected.insert(std::string(table) + "_access_" + change);
+  std::string name;
+  soci::statement st = (sql.prepare << (kind == backend::mysql
+                                            ? "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE()"
+                                            : "SELECT name FROM sqlite_master WHERE type = 'trigger'"),
+                        soci::into(name));
+  st.execute();
+  while (st.fetch()) expected.erase(name);
+  std::string out;
+  for (const auto& n : expected) out += (out.empty() ? "" : " ") + n;
+  return out;
+}
+
 struct savepoint_statements {
   soci::statement release, take;
   explicit savepoint_statements(soci::session& sql)
@@ -66,6 +84,11 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
     db_.open(*l->sql);
     lanes_.push_back(std::move(l));
   }
+  if (auto missing = missing_access_triggers(*lanes_.front()->sql, db_.kind()); !missing.empty())
+    log::error("access-version triggers missing (sql/*/011_access_version.sql): the writer reads every batch's access facts from the tables",
+               {{"missing", missing}});
+  else
+    use_access_cache_ = true;
   for (auto& l : lanes_) l->thread = std::thread([this, p = l.get()] {
       name_this_thread("mn-writer");
       run(*p);
@@ -178,7 +201,7 @@ void batched_writer::run(lane& l) {
 
 void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
   soci::session& sql = *l.sql;
-  db_.ensure_connected(sql);
+  if (db_.ensure_connected(sql)) access_cache_.clear();  // the database may have gone back meanwhile
   struct outcome {
     std::exception_ptr error;
     std::vector<stored_event> events;
@@ -203,6 +226,8 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       const bool batch_io = db_.kind() == backend::mysql;
       memo.defer_events = batch_io && !row_by_row;
       if (!batch_io) memo.statements = &l.statements;
+      if (attempt > 1) access_cache_.clear();  // whatever undid the last attempt, nothing kept is trusted
+      if (use_access_cache_) memo.known_access = &access_cache_;
       db_.begin_write(sql);  // SQLite: take the write lock first (BEGIN IMMEDIATE), so a batch waits for it
       const long long now = now_millis();
       prefetch(sql, db_.kind(), hints, memo);

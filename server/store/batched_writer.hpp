@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "server/base/log.hpp"
+#include "server/store/access_cache.hpp"
 #include "server/store/case_access.hpp"
 #include "server/store/database.hpp"
 #include "server/store/fair_queue.hpp"
@@ -89,6 +90,8 @@ struct transaction_memo {
   bool defer_events = false;
   // The writer connection's prepared statements (SQLite only; null elsewhere: see statement_cache).
   statement_cache* statements = nullptr;
+  // The writer's access facts by thread and version (access_cache.hpp); null: read every time.
+  access_cache* known_access = nullptr;
 };
 
 // What a job sees while it runs inside the batch transaction.
@@ -190,6 +193,8 @@ class batched_writer {
   void leave(bool alone);
 
   database& db_;
+  access_cache access_cache_;  // shared by the lanes
+  bool use_access_cache_ = false;  // the triggers that move the versions are all there
   event_sink sink_;
   completion_scope scope_;
   std::size_t max_batch_;

@@ -100,16 +100,17 @@ void database::begin_write(soci::session& sql) const {
     sql.begin();
 }
 
-void database::ensure_connected(soci::session& sql) const noexcept {
-  if (kind_ != backend::mysql) return;
+bool database::ensure_connected(soci::session& sql) const noexcept {
+  if (kind_ != backend::mysql) return false;
   try {
-    if (sql.is_connected()) return;
+    if (sql.is_connected()) return false;
     sql.reconnect();
     configure(sql);
     log::info("database reconnected");
   } catch (const std::exception& e) {
     log::warn("database reconnect failed", {{"error", e.what()}});
   }
+  return true;
 }
 
 }  // namespace mediation::store

@@ -36,8 +36,9 @@ class database {
   // connection or process to finish; later statements then never fail with "database is locked".
   // Throws a soci error when the lock is not had in that time.
   void begin_write(soci::session& sql) const;
-  // Reconnects `sql` when its MySQL connection was lost (no-op on SQLite). Never throws.
-  void ensure_connected(soci::session& sql) const noexcept;
+  // Reconnects `sql` when its MySQL connection was lost (no-op on SQLite). Never throws. Returns
+  // whether the connection had been lost (reconnected or not).
+  bool ensure_connected(soci::session& sql) const noexcept;
 
  private:
   void configure(soci::session& sql) const;

@@ -106,26 +106,47 @@ void prefetch(soci::session& sql, backend kind, const std::vector<write_hint>& h
   std::sort(threads.begin(), threads.end());
   threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
   constexpr std::size_t chunk = 200;
-  // Heads, locked for the transaction in id order (SQLite's one writer holds the database lock).
+  // Heads, locked for the transaction in id order (SQLite's one writer holds the database lock),
+  // with the version of each thread's access facts, read under that lock.
+  std::vector<std::pair<long long, long long>> versions;  // thread, access version
   for (std::size_t from = 0; from < threads.size(); from += chunk) {
     std::vector<long long> ids(threads.begin() + from, threads.begin() + std::min(threads.size(), from + chunk));
-    long long id = 0, head = 0;
+    long long id = 0, head = 0, version = 0;
     soci::statement st = sql_util::prepare_dynamic(
         sql,
         // On MySQL by the primary key only, even on a small table where a scan would look cheaper:
         // a scan would lock every row it reads, and the writer's lanes would wait on each other.
-        std::string("SELECT id, head_seq FROM threads") + (kind == backend::mysql ? " FORCE INDEX (PRIMARY)" : "") +
+        std::string("SELECT id, head_seq, access_version FROM threads") + (kind == backend::mysql ? " FORCE INDEX (PRIMARY)" : "") +
             " WHERE id IN (" + sql_util::placeholders("t", ids.size()) + ") ORDER BY id" +
             (kind == backend::mysql ? " FOR UPDATE" : ""),
         [&](soci::statement& s) {
           s.exchange(soci::into(id));
           s.exchange(soci::into(head));
+          s.exchange(soci::into(version));
           for (std::size_t i = 0; i < ids.size(); ++i) s.exchange(soci::use(ids[i], "t" + std::to_string(i)));
         });
     st.execute();
-    while (st.fetch()) memo.heads[id] = transaction_memo::head{head, head};
+    while (st.fetch()) {
+      memo.heads[id] = transaction_memo::head{head, head};
+      versions.emplace_back(id, version);
+    }
   }
-  prefetch_access(sql, threads, memo);
+  // Access facts: from the cache where the version has not moved since they were read, otherwise
+  // read (and cached at the version just read: nothing can change them before the commit without
+  // the thread's lock).
+  std::vector<long long> unknown;
+  for (const auto& [thread, version] : versions) {
+    if (memo.known_access)
+      if (auto cached = memo.known_access->find(thread, version)) {
+        memo.access.emplace(thread, std::move(*cached));
+        continue;
+      }
+    unknown.push_back(thread);
+  }
+  prefetch_access(sql, unknown, memo);
+  if (memo.known_access)
+    for (const auto& [thread, version] : versions)
+      if (auto it = memo.access.find(thread); it != memo.access.end()) memo.known_access->store(thread, version, it->second);
   // Idempotency keys: one query per chunk of keys, each key a whole-key equality, so that every
   // one is a point lookup in the unique index (thread, author, cmid) however long the thread.
   std::vector<const write_hint*> keyed;

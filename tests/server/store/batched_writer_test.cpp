@@ -1,4 +1,5 @@
 // The batched writer on both backends: group commit, per-job rollback, ordered fan-out.
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -6,6 +7,7 @@
 #include "server/admin/seed.hpp"
 #include "server/store/batched_writer.hpp"
 #include "server/cases/case_repo.hpp"
+#include "server/store/access_repo.hpp"
 #include "server/store/event_repo.hpp"
 #include "server/store/identity_repo.hpp"
 #include "tests/server/store/store_fixture.hpp"
@@ -217,6 +219,110 @@ TEST_P(batched_writer_test, hinted_jobs_read_heads_access_and_cmids_for_the_whol
   }, [](std::exception_ptr, const auto&) {},
      {write_hint{fc.thread, fc.by.id, std::string("k1")}, write_hint{fc.thread, fc.by.id, std::string("k2")}});
   EXPECT_EQ(probe.get_future().get(), "1,-1,cached,1");
+  writer.stop();
+}
+
+// What a hinted job of a new batch is given of the thread's access facts.
+case_access access_seen(batched_writer& writer, const fixture_case& fc) {
+  std::promise<std::optional<case_access>> facts;
+  writer.submit([&](write_context& ctx) { facts.set_value(access_by_thread(ctx, fc.thread)); },
+                [](std::exception_ptr, const auto&) {}, {write_hint{fc.thread, fc.by.id, std::nullopt}});
+  auto a = facts.get_future().get();
+  EXPECT_TRUE(a.has_value());
+  return a.value_or(case_access{});
+}
+
+// The writer keeps a thread's access facts across batches, by the version the triggers of
+// sql/*/011_access_version.sql move; every change to what decides them, made behind its back (an
+// admin tool, another server node), is seen by the next batch.
+TEST_P(batched_writer_test, access_facts_kept_across_batches_are_read_again_once_what_decides_them_changes) {
+  auto fc = make_case(*sql_);
+  long long case_id = 0, guest = 0, org = 0;
+  *sql_ << "SELECT case_id FROM threads WHERE id = :t", soci::into(case_id), soci::use(fc.thread);
+  *sql_ << "SELECT MIN(id) FROM users WHERE id <> :u", soci::into(guest), soci::use(fc.by.id);
+  *sql_ << "SELECT MAX(id) FROM orgs", soci::into(org);
+  batched_writer writer(*db_, [](const auto&) {}, 1000);
+  auto seen = [&] { return access_seen(writer, fc); };
+  auto has = [](const std::vector<long long>& list, long long x) { return std::count(list.begin(), list.end(), x) > 0; };
+  auto version = [&] {
+    long long v = -1;
+    *sql_ << "SELECT access_version FROM threads WHERE id = :t", soci::into(v), soci::use(fc.thread);
+    return v;
+  };
+  soci::session other(db_->pool());
+  EXPECT_FALSE(has(seen().invited, guest));
+  const long long before = version();
+
+  // While the version stands, the facts are the writer's own (a change that moved no version, as
+  // none can, is not seen): the cache is what the batch reads.
+  other << "INSERT INTO case_invites (case_id, user_id, invited_by, created_at, capacity) VALUES (:c, :u, :b, 1, 'guest')",
+      soci::use(case_id, "c"), soci::use(guest, "u"), soci::use(fc.by.id, "b");
+  EXPECT_GT(version(), before);
+  other << "UPDATE threads SET access_version = :v WHERE case_id = :c", soci::use(before, "v"), soci::use(case_id, "c");
+  EXPECT_FALSE(has(seen().invited, guest));
+  other << "UPDATE threads SET access_version = :v WHERE case_id = :c", soci::use(before + 100, "v"), soci::use(case_id, "c");
+  EXPECT_TRUE(has(seen().invited, guest));
+  EXPECT_TRUE(has(seen().party_side, guest));
+
+  // Each change to what decides them moves the version of both threads of the case.
+  other << "UPDATE case_invites SET capacity = 'professional' WHERE case_id = :c AND user_id = :u", soci::use(case_id, "c"),
+      soci::use(guest, "u");
+  EXPECT_FALSE(has(seen().party_side, guest));
+  other << "DELETE FROM case_invites WHERE case_id = :c AND user_id = :u", soci::use(case_id, "c"), soci::use(guest, "u");
+  EXPECT_FALSE(has(seen().invited, guest));
+  other << "INSERT INTO case_leaders (case_id, user_id, at) VALUES (:c, :u, 1)", soci::use(case_id, "c"), soci::use(guest, "u");
+  EXPECT_TRUE(has(seen().leaders, guest));
+  other << "DELETE FROM case_leaders WHERE case_id = :c", soci::use(case_id, "c");
+  EXPECT_FALSE(has(seen().leaders, guest));
+  other << "INSERT INTO case_orgs (case_id, org_id, from_org_id, status, note, created_by, created_at) "
+           "VALUES (:c, :o, :o, 'pending', '', :b, 1)",
+      soci::use(case_id, "c"), soci::use(org, "o"), soci::use(fc.by.id, "b");
+  auto handlers = seen().handlers;
+  ASSERT_EQ(handlers.size(), 1u);
+  EXPECT_EQ(handlers[0].status, "pending");
+  other << "UPDATE case_orgs SET status = 'accepted' WHERE case_id = :c", soci::use(case_id, "c");
+  EXPECT_EQ(seen().handlers.at(0).status, "accepted");
+  other << "DELETE FROM case_orgs WHERE case_id = :c", soci::use(case_id, "c");
+  EXPECT_TRUE(seen().handlers.empty());
+  other << "UPDATE cases SET handling_org_id = :o WHERE id = :c", soci::use(org, "o"), soci::use(case_id, "c");
+  EXPECT_EQ(seen().handling_org, org);
+  other << "UPDATE cases SET closed_at = 5 WHERE id = :c", soci::use(case_id, "c");
+  EXPECT_TRUE(seen().closed);
+  other << "UPDATE cases SET kind = 'group' WHERE id = :c", soci::use(case_id, "c");
+  EXPECT_EQ(seen().kind, "group");
+  long long parties_version = -1, internal_version = version();
+  other << "SELECT access_version FROM threads WHERE case_id = :c AND id <> :t", soci::into(parties_version),
+      soci::use(case_id, "c"), soci::use(fc.thread, "t");
+  EXPECT_EQ(parties_version, internal_version);  // moved with the internal one's from the same start
+  // A change of the organisation tree moves every thread's version.
+  long long parent = 0, child = 0;
+  *sql_ << "SELECT MIN(id) FROM orgs WHERE parent_id IS NOT NULL", soci::into(child);
+  *sql_ << "SELECT parent_id FROM orgs WHERE id = :o", soci::into(parent), soci::use(child, "o");
+  other << "UPDATE orgs SET parent_id = NULL WHERE id = :o", soci::use(child, "o");
+  EXPECT_GT(version(), internal_version);
+  other << "UPDATE orgs SET parent_id = :p WHERE id = :o", soci::use(parent, "p"), soci::use(child, "o");
+  internal_version = version();
+  // What decides nobody's access moves nothing.
+  other << "UPDATE cases SET updated_at = 7 WHERE id = :c", soci::use(case_id, "c");
+  EXPECT_EQ(version(), internal_version);
+  writer.stop();
+}
+
+TEST_P(batched_writer_test, without_every_access_trigger_the_writer_reads_access_facts_in_every_batch) {
+  auto fc = make_case(*sql_);
+  long long case_id = 0, guest = 0;
+  *sql_ << "SELECT case_id FROM threads WHERE id = :t", soci::into(case_id), soci::use(fc.thread);
+  *sql_ << "SELECT MIN(id) FROM users WHERE id <> :u", soci::into(guest), soci::use(fc.by.id);
+  *sql_ << "DROP TRIGGER case_invites_access_insert";  // say a table rebuilt without its triggers
+  batched_writer writer(*db_, [](const auto&) {}, 1000);
+  auto invited = [&] {
+    auto a = access_seen(writer, fc);
+    return std::count(a.invited.begin(), a.invited.end(), guest) > 0;
+  };
+  EXPECT_FALSE(invited());
+  *sql_ << "INSERT INTO case_invites (case_id, user_id, invited_by, created_at, capacity) VALUES (:c, :u, :b, 1, 'guest')",
+      soci::use(case_id, "c"), soci::use(guest, "u"), soci::use(fc.by.id, "b");
+  EXPECT_TRUE(invited());  // no version moved, and the facts are read again all the same
   writer.stop();
 }
 
