@@ -430,6 +430,15 @@ here, which is what the 40 µs alternative of the target asks.` : ''}`;
 function latencyWhy() {
   if (!halfMy || halfMy.delivery_latency.p99_ms < 15) return '';
   const w = halfMy.writer || {};
+  // SQLite steps kept up whose delivery p99 misses while their batch time is short: the same tail
+  // without a database round trip.
+  const sqTail = sq10.filter((r) => r.kept_up && r.delivery_latency.p99_ms >= 15 && r.writer && r.writer.commit_p99_ms < 5
+    && r.server_runqueue_ms_per_s !== undefined);
+  const sqliteSpikes = sqTail.length ? {
+    batch: Math.max(...sqTail.map((r) => r.writer.commit_p99_ms)),
+    steps: sqTail.map((r) => `${lat(r.delivery_latency, 'p99_ms')} ms at ${num(r.offered_per_s)}/s`).join(', '),
+    wait: sqTail.map((r) => num(r.server_runqueue_ms_per_s, 0)).join(', '),
+  } : null;
   const around = bestMyList.filter((r) => r.kept_up && Math.abs(r.offered_per_s - halfMy.offered_per_s) <= halfMy.offered_per_s / 2)
     .map((r) => `${num(r.offered_per_s)}/s: ${lat(r.delivery_latency, 'p99_ms')} ms (batch p99 ${lat(r.writer || {}, 'commit_p99_ms')} ms)`).join('; ');
   return `
@@ -447,9 +456,15 @@ server ${num(halfMy.server_runqueue_ms_per_s, 1)} ms, MariaDB ${num(halfMy.db_ru
 the tail is spent outside the batch${halfMy.server_runqueue_ms_per_s !== undefined ? ' (the run-queue figures above say how long each process waited for a core)' : ''}: the I/O
 thread shares its core with MariaDB's threads (not pinned), and the load generator, which times the
 deliveries, shares the other with them.`
-    : 'The tail follows the batch time\'s: each round trip of a batch waits for a MariaDB thread to get a core.'} What would move it: MariaDB on a core of its
-own (this machine has none to spare), fewer round trips per batch, and a lane that starts its next batch while
-the last one commits.`;
+    : 'The tail follows the batch time\'s: each round trip of a batch waits for a MariaDB thread to get a core.'}${sqliteSpikes ? `
+On SQLite, where a batch took at most ${num(sqliteSpikes.batch, 1)} ms at its p99 and no database process runs beside
+the server, steps show the same kind of tail (${sqliteSpikes.steps}), while the server's threads waited
+${sqliteSpikes.wait} ms per second for a core: that points to the server's own threads (the I/O thread, the
+writer lanes, the database readers, all pinned to one core) queueing for that core, not to the database.` : ''}
+What would move it: fewer of the server's threads taking turns on its core (the writer's completions on
+the I/O thread, or fewer lanes when the server has one core), MariaDB on a core of its own (this machine has
+none to spare), fewer round trips per batch, and a lane that starts its next batch while the last one
+commits.`;
 }
 
 // What the probes found, per server and kind of request.
