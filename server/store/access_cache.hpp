@@ -41,10 +41,6 @@ class access_cache {
     std::lock_guard lock(mutex_);
     entries_.clear();
   }
-  std::size_t size() const {
-    std::lock_guard lock(mutex_);
-    return entries_.size();
-  }
 
  private:
   struct entry {
