@@ -1,6 +1,8 @@
 // The batched writer on both backends: group commit, per-job rollback, ordered fan-out.
 #include <algorithm>
+#include <atomic>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "protocol/errors.hpp"
@@ -22,12 +24,19 @@ struct fixture_case {
   author by;
 };
 
-// Holds the writer with a job that waits until the returned promise is set, so that the jobs
-// submitted meanwhile queue up and form one batch.
+// Holds the writer with a job that waits until the returned promise is set, and returns once the
+// writer is inside that job: the jobs submitted meanwhile queue up and form the writer's next
+// batch. (Returning before the job ran let the writer take the hold and some of them together.)
 std::promise<void> hold_writer(batched_writer& writer) {
   std::promise<void> release;
-  writer.submit([released = release.get_future().share()](write_context&) { released.wait(); },
-                [](std::exception_ptr, const std::vector<stored_event>&) {});
+  auto running = std::make_shared<std::promise<void>>();
+  auto is_running = running->get_future();
+  auto told = std::make_shared<std::atomic<bool>>(false);
+  writer.submit([released = release.get_future().share(), running, told](write_context&) {
+    if (!told->exchange(true)) running->set_value();  // once, should the batch be applied again
+    released.wait();
+  }, [](std::exception_ptr, const std::vector<stored_event>&) {});
+  is_running.wait();
   return release;
 }
 
