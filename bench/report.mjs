@@ -394,11 +394,14 @@ function profileSection() {
     else t.other += Number(share);
     byThread.set(comm, t);
   }
-  const names = { 'mn-io': 'the I/O thread: frames in and out', 'mn-writer': 'the writer lanes: transactions, publishing', 'mn-db': 'the database readers' };
+  const names = { 'mn-io': 'the I/O thread: frames in and out', 'mn-writer': 'the writer lanes: applying batches', 'mn-commit': 'the writer lanes: commits, publishing', 'mn-db': 'the database readers' };
   const table = [...byThread].sort((a, b) => b[1].total - a[1].total).map(([comm, t]) =>
     `| \`${comm}\` ${names[comm] ? `(${names[comm]})` : ''} | ${num(t.total, 1)}% | ${num(t.kernel, 1)}% | ${num(t.server, 1)}% | ${num(t.other, 1)}% |`).join('\n');
   const step = pick('rooms', 'mariadb-profile', 10)[0];
-  const io = byThread.get('mn-io'), writer = byThread.get('mn-writer');
+  const io = byThread.get('mn-io');
+  // The writer lanes: their threads that apply (mn-writer) and that commit and publish (mn-commit).
+  const lanes = ['mn-writer', 'mn-commit'].map((n) => byThread.get(n)).filter(Boolean);
+  const writer = lanes.length ? lanes.reduce((a, t) => ({ total: a.total + t.total, kernel: a.kernel + t.kernel }), { total: 0, kernel: 0 }) : undefined;
   const missed = !durableMet(bestMy, myStop, 12000);
   return `perf sampled the server (499 Hz, every thread) through one measured step at ${num(rate)} durable posts/s
 (label \`mariadb-profile\`: ${step ? `${num(step.acked_per_s)}/s acknowledged, kept up: ${step.kept_up ? 'yes' : 'no'}, CPU cores: server ${num(step.server_cpu_cores, 2)}, MariaDB ${num(step.db_cpu_cores, 2)}, load generator ${num(step.loadgen_cpu_cores, 2)}, machine ${num(step.machine_cpu_cores, 2)} of ${machine.cores}; ${num(usPerRequest(step), 1)} server µs per post` : 'no step recorded'}). Shares of the server's samples:

@@ -96,8 +96,8 @@ std::string usage() {
                          meetings; what no longer holds is closed (default 2000)
   --db-workers N         database reader threads and pooled connections (default 4)
   --write-batch N        writes committed together at most (default 512)
-  --write-connections N  MariaDB/MySQL connections committing writes side by side, each owning a
-                         share of the threads (default 2; SQLite always 1)
+  --write-connections N  MariaDB/MySQL writer lanes committing side by side, each owning a share
+                         of the threads, with two connections each (default 2; SQLite always 1)
   --rate-limit N         requests per second per connection, sustained (default 1000)
   --rate-burst N         requests per connection in a burst (default 5000)
   --max-subscriptions N  thread subscriptions per connection (default 256)

@@ -71,6 +71,8 @@ void release_savepoint(soci::session& sql, transaction_memo& memo) {
 }
 }  // namespace
 
+batched_writer::connection::connection() : sql(std::make_unique<soci::session>()) {}
+batched_writer::connection::~connection() = default;
 batched_writer::lane::lane(std::size_t max_queued, std::size_t max_per_key) : queue(max_queued, max_per_key) {}
 batched_writer::lane::~lane() = default;
 
@@ -78,21 +80,33 @@ batched_writer::batched_writer(database& db, event_sink sink, std::size_t max_ba
                                std::size_t max_per_key, std::size_t lanes, completion_scope scope)
     : db_(db), sink_(std::move(sink)), scope_(std::move(scope)), max_batch_(max_batch ? max_batch : 1) {
   if (db_.kind() != backend::mysql || lanes == 0) lanes = 1;
+  // MySQL: two connections a lane, so that a batch is applied on one while the one before it
+  // commits on the other. SQLite commits where it applies (one writer at a time): one.
+  const std::size_t per_lane = db_.kind() == backend::mysql ? 2 : 1;
   for (std::size_t i = 0; i < lanes; ++i) {
     auto l = std::make_unique<lane>(max_queued, max_per_key);
-    l->sql = std::make_unique<soci::session>();
-    db_.open(*l->sql);
+    for (std::size_t c = 0; c < per_lane; ++c) {
+      auto conn = std::make_unique<connection>();
+      db_.open(*conn->sql);
+      l->connections.push_back(std::move(conn));
+    }
     lanes_.push_back(std::move(l));
   }
-  if (auto missing = missing_access_triggers(*lanes_.front()->sql, db_.kind()); !missing.empty())
+  if (auto missing = missing_access_triggers(*lanes_.front()->connections.front()->sql, db_.kind()); !missing.empty())
     log::error("access-version triggers missing (sql/*/011_access_version.sql): the writer reads every batch's access facts from the tables",
                {{"missing", missing}});
   else
     use_access_cache_ = true;
-  for (auto& l : lanes_) l->thread = std::thread([this, p = l.get()] {
+  for (auto& l : lanes_) {
+    l->thread = std::thread([this, p = l.get()] {
       name_this_thread("mn-writer");
       run(*p);
     });
+    l->finisher = std::thread([this, p = l.get()] {
+      name_this_thread("mn-commit");
+      finish(*p);
+    });
+  }
 }
 
 batched_writer::~batched_writer() { stop(); }
@@ -127,8 +141,10 @@ void batched_writer::stop() {
     l->stopping = true;
   }
   for (auto& l : lanes_) l->cv.notify_all();
-  for (auto& l : lanes_)
+  for (auto& l : lanes_) {
     if (l->thread.joinable()) l->thread.join();
+    if (l->finisher.joinable()) l->finisher.join();  // after the last batch is completed
+  }
 }
 
 writer_stats batched_writer::stats() const {
@@ -179,44 +195,176 @@ void batched_writer::leave(bool alone) {
   gate_cv_.notify_all();
 }
 
+// The lane's thread takes and applies batches; its finisher commits them (MySQL) and completes
+// them, in the order they were applied. So the next batch is applied while the one before it
+// commits and fans out. A batch holds its share of the gate until it is completed.
 void batched_writer::run(lane& l) {
-  std::vector<job> batch;
+  const bool commit_here = l.connections.size() == 1;  // SQLite: one writer connection at a time
   for (;;) {
+    auto f = std::make_unique<flight>();
     {
       std::unique_lock lock(l.mutex);
       l.cv.wait(lock, [&l] { return l.stopping || !l.queue.empty(); });
-      if (l.queue.empty()) return;  // stopping, and everything queued is committed
+      if (l.queue.empty()) {  // stopping, and everything queued is applied
+        l.taken_all = true;
+        l.finish_cv.notify_all();
+        return;
+      }
       // Take what is there now: latency comes from not waiting for a batch to fill.
-      while (!l.queue.empty() && batch.size() < max_batch_) batch.push_back(l.queue.pop());
+      while (!l.queue.empty() && f->jobs.size() < max_batch_) f->jobs.push_back(l.queue.pop());
     }
+    f->unhinted = std::any_of(f->jobs.begin(), f->jobs.end(), [](const job& j) { return j.hints.empty(); });
     // One lane needs no gate; with several, a batch holding a job without hints runs alone.
-    const bool gated = lanes_.size() > 1;
-    const bool alone = gated && std::any_of(batch.begin(), batch.end(), [](const job& j) { return j.hints.empty(); });
-    if (gated) enter(alone);
-    run_batch(l, batch);
-    if (gated) leave(alone);
-    batch.clear();
+    f->gated = lanes_.size() > 1;
+    f->alone = f->gated && f->unhinted;
+    if (f->gated) enter(f->alone);
+    {
+      std::unique_lock lock(l.mutex);
+      // A batch with a job without hints starts once the lane's batches before it are completed,
+      // and the lane takes nothing more until it is completed in turn (below): such a job may read
+      // anything (the search indexer must not pass an event still to be committed) and may change
+      // who may see what (its holds go out before any later push). The gate does the same between lanes.
+      l.cv.wait(lock, [&l, &f] {
+        return !l.replaying && (!f->unhinted || (l.finishing.empty() && !l.finishing_one)) &&
+               std::any_of(l.connections.begin(), l.connections.end(), [](const auto& c) { return !c->busy; });
+      });
+      for (auto& c : l.connections)
+        if (!c->busy) {
+          f->conn = c.get();
+          break;
+        }
+      f->conn->busy = true;
+      l.applying = true;
+    }
+    apply(l, *f, commit_here);
+    const bool unhinted = f->unhinted;
+    {
+      std::unique_lock lock(l.mutex);
+      l.applying = false;
+      f->owns_conn = f->open;  // else committed here, or failed: the connection is free
+      if (!f->owns_conn) f->conn->busy = false;
+      l.finishing.push_back(std::move(f));
+      l.finish_cv.notify_all();
+      if (unhinted) l.cv.wait(lock, [&l] { return l.finishing.empty() && !l.finishing_one; });
+    }
   }
 }
 
-void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
-  soci::session& sql = *l.sql;
-  if (db_.ensure_connected(sql)) access_cache_.clear();  // the database may have gone back meanwhile
-  struct outcome {
-    std::exception_ptr error;
-    std::vector<stored_event> events;
-  };
-  std::vector<outcome> results(batch.size());
-  std::vector<char> left_out(batch.size(), 0);  // failed after writing: not applied again
-  std::vector<write_hint> hints;
-  for (const auto& j : batch) hints.insert(hints.end(), j.hints.begin(), j.hints.end());
-  bool committed = false;
-  unsigned long long replays = 0;
-  const auto started = std::chrono::steady_clock::now();
-  bool row_by_row = false, restarted = false;
-  int attempt = 0;
+void batched_writer::finish(lane& l) {
   for (;;) {
-    ++attempt;
+    std::unique_ptr<flight> f;
+    {
+      std::unique_lock lock(l.mutex);
+      l.finish_cv.wait(lock, [&l] { return !l.finishing.empty() || l.taken_all; });
+      if (l.finishing.empty()) return;
+      f = std::move(l.finishing.front());
+      l.finishing.pop_front();
+      l.finishing_one = true;
+    }
+    bool again = false;  // applied again after a failed commit before it: commits here
+    {
+      std::lock_guard lock(l.mutex);
+      if (l.to_replay > 0) {
+        again = true;
+        --l.to_replay;
+      }
+    }
+    if (again) {
+      ++f->replays;
+      std::fill(f->left_out.begin(), f->left_out.end(), 0);  // applied again whole, as after a deadlock
+      apply(l, *f, true);
+    } else if (f->open) {
+      soci::session& sql = *f->conn->sql;
+      try {
+        if (before_commit_) before_commit_(sql);
+        sql.commit();
+        f->committed = true;
+      } catch (const std::exception& e) {
+        try {
+          sql.rollback();
+        } catch (...) {
+        }
+        if (retryable(e) && f->attempt < max_attempts) {
+          log::warn("write batch undone by the database at its commit; applied again",
+                    {{"error", e.what()}, {"jobs", std::to_string(f->jobs.size())}, {"attempt", std::to_string(f->attempt)}});
+          replay_after_failed_commit(l, *f);
+        } else {
+          log::error("write batch failed, nothing of it is acknowledged",
+                     {{"error", e.what()}, {"jobs", std::to_string(f->jobs.size())}});
+        }
+      }
+      f->open = false;
+    }
+    {
+      std::lock_guard lock(l.mutex);
+      if (f->owns_conn) f->conn->busy = false;
+      if (l.to_replay == 0 && l.replaying) l.replaying = false;
+      auto& st = l.stats;
+      ++st.batches;
+      st.jobs += f->jobs.size();
+      st.replays += f->replays;
+      if (!f->committed) ++st.failed_commits;
+      if (f->jobs.size() > st.largest_batch) st.largest_batch = f->jobs.size();
+      if (f->committed) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - f->started).count();
+        st.commit_seconds_sum += seconds;
+        for (std::size_t i = 0; i < std::size(writer_stats::commit_bounds_s); ++i)
+          if (seconds <= writer_stats::commit_bounds_s[i]) ++st.commit_buckets[i];
+      }
+    }
+    l.cv.notify_all();  // a connection is free, a replay may be over
+    complete(*f);
+    if (f->gated) leave(f->alone);
+    {
+      std::lock_guard lock(l.mutex);
+      l.finishing_one = false;
+    }
+    l.cv.notify_all();
+  }
+}
+
+// The database undid a batch at its commit (on Galera: another node's commit certified first).
+// The batches applied after it, waiting on their connections, may have read what it had not yet
+// made: they are undone too, and each is applied again in turn, committed before the next.
+void batched_writer::replay_after_failed_commit(lane& l, flight& f) {
+  {
+    std::unique_lock lock(l.mutex);
+    l.replaying = true;  // the lane's thread starts no batch meanwhile
+    l.finish_cv.wait(lock, [&l] { return !l.applying; });
+    for (auto& later : l.finishing) {
+      if (later->open) {
+        try {
+          later->conn->sql->rollback();
+        } catch (...) {
+        }
+        later->open = false;
+      }
+      ++l.to_replay;
+    }
+  }
+  access_cache_.clear();  // whatever undid it, nothing kept is trusted
+  ++f.replays;
+  std::fill(f.left_out.begin(), f.left_out.end(), 0);
+  apply(l, f, true);
+}
+
+void batched_writer::apply(lane& l, flight& f, bool commit) {
+  soci::session& sql = *f.conn->sql;
+  auto& batch = f.jobs;
+  if (db_.ensure_connected(sql)) access_cache_.clear();  // the database may have gone back meanwhile
+  if (f.results.empty()) {
+    f.results.resize(batch.size());
+    f.left_out.assign(batch.size(), 0);
+    for (const auto& j : batch) f.hints.insert(f.hints.end(), j.hints.begin(), j.hints.end());
+    f.started = std::chrono::steady_clock::now();
+  }
+  auto& results = f.results;
+  auto& left_out = f.left_out;
+  f.open = f.committed = false;
+  for (std::size_t k = 0; k < batch.size(); ++k)
+    if (!left_out[k]) results[k] = outcome{};  // a job left out keeps its error
+  for (;;) {
+    ++f.attempt;
     try {
       transaction_memo memo;
       // What the jobs announced is read for the whole batch in a few statements: on a networked
@@ -224,20 +372,20 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       // are inserted many rows at a time on MySQL; on SQLite, with no round trip to save, each as
       // it is appended, by a statement prepared once per connection.
       const bool batch_io = db_.kind() == backend::mysql;
-      memo.defer_events = batch_io && !row_by_row;
-      if (!batch_io) memo.statements = &l.statements;
-      if (attempt > 1) access_cache_.clear();  // whatever undid the last attempt, nothing kept is trusted
+      memo.defer_events = batch_io && !f.row_by_row;
+      if (!batch_io) memo.statements = &f.conn->statements;
+      if (f.attempt > 1) access_cache_.clear();  // whatever undid the last attempt, nothing kept is trusted
       if (use_access_cache_) memo.known_access = &access_cache_;
       db_.begin_write(sql);  // SQLite: take the write lock first (BEGIN IMMEDIATE), so a batch waits for it
       const long long now = now_millis();
-      prefetch(sql, db_.kind(), hints, memo);
+      prefetch(sql, db_.kind(), f.hints, memo);
       // A job that fails after writing is undone alone. On SQLite, where a statement costs no
       // round trip, a savepoint is taken before each job, and the transaction goes back to it. On
       // MySQL a savepoint would cost a round trip per job, and jobs rarely fail after writing:
       // there the transaction is undone and the batch applied again from its start without the job.
       // After one such restart, a batch takes savepoints on MySQL too: jobs that fail after
       // writing (a user may send many) never make it apply again more than once.
-      const bool savepoints = !batch_io || restarted;
+      const bool savepoints = !batch_io || f.restarted;
       transaction_memo at_savepoint;
       bool savepoint_open = false, restart = false;
       for (std::size_t i = 0; i < batch.size() && !restart; ++i) {
@@ -260,7 +408,7 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
           if (!dynamic_cast<const protocol::error*>(&e)) log::error("write job failed", {{"error", e.what()}});
           if (ctx.dirty()) {
             left_out[i] = 1;
-            ++replays;
+            ++f.replays;
             if (savepoints) {
               sql << "ROLLBACK TO SAVEPOINT job_batch";  // the savepoint stays
               memo = at_savepoint;
@@ -272,8 +420,8 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       }
       if (restart) {
         sql.rollback();
-        restarted = true;
-        --attempt;  // not an attempt the database undid
+        f.restarted = true;
+        --f.attempt;  // not an attempt the database undid
         for (std::size_t k = 0; k < batch.size(); ++k)
           if (!left_out[k]) results[k] = outcome{};
         continue;
@@ -285,25 +433,29 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       try {
         flush_pending_events(sql, memo);
       } catch (const std::exception& e) {
-        if (row_by_row || retryable(e)) throw;  // a deadlock undoes the batch: applied again whole
+        if (f.row_by_row || retryable(e)) throw;  // a deadlock undoes the batch: applied again whole
         log::warn("batch insert failed; applying the batch again row by row", {{"error", e.what()}});
         sql.rollback();
-        row_by_row = true;
-        ++replays;
+        f.row_by_row = true;
+        ++f.replays;
         continue;
       }
       flush_thread_heads(sql, memo);
+      if (!commit) {
+        f.open = true;  // the finisher commits it
+        return;
+      }
       sql.commit();
-      committed = true;
+      f.committed = true;
     } catch (const std::exception& e) {
-      if (attempt < max_attempts && retryable(e)) {
+      if (f.attempt < max_attempts && retryable(e)) {
         log::warn("write batch undone by the database; applied again",
-                  {{"error", e.what()}, {"jobs", std::to_string(batch.size())}, {"attempt", std::to_string(attempt)}});
+                  {{"error", e.what()}, {"jobs", std::to_string(batch.size())}, {"attempt", std::to_string(f.attempt)}});
         try {
           sql.rollback();
         } catch (...) {
         }
-        ++replays;
+        ++f.replays;
         std::fill(left_out.begin(), left_out.end(), 0);
         for (auto& r : results) r = outcome{};
         continue;
@@ -315,50 +467,38 @@ void batched_writer::run_batch(lane& l, std::vector<job>& batch) {
       } catch (...) {
       }
     }
-    break;
+    return;
   }
-  {
-    std::lock_guard lock(l.mutex);
-    auto& st = l.stats;
-    ++st.batches;
-    st.jobs += batch.size();
-    st.replays += replays;
-    if (!committed) ++st.failed_commits;
-    if (batch.size() > st.largest_batch) st.largest_batch = batch.size();
-    if (committed) {
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      st.commit_seconds_sum += seconds;
-      for (std::size_t i = 0; i < std::size(writer_stats::commit_bounds_s); ++i)
-        if (seconds <= writer_stats::commit_bounds_s[i]) ++st.commit_buckets[i];
-    }
-  }
+}
+
+void batched_writer::complete(flight& f) {
   auto internal = std::make_exception_ptr(
       protocol::error(protocol::errc::internal, "the database write failed; nothing was stored"));
-  const auto complete = [&] {
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      auto& r = results[i];
-      if (!committed && !r.error) r.error = internal;
-      if (!committed || r.error) r.events.clear();
-      log::request_scope scope(batch[i].request_id);
+  const auto run_completions = [&] {
+    for (std::size_t i = 0; i < f.jobs.size(); ++i) {
+      auto& r = f.results[i];
+      if (!f.committed && !r.error) r.error = internal;
+      if (!f.committed || r.error) r.events.clear();
+      log::request_scope scope(f.jobs[i].request_id);
       try {
         if (!r.error && !r.events.empty()) sink_(r.events);
-        if (batch[i].done) batch[i].done(r.error, r.events);
+        if (f.jobs[i].done) f.jobs[i].done(r.error, r.events);
       } catch (const std::exception& e) {
         log::error("write completion failed", {{"error", e.what()}});
       }
     }
   };
-  if (!scope_) return complete();
+  if (!scope_) return run_completions();
   bool ran = false;
   try {
     scope_([&] {
       ran = true;
-      complete();
+      run_completions();
     });
   } catch (const std::exception& e) {
     log::error("write completion scope failed", {{"error", e.what()}});
   }
-  if (!ran) complete();  // a committed batch is always published and acknowledged
+  if (!ran) run_completions();  // a committed batch is always published and acknowledged
 }
 
 }  // namespace mediation::store

@@ -13,14 +13,24 @@
 // jobs must only act on the database (and on state they reset at the start of `apply`), and must
 // write only through store functions that take the write_context.
 //
-// After the commit, and only then, the lane's thread calls the event sink with each job's events
-// (in commit order, so per thread in seq order) and then the job's completion. If the commit
-// fails, no event is published and every job completes with an internal error: nothing that was
-// not durably committed is ever acknowledged.
+// Batches are pipelined: a lane's thread applies the next batch while the batch before it
+// commits and fans out on the lane's finisher thread (MySQL: each lane has two connections, so a
+// batch is applied on one while the other commits; SQLite commits where it applies, and only the
+// fan-out overlaps). A batch touching a thread the batch before it holds waits for its commit on the
+// thread's row lock, and so reads what it committed. If the database undoes a batch at its commit
+// (Galera: another node's commit certified first), the batches applied after it are undone as well
+// and all are applied again in order, each committed before the next.
 //
-// submit() is thread-safe. Completions and the sink run on a lane's thread and must not block.
+// After the commit, and only then, the finisher calls the event sink with each job's events (in
+// commit order, so per thread in seq order) and then the job's completion. If the commit fails, no
+// event is published and every job completes with an internal error: nothing that was not durably
+// committed is ever acknowledged.
+//
+// submit() is thread-safe. Completions and the sink run on a lane's finisher and must not block.
 
+#include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -164,6 +174,10 @@ class batched_writer {
   std::size_t lanes() const noexcept { return lanes_.size(); }
   // The lane that owns `thread` among `lanes` (thread 0: lane 0): the id mixed, modulo the lanes.
   static std::size_t lane_of(long long thread, std::size_t lanes);
+  // Runs on the finisher just before it commits a batch applied ahead (MySQL); set before the first
+  // submit. Tests throw from it what a database reports at a commit, as Galera does when another
+  // node's commit certified first, which a single MariaDB never reports.
+  void set_before_commit(std::function<void(soci::session&)> hook) { before_commit_ = std::move(hook); }
 
  private:
   struct job {
@@ -172,20 +186,59 @@ class batched_writer {
     std::vector<write_hint> hints;
     log::request_id request_id;  // of the submitter, for the log lines of the job
   };
+  // A writer connection of a lane, busy from a batch's first statement to the end of its commit.
+  struct connection {
+    connection();
+    ~connection();  // where soci::session is complete
+    std::unique_ptr<soci::session> sql;
+    statement_cache statements;  // on `sql`: declared after it, so gone before it
+    bool busy = false;           // under the lane's mutex
+  };
+  struct outcome {
+    std::exception_ptr error;
+    std::vector<stored_event> events;
+  };
+  // A batch from its first statement to its completion.
+  struct flight {
+    std::vector<job> jobs;
+    std::vector<outcome> results;
+    std::vector<char> left_out;      // failed after writing: not applied again
+    std::vector<write_hint> hints;   // of all its jobs
+    connection* conn = nullptr;
+    bool gated = false, alone = false, unhinted = false;
+    bool open = false;       // applied, its transaction waiting for the commit
+    bool owns_conn = false;  // handed to the finisher open: the finisher frees the connection
+    bool committed = false;
+    bool restarted = false, row_by_row = false;
+    int attempt = 0;
+    unsigned long long replays = 0;
+    std::chrono::steady_clock::time_point started;
+  };
   struct lane {
     lane(std::size_t max_queued, std::size_t max_per_key);
-    ~lane();  // where soci::session is complete
+    ~lane();
     mutable std::mutex mutex;
-    std::condition_variable cv;
+    std::condition_variable cv;          // the lane's thread waits: jobs queued, a connection free, a replay over
+    std::condition_variable finish_cv;   // the finisher waits: a batch to finish, the lane's thread idle
     fair_queue<job> queue;
     bool stopping = false;
     writer_stats stats;
-    std::unique_ptr<soci::session> sql;
-    statement_cache statements;  // on `sql`: declared after it, so gone before it
-    std::thread thread;
+    std::vector<std::unique_ptr<connection>> connections;
+    std::deque<std::unique_ptr<flight>> finishing;  // applied, in order: committed and completed next
+    bool applying = false;   // the lane's thread is applying a batch
+    bool finishing_one = false;  // the finisher holds a batch taken from `finishing`
+    bool replaying = false;  // a commit failed: batches after it are applied again, in order
+    std::size_t to_replay = 0;  // of those, still in `finishing`
+    bool taken_all = false;  // the lane's thread has returned
+    std::thread thread, finisher;
   };
   void run(lane& l);
-  void run_batch(lane& l, std::vector<job>& batch);
+  void finish(lane& l);
+  // Applies the batch on its connection; with `commit`, commits it too. Retries what the database
+  // undid (a deadlock). Sets open or committed; neither means it failed and nothing of it stays.
+  void apply(lane& l, flight& f, bool commit);
+  void replay_after_failed_commit(lane& l, flight& f);
+  void complete(flight& f);
   // The gate between lanes: batches of hinted jobs share it; a batch with an unhinted job holds
   // it alone. A batch waiting to run alone goes ahead of new sharers, and the sharers that waited
   // meanwhile go ahead of the next one: neither side starves.
@@ -197,6 +250,7 @@ class batched_writer {
   bool use_access_cache_ = false;  // the triggers that move the versions are all there
   event_sink sink_;
   completion_scope scope_;
+  std::function<void(soci::session&)> before_commit_;
   std::size_t max_batch_;
   std::vector<std::unique_ptr<lane>> lanes_;
   std::mutex gate_mutex_;

@@ -5,6 +5,8 @@
 #include <memory>
 #include <thread>
 
+#include <soci/mysql/soci-mysql.h>
+
 #include "protocol/errors.hpp"
 #include "server/admin/seed.hpp"
 #include "server/store/batched_writer.hpp"
@@ -430,6 +432,113 @@ TEST_P(batched_writer_test, a_batch_the_database_undoes_to_break_a_deadlock_is_a
   EXPECT_EQ(writer.stats().failed_commits, 0u);
   EXPECT_EQ(thread_head(*sql_, a.thread), 1);
   EXPECT_EQ(thread_head(*sql_, b.thread), 1);
+}
+
+TEST_P(batched_writer_test, the_next_batch_is_applied_while_the_one_before_it_commits_and_fans_out) {
+  auto fc = make_case(*sql_);
+  std::mutex m;
+  std::vector<long long> published;
+  batched_writer writer(*db_, [&](const std::vector<stored_event>& events) {
+    std::lock_guard lock(m);
+    for (const auto& e : events) published.push_back(e.seq);
+  });
+  const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
+  std::promise<void> first_completing, release_first, second_applied;
+  auto first_released = release_first.get_future().share();
+  std::promise<long long> first_seq, second_seq;
+  // The first batch's completion (its fan-out) waits...
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("first")); },
+                [&](std::exception_ptr e, const std::vector<stored_event>& ev) {
+                  first_completing.set_value();
+                  first_released.wait();
+                  first_seq.set_value(e ? -1 : ev.at(0).seq);
+                },
+                hint);
+  first_completing.get_future().wait();
+  // ...and meanwhile the next batch, on the same thread, is applied: after the first's commit.
+  writer.submit([&](write_context& ctx) {
+    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("second"));
+    second_applied.set_value();
+  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second_seq.set_value(e ? -1 : ev.at(0).seq); }, hint);
+  auto applied = second_applied.get_future();
+  const bool overlapped = applied.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  EXPECT_TRUE(overlapped) << "the second batch waited for the first one's completion";
+  release_first.set_value();
+  EXPECT_EQ(first_seq.get_future().get(), 1);
+  EXPECT_EQ(second_seq.get_future().get(), 2);
+  writer.stop();
+  EXPECT_EQ(published, (std::vector<long long>{1, 2}));  // completed in order all the same
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 2);
+}
+
+TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before_the_batch_applied_after_it) {
+  if (GetParam() != "mysql") GTEST_SKIP() << "SQLite commits where it applies: nothing is applied after an open batch";
+  auto fc = make_case(*sql_);
+  std::mutex m;
+  std::vector<std::string> published;  // cmid:seq, in the order the sink saw them
+  batched_writer writer(*db_, [&](const std::vector<stored_event>& events) {
+    std::lock_guard lock(m);
+    for (const auto& e : events) published.push_back(e.cmid.value_or("") + ":" + std::to_string(e.seq));
+  });
+  std::promise<void> first_applied, second_submitted;
+  auto second_in = second_submitted.get_future().share();
+  std::atomic<int> commits{0};
+  // The first commit fails as a Galera commit does when another node's commit certified first
+  // (MySQL error 1213); meanwhile the second batch, on the same thread, waits on its row lock.
+  writer.set_before_commit([&](soci::session&) {
+    if (commits++ != 0) return;
+    second_in.wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the second batch is at the lock
+    throw soci::mysql_soci_error("Deadlock found when trying to get lock", 1213);
+  });
+  const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
+  std::atomic<int> first_runs{0}, second_runs{0};
+  std::promise<long long> first_seq, second_seq;
+  writer.submit([&](write_context& ctx) {
+    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("first"));
+    if (first_runs++ == 0) first_applied.set_value();
+  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { first_seq.set_value(e ? -1 : ev.at(0).seq); }, hint);
+  first_applied.get_future().wait();
+  writer.submit([&](write_context& ctx) {
+    ++second_runs;
+    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("second"));
+  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second_seq.set_value(e ? -1 : ev.at(0).seq); }, hint);
+  second_submitted.set_value();
+  EXPECT_EQ(first_seq.get_future().get(), 1);
+  EXPECT_EQ(second_seq.get_future().get(), 2);
+  writer.stop();
+  EXPECT_EQ(first_runs.load(), 2);
+  EXPECT_EQ(second_runs.load(), 2);  // it had read the head the first batch then gave back: applied again
+  EXPECT_EQ(published, (std::vector<std::string>{"first:1", "second:2"}));
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 2);
+  auto events = events_after(*sql_, fc.thread, 0, 10);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].cmid, "first");
+  EXPECT_EQ(events[1].cmid, "second");
+  EXPECT_EQ(writer.stats().failed_commits, 0u);
+}
+
+TEST_P(batched_writer_test, a_commit_that_fails_for_good_acknowledges_nothing_of_its_batch_and_the_next_batch_commits) {
+  if (GetParam() != "mysql") GTEST_SKIP() << "SQLite commits where it applies";
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});
+  std::atomic<int> commits{0};
+  writer.set_before_commit([&](soci::session&) {
+    if (commits++ == 0) throw soci::mysql_soci_error("Lost connection to server during query", 2013);
+  });
+  const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
+  std::promise<std::string> first, second;
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("lost")); },
+                [&](std::exception_ptr e, const auto&) { first.set_value(e ? "error" : "ok"); }, hint);
+  EXPECT_EQ(first.get_future().get(), "error");
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("kept")); },
+                [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second.set_value(e ? "error" : std::to_string(ev.at(0).seq)); }, hint);
+  EXPECT_EQ(second.get_future().get(), "1");  // nothing of the first was stored: no gap
+  writer.stop();
+  EXPECT_EQ(writer.stats().failed_commits, 1u);
+  auto events = events_after(*sql_, fc.thread, 0, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].cmid, "kept");
 }
 
 TEST_P(batched_writer_test, a_job_without_hints_runs_alone_between_the_lanes_batches) {
