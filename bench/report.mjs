@@ -446,8 +446,8 @@ function latencyWhy() {
     .map((r) => `${num(r.offered_per_s)}/s: ${lat(r.delivery_latency, 'p99_ms')} ms (batch p99 ${lat(r.writer || {}, 'commit_p99_ms')} ms)`).join('; ');
   return `
 **Why p99 post→delivery at half the maximum is missed, and what would move it.** At ${num(halfMy.offered_per_s)}
-posts/s a post waits for the batch its lane is committing, then for its own: its delivery takes about two
-batch times (BEGIN to COMMIT, a few round trips to MariaDB and its log flush) and the fan-out. At that step the
+posts/s a post waits for the batch its lane is applying, then for its own (applied while the one before
+it commits, on the lane's other connection): its delivery takes about two batch times (BEGIN to COMMIT, a few round trips to MariaDB and its log flush) and the fan-out. At that step the
 batch time was p50 ${lat(w, 'commit_p50_ms')} / p99 ${lat(w, 'commit_p99_ms')} ms (mean batch ${num(w.mean_batch, 1)}) and
 delivery p50 ${lat(halfMy.delivery_latency, 'p50_ms')} / p99 ${lat(halfMy.delivery_latency, 'p99_ms')} / max
 ${lat(halfMy.delivery_latency, 'max_ms')} ms, with the machine ${num(halfMy.machine_cpu_cores, 2)} of ${machine.cores} cores busy
@@ -466,8 +466,9 @@ ${sqliteSpikes.wait} ms per second for a core: that points to the server's own t
 writer lanes, the database readers, all pinned to one core) queueing for that core, not to the database.` : ''}
 What would move it: fewer of the server's threads taking turns on its core (the writer's completions on
 the I/O thread, or fewer lanes when the server has one core), MariaDB on a core of its own (this machine has
-none to spare), fewer round trips per batch, and a lane that starts its next batch while the last one
-commits.`;
+none to spare), and fewer round trips per batch. Pipelining the lanes (each applies its next batch while
+the last commits) did not move it on this machine (see the notes below): the server's core was already
+busy through each commit.`;
 }
 
 // What the probes found, per server and kind of request.
