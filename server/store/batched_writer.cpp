@@ -172,10 +172,13 @@ void batched_writer::enter(bool alone) {
     --alone_waiting_;
     alone_ = true;
   } else {
+    // Tickets tell the sharers that waited while a batch ran alone (let in first) from a lane that
+    // asks again meanwhile (a pipelined lane asks once per batch): it must not take their places.
+    const unsigned long long ticket = next_ticket_++;
     ++share_waiting_;
-    gate_cv_.wait(lock, [this] { return !alone_ && (alone_waiting_ == 0 || sharers_first_ > 0); });
+    gate_cv_.wait(lock, [this, ticket] { return !alone_ && (alone_waiting_ == 0 || ticket < first_before_); });
     --share_waiting_;
-    if (sharers_first_ > 0) --sharers_first_;
+    if (ticket < first_before_ && sharers_first_ > 0) --sharers_first_;
     ++sharing_;
   }
 }
@@ -188,6 +191,7 @@ void batched_writer::leave(bool alone) {
       // The lanes that waited while it ran go next, before another batch runs alone: turns
       // alternate, so neither side starves the other.
       sharers_first_ = share_waiting_;
+      first_before_ = next_ticket_;
     } else {
       --sharing_;
     }
@@ -224,8 +228,11 @@ void batched_writer::run(lane& l) {
       // and the lane takes nothing more until it is completed in turn (below): such a job may read
       // anything (the search indexer must not pass an event still to be committed) and may change
       // who may see what (its holds go out before any later push). The gate does the same between lanes.
+      // Any other batch starts once the finisher has taken the one before it: one batch is applied
+      // while one is committed and completed, no more, so that jobs wait in the queue (bounded,
+      // and answered "busy" when full) rather than in batches taken from it.
       l.cv.wait(lock, [&l, &f] {
-        return !l.replaying && (!f->unhinted || (l.finishing.empty() && !l.finishing_one)) &&
+        return !l.replaying && l.finishing.empty() && (!f->unhinted || !l.finishing_one) &&
                std::any_of(l.connections.begin(), l.connections.end(), [](const auto& c) { return !c->busy; });
       });
       for (auto& c : l.connections)
@@ -261,6 +268,7 @@ void batched_writer::finish(lane& l) {
       l.finishing.pop_front();
       l.finishing_one = true;
     }
+    l.cv.notify_all();  // the lane's thread may apply the next batch now
     bool again = false;  // applied again after a failed commit before it: commits here
     {
       std::lock_guard lock(l.mutex);
@@ -327,19 +335,26 @@ void batched_writer::finish(lane& l) {
 // The batches applied after it, waiting on their connections, may have read what it had not yet
 // made: they are undone too, and each is applied again in turn, committed before the next.
 void batched_writer::replay_after_failed_commit(lane& l, flight& f) {
+  std::vector<soci::session*> undo;
   {
     std::unique_lock lock(l.mutex);
     l.replaying = true;  // the lane's thread starts no batch meanwhile
     l.finish_cv.wait(lock, [&l] { return !l.applying; });
     for (auto& later : l.finishing) {
-      if (later->open) {
-        try {
-          later->conn->sql->rollback();
-        } catch (...) {
-        }
-        later->open = false;
-      }
+      if (later->open) undo.push_back(later->conn->sql.get());
+      later->open = false;
+      // Its connection stays its own until it is applied again here (the lane's thread takes
+      // none while replaying).
+      later->owns_conn = true;
+      later->conn->busy = true;
       ++l.to_replay;
+    }
+  }
+  // Outside the lane's lock, which submit() takes on the I/O threads: a rollback is a round trip.
+  for (auto* sql : undo) {
+    try {
+      sql->rollback();
+    } catch (...) {
     }
   }
   access_cache_.clear();  // whatever undid it, nothing kept is trusted

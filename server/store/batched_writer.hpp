@@ -260,6 +260,8 @@ class batched_writer {
   std::size_t alone_waiting_ = 0;
   std::size_t share_waiting_ = 0;
   std::size_t sharers_first_ = 0;  // sharers let in ahead of the next batch that runs alone
+  unsigned long long next_ticket_ = 0;   // each sharer's place in line
+  unsigned long long first_before_ = 0;  // sharers with a ticket below it go before the next alone batch
 };
 
 }  // namespace mediation::store

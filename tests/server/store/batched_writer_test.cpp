@@ -54,6 +54,19 @@ fixture_case make_case(soci::session& sql) {
   return {c.thread, {li.id, li.name}};
 }
 
+// Waits (10 s at most) until a writer connection has been waiting 50 ms or more in the statement
+// that locks the batch's thread rows (MariaDB; the test's account sees its own connections).
+bool a_transaction_waits_for_a_lock(soci::session& probe) {
+  for (int i = 0; i < 1000; ++i) {
+    int waiting = 0;
+    probe << "SELECT COUNT(*) FROM information_schema.processlist WHERE command = 'Query' AND time_ms >= 50"
+             " AND info LIKE 'SELECT id, head_seq, access_version FROM threads%'", soci::into(waiting);
+    if (waiting > 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 TEST_P(batched_writer_test, commits_many_jobs_and_publishes_in_seq_order_after_commit) {
   auto fc = make_case(*sql_);
   std::mutex m;
@@ -485,10 +498,11 @@ TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before
   std::atomic<int> commits{0};
   // The first commit fails as a Galera commit does when another node's commit certified first
   // (MySQL error 1213); meanwhile the second batch, on the same thread, waits on its row lock.
+  soci::session probe(db_->pool());
   writer.set_before_commit([&](soci::session&) {
     if (commits++ != 0) return;
     second_in.wait();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the second batch is at the lock
+    EXPECT_TRUE(a_transaction_waits_for_a_lock(probe));  // the second batch, at the thread's row lock
     throw soci::mysql_soci_error("Deadlock found when trying to get lock", 1213);
   });
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
@@ -518,27 +532,74 @@ TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before
   EXPECT_EQ(writer.stats().failed_commits, 0u);
 }
 
-TEST_P(batched_writer_test, a_commit_that_fails_for_good_acknowledges_nothing_of_its_batch_and_the_next_batch_commits) {
+TEST_P(batched_writer_test, a_commit_that_fails_for_good_acknowledges_nothing_of_its_batch_and_the_batch_after_it_commits) {
   if (GetParam() != "mysql") GTEST_SKIP() << "SQLite commits where it applies";
   auto fc = make_case(*sql_);
   batched_writer writer(*db_, [](const auto&) {});
+  std::promise<void> first_applied, second_submitted;
+  auto second_in = second_submitted.get_future().share();
   std::atomic<int> commits{0};
+  soci::session probe(db_->pool());
+  // The first commit fails for good (a connection lost) while the second batch, on the same
+  // thread, waits at its row lock: it reads the head as the failed batch left it.
   writer.set_before_commit([&](soci::session&) {
-    if (commits++ == 0) throw soci::mysql_soci_error("Lost connection to server during query", 2013);
+    if (commits++ != 0) return;
+    second_in.wait();
+    EXPECT_TRUE(a_transaction_waits_for_a_lock(probe));
+    throw soci::mysql_soci_error("Lost connection to server during query", 2013);
   });
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
   std::promise<std::string> first, second;
-  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("lost")); },
-                [&](std::exception_ptr e, const auto&) { first.set_value(e ? "error" : "ok"); }, hint);
+  std::atomic<int> second_runs{0};
+  writer.submit([&](write_context& ctx) {
+    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("lost"));
+    first_applied.set_value();
+  }, [&](std::exception_ptr e, const auto&) { first.set_value(e ? "error" : "ok"); }, hint);
+  first_applied.get_future().wait();
+  writer.submit([&](write_context& ctx) {
+    ++second_runs;
+    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("kept"));
+  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second.set_value(e ? "error" : std::to_string(ev.at(0).seq)); }, hint);
+  second_submitted.set_value();
   EXPECT_EQ(first.get_future().get(), "error");
-  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("kept")); },
-                [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second.set_value(e ? "error" : std::to_string(ev.at(0).seq)); }, hint);
   EXPECT_EQ(second.get_future().get(), "1");  // nothing of the first was stored: no gap
   writer.stop();
+  EXPECT_EQ(second_runs.load(), 1);  // applied once, while the first waited for its commit
   EXPECT_EQ(writer.stats().failed_commits, 1u);
   auto events = events_after(*sql_, fc.thread, 0, 10);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].cmid, "kept");
+}
+
+TEST_P(batched_writer_test, a_job_without_hints_starts_once_the_batch_before_it_is_completed_with_one_lane) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});  // one lane
+  ASSERT_EQ(writer.lanes(), 1u);
+  std::mutex m;
+  std::vector<std::string> order;
+  auto note = [&](const std::string& what) {
+    std::lock_guard lock(m);
+    order.push_back(what);
+  };
+  std::promise<void> post_completing, release_post, change_done;
+  auto post_released = release_post.get_future().share();
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("post")); },
+                [&](std::exception_ptr, const auto&) {
+                  post_completing.set_value();
+                  post_released.wait();
+                  note("post completed");
+                },
+                {write_hint{fc.thread, fc.by.id, std::nullopt}});
+  post_completing.get_future().wait();
+  // A job without hints (the search indexer, an access change) must not begin while the post's
+  // completion (its fan-out) is still running: it would read past it, or its holds could follow it.
+  writer.submit([&](write_context&) { note("change begins"); }, [&](std::exception_ptr, const auto&) { change_done.set_value(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  note("post released");
+  release_post.set_value();
+  change_done.get_future().wait();
+  writer.stop();
+  EXPECT_EQ(order, (std::vector<std::string>{"post released", "post completed", "change begins"}));
 }
 
 TEST_P(batched_writer_test, a_job_without_hints_runs_alone_between_the_lanes_batches) {
