@@ -25,6 +25,9 @@ bool retryable(const std::exception& e) {
   return false;
 }
 constexpr int max_attempts = 5;
+// Jobs queued in a lane from which its next batch is applied while the one before it still
+// commits and fans out (fewer wait for it: see run()).
+constexpr std::size_t pipeline_backlog = 16;
 
 // The triggers of sql/*/011_access_version.sql that are not in the database, separated by spaces
 // ("" when all are): without any of them a change could leave a thread's version where it was.
@@ -208,7 +211,14 @@ void batched_writer::run(lane& l) {
     auto f = std::make_unique<flight>();
     {
       std::unique_lock lock(l.mutex);
-      l.cv.wait(lock, [&l] { return l.stopping || !l.queue.empty(); });
+      // While the batch before is still committing or fanning out, jobs that arrive meanwhile wait
+      // for it and go into one batch, as without pipelining: a batch applied early for a few jobs
+      // costs a transaction (a log flush) and its fixed work for them alone. Only a backlog
+      // (pipeline_backlog jobs) is taken at once, when the lane is the limit and overlap pays.
+      l.cv.wait(lock, [&l] {
+        const bool idle = l.finishing.empty() && !l.finishing_one;
+        return l.stopping || (!l.queue.empty() && (idle || l.queue.size() >= pipeline_backlog));
+      });
       if (l.queue.empty()) {  // stopping, and everything queued is applied
         l.taken_all = true;
         l.finish_cv.notify_all();

@@ -13,8 +13,8 @@
 // jobs must only act on the database (and on state they reset at the start of `apply`), and must
 // write only through store functions that take the write_context.
 //
-// Batches are pipelined: a lane's thread applies the next batch while the batch before it
-// commits and fans out on the lane's finisher thread (MySQL: each lane has two connections, so a
+// Batches are pipelined: with a backlog (16 jobs queued; fewer wait and go in one batch), a lane's
+// thread applies the next batch while the batch before it commits and fans out on the lane's finisher thread (MySQL: each lane has two connections, so a
 // batch is applied on one while the other commits; SQLite commits where it applies, and only the
 // fan-out overlaps). A batch touching a thread the batch before it holds waits for its commit on the
 // thread's row lock, and so reads what it committed. If the database undoes a batch at its commit

@@ -447,7 +447,7 @@ TEST_P(batched_writer_test, a_batch_the_database_undoes_to_break_a_deadlock_is_a
   EXPECT_EQ(thread_head(*sql_, b.thread), 1);
 }
 
-TEST_P(batched_writer_test, the_next_batch_is_applied_while_the_one_before_it_commits_and_fans_out) {
+TEST_P(batched_writer_test, a_backlog_is_applied_while_the_batch_before_it_commits_and_fans_out) {
   auto fc = make_case(*sql_);
   std::mutex m;
   std::vector<long long> published;
@@ -456,9 +456,9 @@ TEST_P(batched_writer_test, the_next_batch_is_applied_while_the_one_before_it_co
     for (const auto& e : events) published.push_back(e.seq);
   });
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
-  std::promise<void> first_completing, release_first, second_applied;
+  std::promise<void> first_completing, release_first, backlog_applied;
   auto first_released = release_first.get_future().share();
-  std::promise<long long> first_seq, second_seq;
+  std::promise<long long> first_seq;
   // The first batch's completion (its fan-out) waits...
   writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("first")); },
                 [&](std::exception_ptr e, const std::vector<stored_event>& ev) {
@@ -468,20 +468,58 @@ TEST_P(batched_writer_test, the_next_batch_is_applied_while_the_one_before_it_co
                 },
                 hint);
   first_completing.get_future().wait();
-  // ...and meanwhile the next batch, on the same thread, is applied: after the first's commit.
-  writer.submit([&](write_context& ctx) {
-    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("second"));
-    second_applied.set_value();
-  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second_seq.set_value(e ? -1 : ev.at(0).seq); }, hint);
-  auto applied = second_applied.get_future();
+  // ...and meanwhile a backlog on the same thread is applied, after the first batch's commit.
+  constexpr int backlog = 40;
+  std::vector<std::promise<long long>> seqs(backlog);
+  std::atomic<bool> told{false};
+  for (int i = 0; i < backlog; ++i)
+    writer.submit([&, i](write_context& ctx) {
+      append_event(ctx, fc.thread, "message", fc.by, "{}", "b" + std::to_string(i));
+      if (!told.exchange(true)) backlog_applied.set_value();
+    }, [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) { seqs[i].set_value(e ? -1 : ev.at(0).seq); }, hint);
+  auto applied = backlog_applied.get_future();
   const bool overlapped = applied.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  EXPECT_TRUE(overlapped) << "the second batch waited for the first one's completion";
+  EXPECT_TRUE(overlapped) << "the backlog waited for the first batch's completion";
   release_first.set_value();
   EXPECT_EQ(first_seq.get_future().get(), 1);
-  EXPECT_EQ(second_seq.get_future().get(), 2);
+  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get_future().get(), i + 2) << i;
   writer.stop();
-  EXPECT_EQ(published, (std::vector<long long>{1, 2}));  // completed in order all the same
-  EXPECT_EQ(thread_head(*sql_, fc.thread), 2);
+  std::vector<long long> expected;
+  for (long long q = 1; q <= backlog + 1; ++q) expected.push_back(q);
+  EXPECT_EQ(published, expected);  // completed in order all the same
+  EXPECT_EQ(thread_head(*sql_, fc.thread), backlog + 1);
+}
+
+TEST_P(batched_writer_test, a_few_jobs_arriving_while_a_batch_fans_out_wait_for_it_and_go_in_one_batch) {
+  auto fc = make_case(*sql_);
+  batched_writer writer(*db_, [](const auto&) {});
+  const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
+  std::promise<void> first_completing, release_first;
+  auto first_released = release_first.get_future().share();
+  std::atomic<bool> released{false};
+  writer.submit([&](write_context& ctx) { append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("first")); },
+                [&](std::exception_ptr, const auto&) {
+                  first_completing.set_value();
+                  first_released.wait();
+                },
+                hint);
+  first_completing.get_future().wait();
+  std::atomic<int> applied_early{0};
+  std::vector<std::promise<void>> done(3);
+  for (int i = 0; i < 3; ++i)
+    writer.submit([&, i](write_context& ctx) {
+      if (!released) ++applied_early;
+      append_event(ctx, fc.thread, "message", fc.by, "{}", "few" + std::to_string(i));
+    }, [&, i](std::exception_ptr, const auto&) { done[i].set_value(); }, hint);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  released = true;
+  release_first.set_value();
+  for (auto& d : done) d.get_future().wait();
+  writer.stop();
+  EXPECT_EQ(applied_early.load(), 0);  // a transaction for three jobs alone would cost a log flush
+  EXPECT_EQ(writer.stats().batches, 2u);
+  EXPECT_EQ(writer.stats().largest_batch, 3u);
+  EXPECT_EQ(thread_head(*sql_, fc.thread), 4);
 }
 
 TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before_the_batch_applied_after_it) {
@@ -507,28 +545,37 @@ TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before
   });
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
   std::atomic<int> first_runs{0}, second_runs{0};
-  std::promise<long long> first_seq, second_seq;
+  std::promise<long long> first_seq;
   writer.submit([&](write_context& ctx) {
     append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("first"));
     if (first_runs++ == 0) first_applied.set_value();
   }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { first_seq.set_value(e ? -1 : ev.at(0).seq); }, hint);
   first_applied.get_future().wait();
-  writer.submit([&](write_context& ctx) {
-    ++second_runs;
-    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("second"));
-  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second_seq.set_value(e ? -1 : ev.at(0).seq); }, hint);
+  // A backlog (a few jobs would wait for the first batch instead: see the test above).
+  constexpr int backlog = 20;
+  std::vector<std::promise<long long>> seqs(backlog);
+  for (int i = 0; i < backlog; ++i)
+    writer.submit([&, i](write_context& ctx) {
+      ++second_runs;
+      append_event(ctx, fc.thread, "message", fc.by, "{}", "s" + std::to_string(i));
+    }, [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) { seqs[i].set_value(e ? -1 : ev.at(0).seq); }, hint);
   second_submitted.set_value();
   EXPECT_EQ(first_seq.get_future().get(), 1);
-  EXPECT_EQ(second_seq.get_future().get(), 2);
+  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get_future().get(), i + 2) << i;
   writer.stop();
   EXPECT_EQ(first_runs.load(), 2);
-  EXPECT_EQ(second_runs.load(), 2);  // it had read the head the first batch then gave back: applied again
-  EXPECT_EQ(published, (std::vector<std::string>{"first:1", "second:2"}));
-  EXPECT_EQ(thread_head(*sql_, fc.thread), 2);
-  auto events = events_after(*sql_, fc.thread, 0, 10);
-  ASSERT_EQ(events.size(), 2u);
+  // The backlog's batch (at least the 16 jobs that make a backlog; the rest may have formed the
+  // batch after it) had read the head the first batch then gave back: applied again, whole.
+  EXPECT_GE(second_runs.load(), backlog + 16);
+  EXPECT_LE(second_runs.load(), 2 * backlog);
+  std::vector<std::string> expected{"first:1"};
+  for (int i = 0; i < backlog; ++i) expected.push_back("s" + std::to_string(i) + ":" + std::to_string(i + 2));
+  EXPECT_EQ(published, expected);
+  EXPECT_EQ(thread_head(*sql_, fc.thread), backlog + 1);
+  auto events = events_after(*sql_, fc.thread, 0, 100);
+  ASSERT_EQ(events.size(), static_cast<std::size_t>(backlog + 1));
   EXPECT_EQ(events[0].cmid, "first");
-  EXPECT_EQ(events[1].cmid, "second");
+  EXPECT_EQ(events[1].cmid, "s0");
   EXPECT_EQ(writer.stats().failed_commits, 0u);
 }
 
@@ -549,26 +596,29 @@ TEST_P(batched_writer_test, a_commit_that_fails_for_good_acknowledges_nothing_of
     throw soci::mysql_soci_error("Lost connection to server during query", 2013);
   });
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
-  std::promise<std::string> first, second;
+  std::promise<std::string> first;
   std::atomic<int> second_runs{0};
   writer.submit([&](write_context& ctx) {
     append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("lost"));
     first_applied.set_value();
   }, [&](std::exception_ptr e, const auto&) { first.set_value(e ? "error" : "ok"); }, hint);
   first_applied.get_future().wait();
-  writer.submit([&](write_context& ctx) {
-    ++second_runs;
-    append_event(ctx, fc.thread, "message", fc.by, "{}", std::string("kept"));
-  }, [&](std::exception_ptr e, const std::vector<stored_event>& ev) { second.set_value(e ? "error" : std::to_string(ev.at(0).seq)); }, hint);
+  constexpr int backlog = 20;
+  std::vector<std::promise<long long>> seqs(backlog);
+  for (int i = 0; i < backlog; ++i)
+    writer.submit([&, i](write_context& ctx) {
+      ++second_runs;
+      append_event(ctx, fc.thread, "message", fc.by, "{}", "kept" + std::to_string(i));
+    }, [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) { seqs[i].set_value(e ? -1 : ev.at(0).seq); }, hint);
   second_submitted.set_value();
   EXPECT_EQ(first.get_future().get(), "error");
-  EXPECT_EQ(second.get_future().get(), "1");  // nothing of the first was stored: no gap
+  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get_future().get(), i + 1) << i;  // nothing of the first stored: no gap
   writer.stop();
-  EXPECT_EQ(second_runs.load(), 1);  // applied once, while the first waited for its commit
+  EXPECT_EQ(second_runs.load(), backlog);  // applied once, while the first waited for its commit
   EXPECT_EQ(writer.stats().failed_commits, 1u);
-  auto events = events_after(*sql_, fc.thread, 0, 10);
-  ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].cmid, "kept");
+  auto events = events_after(*sql_, fc.thread, 0, 100);
+  ASSERT_EQ(events.size(), static_cast<std::size_t>(backlog));
+  EXPECT_EQ(events[0].cmid, "kept0");
 }
 
 TEST_P(batched_writer_test, a_job_without_hints_starts_once_the_batch_before_it_is_completed_with_one_lane) {
