@@ -67,14 +67,52 @@ bool a_transaction_waits_for_a_lock(soci::session& probe) {
   return false;
 }
 
+// Makes the writer's first commit fail with MySQL error `error` once `next_in` is ready and a writer
+// connection waits at the row lock of a thread (the next batch, behind the one committing).
+void fail_the_first_commit_behind_a_waiting_batch(batched_writer& writer, soci::session& probe, std::shared_future<void> next_in,
+                                                  int error) {
+  auto commits = std::make_shared<std::atomic<int>>(0);
+  writer.set_before_commit([&probe, next_in, commits, error](soci::session&) {
+    if ((*commits)++ != 0) return;
+    next_in.wait();
+    EXPECT_TRUE(a_transaction_waits_for_a_lock(probe));
+    throw soci::mysql_soci_error(error == 1213 ? "Deadlock found when trying to get lock" : "Lost connection to server during query", error);
+  });
+}
+
+// An event sink that records the seqs it is given, in the order it is given them.
+struct published_seqs {
+  std::mutex m;
+  std::vector<long long> seqs;
+  batched_writer::event_sink sink() {
+    return [this](const std::vector<stored_event>& events) {
+      std::lock_guard lock(m);
+      for (const auto& e : events) seqs.push_back(e.seq);
+    };
+  }
+};
+
+// Submits `count` posts to the case's thread (cmids prefix0, prefix1, ...), counting every time one
+// is applied in `runs`; each future gives the post's seq (-1: it failed).
+std::vector<std::future<long long>> submit_posts(batched_writer& writer, const fixture_case& fc, const std::string& prefix,
+                                                 int count, std::atomic<int>& runs) {
+  std::vector<std::future<long long>> seqs;
+  for (int i = 0; i < count; ++i) {
+    auto seq = std::make_shared<std::promise<long long>>();
+    seqs.push_back(seq->get_future());
+    writer.submit([&fc, &runs, cmid = prefix + std::to_string(i)](write_context& ctx) {
+      ++runs;
+      append_event(ctx, fc.thread, "message", fc.by, "{}", cmid);
+    }, [seq](std::exception_ptr e, const std::vector<stored_event>& ev) { seq->set_value(e ? -1 : ev.at(0).seq); },
+                  {write_hint{fc.thread, fc.by.id, std::nullopt}});
+  }
+  return seqs;
+}
+
 TEST_P(batched_writer_test, commits_many_jobs_and_publishes_in_seq_order_after_commit) {
   auto fc = make_case(*sql_);
-  std::mutex m;
-  std::vector<long long> published;
-  batched_writer writer(*db_, [&](const std::vector<stored_event>& events) {
-    std::lock_guard lock(m);
-    for (const auto& e : events) published.push_back(e.seq);
-  });
+  published_seqs published;
+  batched_writer writer(*db_, published.sink());
   const int n = 500;
   std::vector<std::promise<long long>> acks(n);
   for (int i = 0; i < n; ++i) {
@@ -89,7 +127,7 @@ TEST_P(batched_writer_test, commits_many_jobs_and_publishes_in_seq_order_after_c
   writer.stop();
   std::vector<long long> expected(n);
   for (int i = 0; i < n; ++i) expected[i] = i + 1;
-  EXPECT_EQ(published, expected);
+  EXPECT_EQ(published.seqs, expected);
   auto st = writer.stats();
   EXPECT_EQ(st.jobs, static_cast<unsigned long long>(n));
   EXPECT_LT(st.batches, static_cast<unsigned long long>(n));  // grouped
@@ -449,12 +487,8 @@ TEST_P(batched_writer_test, a_batch_the_database_undoes_to_break_a_deadlock_is_a
 
 TEST_P(batched_writer_test, a_backlog_is_applied_while_the_batch_before_it_commits_and_fans_out) {
   auto fc = make_case(*sql_);
-  std::mutex m;
-  std::vector<long long> published;
-  batched_writer writer(*db_, [&](const std::vector<stored_event>& events) {
-    std::lock_guard lock(m);
-    for (const auto& e : events) published.push_back(e.seq);
-  });
+  published_seqs published;
+  batched_writer writer(*db_, published.sink());
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
   std::promise<void> first_completing, release_first, backlog_applied;
   auto first_released = release_first.get_future().share();
@@ -486,7 +520,7 @@ TEST_P(batched_writer_test, a_backlog_is_applied_while_the_batch_before_it_commi
   writer.stop();
   std::vector<long long> expected;
   for (long long q = 1; q <= backlog + 1; ++q) expected.push_back(q);
-  EXPECT_EQ(published, expected);  // completed in order all the same
+  EXPECT_EQ(published.seqs, expected);  // completed in order all the same
   EXPECT_EQ(thread_head(*sql_, fc.thread), backlog + 1);
 }
 
@@ -532,17 +566,10 @@ TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before
     for (const auto& e : events) published.push_back(e.cmid.value_or("") + ":" + std::to_string(e.seq));
   });
   std::promise<void> first_applied, second_submitted;
-  auto second_in = second_submitted.get_future().share();
-  std::atomic<int> commits{0};
   // The first commit fails as a Galera commit does when another node's commit certified first
   // (MySQL error 1213); meanwhile the second batch, on the same thread, waits on its row lock.
   soci::session probe(db_->pool());
-  writer.set_before_commit([&](soci::session&) {
-    if (commits++ != 0) return;
-    second_in.wait();
-    EXPECT_TRUE(a_transaction_waits_for_a_lock(probe));  // the second batch, at the thread's row lock
-    throw soci::mysql_soci_error("Deadlock found when trying to get lock", 1213);
-  });
+  fail_the_first_commit_behind_a_waiting_batch(writer, probe, second_submitted.get_future().share(), 1213);
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
   std::atomic<int> first_runs{0}, second_runs{0};
   std::promise<long long> first_seq;
@@ -553,15 +580,10 @@ TEST_P(batched_writer_test, a_batch_undone_at_its_commit_is_applied_again_before
   first_applied.get_future().wait();
   // A backlog (a few jobs would wait for the first batch instead: see the test above).
   constexpr int backlog = 20;
-  std::vector<std::promise<long long>> seqs(backlog);
-  for (int i = 0; i < backlog; ++i)
-    writer.submit([&, i](write_context& ctx) {
-      ++second_runs;
-      append_event(ctx, fc.thread, "message", fc.by, "{}", "s" + std::to_string(i));
-    }, [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) { seqs[i].set_value(e ? -1 : ev.at(0).seq); }, hint);
+  auto seqs = submit_posts(writer, fc, "s", backlog, second_runs);
   second_submitted.set_value();
   EXPECT_EQ(first_seq.get_future().get(), 1);
-  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get_future().get(), i + 2) << i;
+  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get(), i + 2) << i;
   writer.stop();
   EXPECT_EQ(first_runs.load(), 2);
   // The backlog's batch (at least the 16 jobs that make a backlog; the rest may have formed the
@@ -584,17 +606,10 @@ TEST_P(batched_writer_test, a_commit_that_fails_for_good_acknowledges_nothing_of
   auto fc = make_case(*sql_);
   batched_writer writer(*db_, [](const auto&) {});
   std::promise<void> first_applied, second_submitted;
-  auto second_in = second_submitted.get_future().share();
-  std::atomic<int> commits{0};
   soci::session probe(db_->pool());
   // The first commit fails for good (a connection lost) while the second batch, on the same
   // thread, waits at its row lock: it reads the head as the failed batch left it.
-  writer.set_before_commit([&](soci::session&) {
-    if (commits++ != 0) return;
-    second_in.wait();
-    EXPECT_TRUE(a_transaction_waits_for_a_lock(probe));
-    throw soci::mysql_soci_error("Lost connection to server during query", 2013);
-  });
+  fail_the_first_commit_behind_a_waiting_batch(writer, probe, second_submitted.get_future().share(), 2013);
   const std::vector<write_hint> hint{write_hint{fc.thread, fc.by.id, std::nullopt}};
   std::promise<std::string> first;
   std::atomic<int> second_runs{0};
@@ -604,15 +619,10 @@ TEST_P(batched_writer_test, a_commit_that_fails_for_good_acknowledges_nothing_of
   }, [&](std::exception_ptr e, const auto&) { first.set_value(e ? "error" : "ok"); }, hint);
   first_applied.get_future().wait();
   constexpr int backlog = 20;
-  std::vector<std::promise<long long>> seqs(backlog);
-  for (int i = 0; i < backlog; ++i)
-    writer.submit([&, i](write_context& ctx) {
-      ++second_runs;
-      append_event(ctx, fc.thread, "message", fc.by, "{}", "kept" + std::to_string(i));
-    }, [&, i](std::exception_ptr e, const std::vector<stored_event>& ev) { seqs[i].set_value(e ? -1 : ev.at(0).seq); }, hint);
+  auto seqs = submit_posts(writer, fc, "kept", backlog, second_runs);
   second_submitted.set_value();
   EXPECT_EQ(first.get_future().get(), "error");
-  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get_future().get(), i + 1) << i;  // nothing of the first stored: no gap
+  for (int i = 0; i < backlog; ++i) EXPECT_EQ(seqs[i].get(), i + 1) << i;  // nothing of the first stored: no gap
   writer.stop();
   EXPECT_EQ(second_runs.load(), backlog);  // applied once, while the first waited for its commit
   EXPECT_EQ(writer.stats().failed_commits, 1u);
