@@ -72,7 +72,7 @@ bool client::take_token() {
 
 void client::on_frame(std::string text) {
   if (closed_) return;
-  svc_.counters.requests.fetch_add(1, std::memory_order_relaxed);
+  svc_.counters.requests.add();
   // Every frame counts against the rate, malformed ones too: each would cost an error reply.
   const bool allowed = take_token();
   auto env = protocol::parse_envelope(text);
@@ -147,7 +147,7 @@ void client::reply_ok(const std::string& rid, const nlohmann::json& result) {
 
 void client::reply_error(const std::optional<std::string>& rid, errc code, std::string_view message,
                          std::string_view field) {
-  svc_.counters.errors[static_cast<int>(code)].fetch_add(1, std::memory_order_relaxed);
+  svc_.counters.errors[static_cast<int>(code)].add();
   send_text(protocol::error_frame(rid, code, message, field));
 }
 

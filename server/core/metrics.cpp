@@ -29,6 +29,7 @@ class writer_text {
 };
 
 double load(const std::atomic<long long>& a) { return static_cast<double>(a.load(std::memory_order_relaxed)); }
+double load(const sharded_counter& c) { return static_cast<double>(c.value()); }
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/base/sharded_counter.hpp"
 #include "server/core/deadlines.hpp"
 #include "server/core/hub.hpp"
 #include "server/core/settings.hpp"
@@ -94,8 +95,8 @@ class directory {
 
 // Application counters, read by GET /metrics.
 struct app_counters {
-  std::atomic<long long> requests{0};
-  std::atomic<long long> errors[9] = {};  // by protocol::errc
+  sharded_counter requests;  // bumped per frame, on every I/O thread
+  sharded_counter errors[9];  // by protocol::errc
   std::atomic<long long> overdue_cases{-1};   // at the scheduler's last scan; -1 before the first
   std::atomic<long long> last_scan_ms{0};     // when that scan ran (UTC ms)
 };
