@@ -270,6 +270,7 @@ void batched_writer::run(lane& l) {
 void batched_writer::finish(lane& l) {
   for (;;) {
     std::unique_ptr<flight> f;
+    bool again = false;  // applied again after a failed commit before it: commits here
     {
       std::unique_lock lock(l.mutex);
       l.finish_cv.wait(lock, [&l] { return !l.finishing.empty() || l.taken_all; });
@@ -277,16 +278,12 @@ void batched_writer::finish(lane& l) {
       f = std::move(l.finishing.front());
       l.finishing.pop_front();
       l.finishing_one = true;
-    }
-    l.cv.notify_all();  // the lane's thread may apply the next batch now
-    bool again = false;  // applied again after a failed commit before it: commits here
-    {
-      std::lock_guard lock(l.mutex);
       if (l.to_replay > 0) {
         again = true;
         --l.to_replay;
       }
     }
+    l.cv.notify_all();  // the lane's thread may apply the next batch now
     if (again) {
       ++f->replays;
       std::fill(f->left_out.begin(), f->left_out.end(), 0);  // applied again whole, as after a deadlock
