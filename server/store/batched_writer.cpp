@@ -253,7 +253,7 @@ void batched_writer::run(lane& l) {
       f->conn->busy = true;
       l.applying = true;
     }
-    apply(l, *f, commit_here);
+    apply(*f, commit_here);
     const bool unhinted = f->unhinted;
     {
       std::unique_lock lock(l.mutex);
@@ -287,7 +287,7 @@ void batched_writer::finish(lane& l) {
     if (again) {
       ++f->replays;
       std::fill(f->left_out.begin(), f->left_out.end(), 0);  // applied again whole, as after a deadlock
-      apply(l, *f, true);
+      apply(*f, true);
     } else if (f->open) {
       soci::session& sql = *f->conn->sql;
       try {
@@ -367,10 +367,10 @@ void batched_writer::replay_after_failed_commit(lane& l, flight& f) {
   access_cache_.clear();  // whatever undid it, nothing kept is trusted
   ++f.replays;
   std::fill(f.left_out.begin(), f.left_out.end(), 0);
-  apply(l, f, true);
+  apply(f, true);
 }
 
-void batched_writer::apply(lane& l, flight& f, bool commit) {
+void batched_writer::apply(flight& f, bool commit) {
   soci::session& sql = *f.conn->sql;
   auto& batch = f.jobs;
   if (db_.ensure_connected(sql)) access_cache_.clear();  // the database may have gone back meanwhile

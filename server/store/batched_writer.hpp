@@ -14,10 +14,11 @@
 // write only through store functions that take the write_context.
 //
 // Batches are pipelined: with a backlog (16 jobs queued; fewer wait and go in one batch), a lane's
-// thread applies the next batch while the batch before it commits and fans out on the lane's finisher thread (MySQL: each lane has two connections, so a
-// batch is applied on one while the other commits; SQLite commits where it applies, and only the
-// fan-out overlaps). A batch touching a thread the batch before it holds waits for its commit on the
-// thread's row lock, and so reads what it committed. If the database undoes a batch at its commit
+// thread applies the next batch while the batch before it commits and fans out on the lane's
+// finisher thread (MySQL: each lane has two connections, so a batch is applied on one while the
+// other commits; SQLite commits where it applies, and only the fan-out overlaps). A batch touching
+// a thread the batch before it holds waits for its commit on the thread's row lock, and so reads
+// what it committed. If the database undoes a batch at its commit
 // (Galera: another node's commit certified first), the batches applied after it are undone as well
 // and all are applied again in order, each committed before the next.
 //
@@ -236,7 +237,7 @@ class batched_writer {
   void finish(lane& l);
   // Applies the batch on its connection; with `commit`, commits it too. Retries what the database
   // undid (a deadlock). Sets open or committed; neither means it failed and nothing of it stays.
-  void apply(lane& l, flight& f, bool commit);
+  void apply(flight& f, bool commit);
   void replay_after_failed_commit(lane& l, flight& f);
   void complete(flight& f);
   // The gate between lanes: batches of hinted jobs share it; a batch with an unhinted job holds
