@@ -5,7 +5,9 @@
 // subscribes them to rooms (case threads), posts at a fixed offered rate (open loop: posts are sent
 // on schedule whatever the replies do), and records post->ack latency per sender and
 // post->delivery latency per recipient. Every subscriber's seq stream is checked for gaps and
-// duplicates. Prints one JSON object per measured step on stdout, then one final check.
+// duplicates. Prints one JSON object per measured step on stdout, then one final check. One thread;
+// after Beast's handshake it reads and writes WebSocket frames itself (see conn), so that reading
+// the deliveries costs it less than sending them costs the server.
 //
 // What a step counts (nothing is inferred from a rate alone):
 //   offered      requests scheduled in the step; sent: those written (a closed connection sends nothing)
@@ -18,7 +20,8 @@
 //   CPU          seconds of the server, this process, MariaDB (--db-pid) and the whole machine
 //                (/proc/stat), and each core's busy share, over the step and its drain; and how long
 //                the threads of the server, this process and MariaDB waited for a core (schedstat)
-//   writer       from the server's /metrics before and after: batches, jobs, commit histogram
+//   writer       from the server's /metrics before and after: batches, jobs, commit histogram;
+//                and the frames per WebSocket write (frames out / writes)
 // Connections are spread over the users given (--users or --user-prefix/--user-count), so that
 // per-user limits apply to a realistic share of the load rather than all of it.
 //
@@ -243,9 +246,10 @@ machine_jiffies read_machine() {
 
 // ---- the server's /metrics ------------------------------------------------------------------------
 
-struct writer_metrics {
+struct server_metrics {
   bool ok = false;
   double batches = 0, jobs = 0, commits = 0, commit_sum = 0, slow_consumer_closes = 0;
+  double frames_out = 0, ws_writes = 0;
   std::vector<std::pair<double, double>> buckets;  // (upper bound in seconds, cumulative count)
 };
 
@@ -263,8 +267,8 @@ std::string http_get(const options& o, const std::string& target) {
   return res.body();
 }
 
-writer_metrics read_metrics(const options& o) {
-  writer_metrics m;
+server_metrics read_metrics(const options& o) {
+  server_metrics m;
   if (!o.metrics) return m;
   std::string text;
   try {
@@ -283,6 +287,8 @@ writer_metrics read_metrics(const options& o) {
     else if (line.rfind("mediation_commit_seconds_count ", 0) == 0) m.commits = value(line);
     else if (line.rfind("mediation_commit_seconds_sum ", 0) == 0) m.commit_sum = value(line);
     else if (line.rfind("mediation_slow_consumer_disconnects_total ", 0) == 0) m.slow_consumer_closes = value(line);
+    else if (line.rfind("mediation_frames_out_total ", 0) == 0) m.frames_out = value(line);
+    else if (line.rfind("mediation_ws_writes_total ", 0) == 0) m.ws_writes = value(line);
     else if (line.rfind(bucket, 0) == 0) {
       std::string le = line.substr(bucket.size(), line.find('"', bucket.size()) - bucket.size());
       m.buckets.emplace_back(le == "+Inf" ? std::numeric_limits<double>::infinity() : std::stod(le), value(line));
@@ -309,7 +315,7 @@ double bucket_quantile_ms(const std::vector<std::pair<double, double>>& cumulati
   return prev_le * 1000;
 }
 
-json writer_delta(const writer_metrics& a, const writer_metrics& b) {
+json writer_delta(const server_metrics& a, const server_metrics& b) {
   json j;
   if (!a.ok || !b.ok || a.buckets.size() != b.buckets.size()) return j;
   double batches = b.batches - a.batches, jobs = b.jobs - a.jobs, commits = b.commits - a.commits;
@@ -391,11 +397,15 @@ struct tally {
 
 struct runner;
 
+// After the WebSocket handshake (Beast's) a connection reads and writes frames itself: one
+// readiness wait per connection, then non-blocking reads of whatever the kernel holds into one buffer
+// shared by every connection (the load generator has one thread), and frames cut out of it in place.
+// A message-at-a-time reader costs this process about as much per delivered frame as the server
+// spends, so with it the load generator's core, not the server's, would end every fan-out step.
 struct conn : std::enable_shared_from_this<conn> {
   conn(asio::io_context& ioc, runner& r, int index) : ws(ioc), r(r), index(index) {}
 
-  websocket::stream<tcp::socket> ws;
-  beast::flat_buffer buffer;
+  websocket::stream<tcp::socket> ws;  // the handshake only; then sock()
   runner& r;
   int index;
   int room = 0;
@@ -408,18 +418,20 @@ struct conn : std::enable_shared_from_this<conn> {
   long long last_seq = 0;      // newest seq received in `thread`
   long long events_received = 0, typing_received = 0;
   long long rid_counter = 0;
-  std::deque<std::shared_ptr<std::string>> outq;
+  std::string partial;         // bytes of a frame not yet whole
+  std::string fragments;       // a fragmented message so far
+  bool in_message = false;     // between a fragmented message's first frame and its last
+  std::deque<std::string> outq;  // whole frames, masked
   bool writing = false;
   std::map<std::string, std::function<void(const json&)>> waiting;  // rid -> handler (set-up only)
 
-  void send(std::string text) {
-    outq.push_back(std::make_shared<std::string>(std::move(text)));
-    if (!writing) do_write();
-  }
+  tcp::socket& sock() { return ws.next_layer(); }
+  void send(std::string_view text) { send_frame(1, text); }
+  void send_frame(int op, std::string_view payload);
   void do_write() {
     writing = true;
     auto self = shared_from_this();
-    ws.async_write(asio::buffer(*outq.front()), [self](beast::error_code ec, std::size_t) {
+    asio::async_write(sock(), asio::buffer(outq.front()), [self](beast::error_code ec, std::size_t) {
       self->writing = false;
       self->outq.pop_front();
       if (ec) return;
@@ -433,6 +445,10 @@ struct conn : std::enable_shared_from_this<conn> {
     send(frame.dump());
   }
   void start_read();
+  void on_readable();
+  // Cuts the whole frames out of `data`; returns the bytes used. False in `ok`: the connection ended.
+  std::size_t on_bytes(const char* data, std::size_t size, bool& ok);
+  void end(int code);
   void on_frame(std::string_view text);
 };
 
@@ -473,21 +489,133 @@ struct runner {
   }
 };
 
+// A client frame: FIN, the opcode, the payload length and a masking key, then the masked payload.
+void conn::send_frame(int op, std::string_view payload) {
+  std::string f;
+  f.reserve(payload.size() + 14);
+  f.push_back(static_cast<char>(0x80 | op));
+  const std::size_t n = payload.size();
+  if (n < 126) {
+    f.push_back(static_cast<char>(0x80 | n));
+  } else if (n < 65536) {
+    f.push_back(static_cast<char>(0x80 | 126));
+    for (int shift = 8; shift >= 0; shift -= 8) f.push_back(static_cast<char>((n >> shift) & 0xff));
+  } else {
+    f.push_back(static_cast<char>(0x80 | 127));
+    for (int shift = 56; shift >= 0; shift -= 8) f.push_back(static_cast<char>((n >> shift) & 0xff));
+  }
+  // A masking key per frame (RFC 6455 section 5.3); this process needs no unpredictability.
+  static std::uint32_t state = 0x9e3779b9u;
+  state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+  char key[4];
+  std::memcpy(key, &state, 4);
+  f.append(key, 4);
+  for (std::size_t i = 0; i < n; ++i) f.push_back(static_cast<char>(payload[i] ^ key[i & 3]));
+  outq.push_back(std::move(f));
+  if (!writing) do_write();
+}
+
 void conn::start_read() {
   auto self = shared_from_this();
-  ws.async_read(buffer, [self](beast::error_code ec, std::size_t) {
-    if (ec) {
-      self->open = false;
-      self->closed = true;
-      self->close_code = self->ws.reason().code ? static_cast<int>(self->ws.reason().code) : 1006;
-      return;
-    }
-    auto data = self->buffer.data();
-    std::string_view text(static_cast<const char*>(data.data()), data.size());
-    self->on_frame(text);
-    self->buffer.consume(self->buffer.size());
-    if (self->reading) self->start_read();
+  sock().async_wait(tcp::socket::wait_read, [self](beast::error_code ec) {
+    if (ec) return self->end(1006);
+    self->on_readable();
   });
+}
+
+void conn::end(int code) {
+  if (closed) return;
+  open = false;
+  closed = true;
+  close_code = code;
+  beast::error_code ec;
+  sock().close(ec);
+}
+
+std::size_t conn::on_bytes(const char* data, std::size_t size, bool& ok) {
+  std::size_t at = 0;
+  while (size - at >= 2) {
+    const auto* h = reinterpret_cast<const unsigned char*>(data + at);
+    const bool fin = h[0] & 0x80;
+    const int op = h[0] & 0x0f;
+    // What RFC 6455 forbids a server to send ends the connection (counted as closed, never read on):
+    // a masked frame, reserved bits (no extension was agreed), an unknown opcode, a control frame
+    // fragmented or over 125 bytes, a continuation with no message begun, a new message inside one.
+    const bool control = op >= 8;
+    const bool known = op <= 2 || (op >= 8 && op <= 10);
+    if ((h[1] & 0x80) || (h[0] & 0x70) || !known || (control && (!fin || (h[1] & 0x7f) > 125)) ||
+        (op == 0 && !in_message) || ((op == 1 || op == 2) && in_message)) {
+      ok = false;
+      end(1002);
+      return at;
+    }
+    std::size_t head = 2;
+    std::uint64_t len = h[1] & 0x7f;
+    if (len >= 126) {
+      const std::size_t extra = len == 126 ? 2 : 8;
+      if (size - at < 2 + extra) break;
+      len = 0;
+      for (std::size_t i = 0; i < extra; ++i) len = len << 8 | h[2 + i];
+      head += extra;
+    }
+    if (size - at - head < len) break;
+    const std::string_view payload(data + at + head, len);
+    at += head + len;
+    switch (op) {
+      case 0:  // continuation
+        fragments.append(payload);
+        if (fin) {
+          in_message = false;
+          on_frame(fragments);
+          fragments.clear();
+        }
+        break;
+      case 1:
+      case 2:
+        if (fin) {
+          on_frame(payload);
+        } else {
+          in_message = true;
+          fragments.assign(payload);
+        }
+        break;
+      case 8: {  // close: the code, if any, as Beast reported it before
+        const int code = len >= 2 ? (static_cast<unsigned char>(payload[0]) << 8 | static_cast<unsigned char>(payload[1])) : 1006;
+        ok = false;
+        end(code);
+        return at;
+      }
+      case 9:
+        send_frame(10, payload);
+        break;
+      default:
+        break;
+    }
+  }
+  return at;
+}
+
+void conn::on_readable() {
+  // One buffer for every connection: everything is read and handled before the next wait.
+  static std::vector<char> buffer(256 * 1024);
+  auto self = shared_from_this();
+  beast::error_code ec;
+  for (int rounds = 0; rounds < 4 && reading && !closed; ++rounds) {
+    std::size_t kept = partial.size();
+    if (kept + 64 * 1024 > buffer.size()) buffer.resize(kept + 64 * 1024);  // a frame larger than the buffer
+    if (kept) std::memcpy(buffer.data(), partial.data(), kept);
+    const std::size_t n = sock().read_some(asio::buffer(buffer.data() + kept, buffer.size() - kept), ec);
+    if (ec == asio::error::would_block) break;
+    if (ec) return end(1006);
+    const long long before = r.current ? r.current->delivered : 0;
+    bool ok = true;
+    const std::size_t used = on_bytes(buffer.data(), kept + n, ok);
+    if (!ok) return;
+    if (r.current && r.current->delivered != before) r.current->last_activity_ns = now_ns();
+    partial.assign(buffer.data() + used, kept + n - used);
+    if (kept + n < buffer.size()) break;  // the kernel had no more
+  }
+  if (reading && !closed) start_read();
 }
 
 void conn::on_frame(std::string_view text) {
@@ -495,10 +623,7 @@ void conn::on_frame(std::string_view text) {
   if (is_event) {
     if (text.find("\"kind\":\"typing\"") != std::string_view::npos) {
       ++typing_received;
-      if (r.current) {
-        ++r.current->delivered;
-        r.current->last_activity_ns = now_ns();
-      }
+      if (r.current) ++r.current->delivered;  // the time of activity: after the read (on_readable)
       return;
     }
     ++events_received;
@@ -606,7 +731,7 @@ void connect_all(runner& r) {
         c->ws.async_handshake(o.host + ":" + std::to_string(o.port), "/ws", [c, &r, &authed, &failed](beast::error_code ec) {
           if (ec) { ++failed; return; }
           c->open = true;
-          c->ws.text(true);
+          c->sock().non_blocking(true, ec);
           c->start_read();
           const std::string& token = r.tokens[c->index % r.tokens.size()];
           c->request({{"type", "auth"}, {"token", token}}, [&authed, &failed](const json& j) {
@@ -774,7 +899,7 @@ json step(runner& r, double rate, bool typing) {
   tally t;
   begin_phase(r, t);
   const long long gaps0 = r.gaps, dups0 = r.duplicates, closed0 = closed_readers();
-  writer_metrics m0 = read_metrics(o);
+  server_metrics m0 = read_metrics(o);
   double cpu_server0 = cpu_seconds(o.server_pid), cpu_self0 = cpu_seconds(getpid()), cpu_db0 = cpu_seconds(o.db_pid);
   const double wait_server0 = runqueue_wait_seconds(o.server_pid), wait_self0 = runqueue_wait_seconds(getpid()),
                wait_db0 = runqueue_wait_seconds(o.db_pid);
@@ -796,7 +921,7 @@ json step(runner& r, double rate, bool typing) {
   const double wait_server = runqueue_wait_seconds(o.server_pid) - wait_server0,
                wait_self = runqueue_wait_seconds(getpid()) - wait_self0, wait_db = runqueue_wait_seconds(o.db_pid) - wait_db0;
   machine_jiffies mj1 = read_machine();
-  writer_metrics m1 = read_metrics(o);
+  server_metrics m1 = read_metrics(o);
   r.current = nullptr;
 
   // Requests of this step still without an answer: failed, and forgotten (a late answer is ignored).
@@ -865,7 +990,12 @@ json step(runner& r, double rate, bool typing) {
   j["core_busy"] = cores;
   j["core_irq"] = irq;  // of core_busy, the share spent in hard and soft interrupts
   j["server_rss_mib"] = std::round(rss_kib(o.server_pid) / 1024.0);
-  if (o.metrics) j["writer"] = writer_delta(m0, m1);
+  if (o.metrics) {
+    j["writer"] = writer_delta(m0, m1);
+    // The server's WebSocket writes over the step: how many frames each hands to the kernel.
+    if (m0.ok && m1.ok && m1.ws_writes > m0.ws_writes)
+      j["frames_per_write"] = round_to((m1.frames_out - m0.frames_out) / (m1.ws_writes - m0.ws_writes), 2);
+  }
   j["gaps"] = r.gaps - gaps0;
   j["duplicates"] = r.duplicates - dups0;
   return j;

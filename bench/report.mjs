@@ -70,10 +70,18 @@ function saturatedSteps(list) {
     return prev && r.offered_per_s > prev.offered_per_s && r.deliveries_per_s < 1.05 * prev.deliveries_per_s;
   });
 }
-// The saturated step that delivered most: the server's capacity in that scenario.
+// A step whose load generator, or the load generator's core, was at its limit shows what the load
+// generator could do, not the server: it gives no per-CPU-second figure.
+const loadgenLimited = (r) => r.loadgen_cpu_cores >= 0.9 || (pinned && (r.core_busy || [])[1] >= 0.9);
+const mostDelivered = (list) => (list.length ? list.reduce((a, b) => (b.deliveries_per_s > a.deliveries_per_s ? b : a)) : null);
+// The saturated step that delivered most, the load generator below its limit: the server's capacity
+// in that scenario.
 function atSaturation(list) {
-  const sat = saturatedSteps(list).filter((r) => r.server_cpu_s > 0);
-  return sat.length ? sat.reduce((a, b) => (b.deliveries_per_s > a.deliveries_per_s ? b : a)) : null;
+  return mostDelivered(saturatedSteps(list).filter((r) => r.server_cpu_s > 0 && !loadgenLimited(r)));
+}
+// The same among the steps kept up (no backlog): the stricter reading, shown beside it.
+function atSaturationKeptUp(list) {
+  return mostDelivered(saturatedSteps(list).filter((r) => r.server_cpu_s > 0 && !loadgenLimited(r) && r.kept_up));
 }
 // The highest offered rate a server kept up with.
 function sustained(list) {
@@ -150,6 +158,7 @@ const pastMax = (list, max) => list.find((r) => !r.kept_up && (!max || r.offered
 const myStop = pastMax(bestMyList, bestMy), sqStop = pastMax(sq10, maxSq);
 
 const fanOurs = atSaturation(typingOurs), fanNode = atSaturation(typingNode), fanBeast = atSaturation(typingBeast);
+const fanKept = [typingOurs, typingNode, typingBeast].map(atSaturationKeptUp);
 const fan = (r) => (r ? perCpuSecond(r) : null);
 
 const slowRow = slow[0], slowNoneRow = slowNone[0];
@@ -168,7 +177,7 @@ const refusedSteps = stepRows.filter((r) => refused(r) || failed(r));
 
 // ---- the one table: ratios and targets ---------------------------------------------------------
 
-const fanCell = (r) => (r ? `${num(fan(r))} at ${num(r.offered_per_s)}/s offered (${num(r.server_cpu_cores, 2)} core; limited by ${limiter(r)})` : 'never saturated: no figure');
+const fanCell = (r, kept) => (r ? `${num(fan(r))} at ${num(r.offered_per_s)}/s offered (${num(r.server_cpu_cores, 2)} core; kept up: ${r.kept_up ? 'yes' : `no, ack p90 ${lat(r.ack_latency, 'p90_ms')} ms`}${r.frames_per_write ? `; ${num(r.frames_per_write, 1)} frames per write` : ''}; limited by ${limiter(r)}). At the highest saturated step kept up: ${kept ? `${num(fan(kept))} at ${num(kept.offered_per_s)}/s` : 'none'}` : 'never saturated with the load generator below its limit: no figure');
 const usPost = (r) => (r ? num(usPerRequest(r), 1) : '–');
 const durableMet = (max, stop, goal) => {
   // The highest offered rate kept up with (every post acknowledged within the step or its drain,
@@ -179,8 +188,8 @@ const durableMet = (max, stop, goal) => {
 };
 const ratioRows = [
   ['Raw fan-out: typing deliveries per server CPU second at saturation (rooms of 50, no storage)',
-    fanCell(fanOurs), fanCell(fanNode), fanCell(fanBeast),
-    `${ratio(fan(fanOurs), fan(fanNode))} Node, ${ratio(fan(fanOurs), fan(fanBeast))} Beast`,
+    fanCell(fanOurs, fanKept[0]), fanCell(fanNode, fanKept[1]), fanCell(fanBeast, fanKept[2]),
+    `${ratio(fan(fanOurs), fan(fanNode))} Node, ${ratio(fan(fanOurs), fan(fanBeast))} Beast (at the highest saturated steps kept up: ${ratio(fan(fanKept[0]), fan(fanKept[1]))} Node, ${ratio(fan(fanKept[0]), fan(fanKept[2]))} Beast)`,
     '≥ 3× Node and ≥ 1.5× Beast', verdict(fan(fanOurs) && fan(fanNode) && fan(fanBeast) && fan(fanOurs) >= 3 * fan(fanNode) && fan(fanOurs) >= 1.5 * fan(fanBeast))],
   ['Durable posts/s on MariaDB, rooms of 10 (highest step kept up; server µs per post there)',
     (bestMy ? `${num(bestMy.offered_per_s)}/s kept up (${num(bestMy.acked_per_s)}/s acknowledged within the step, the rest in its drain; ${usPost(bestMy)} µs/post; ${bestMy === maxMyTwo ? 'server on both cores' : 'server on one core'}); next step limited by ${myStop ? limiter(myStop) : '– (never fell behind)'}` : 'kept up with no step') +
@@ -217,12 +226,12 @@ const sideBySide = [
 ].map(([n, r]) => `| ${n} | ${r ? num(r.offered_per_s) : '–'} | ${r ? num(r.deliveries_per_s) : '–'} | ${r ? lat(r.delivery_latency, 'p99_ms') : '–'} | ${r ? num(r.server_cpu_cores, 2) : '–'} | ${r ? num(usPerRequest(r), 1) : '–'} |`).join('\n');
 
 function typingTable() {
-  const out = ['| server | offered typing/s | acked | delivered / expected | deliveries/s | CPU cores: server / loadgen / machine | deliveries per server CPU second | kept up | saturated | limited by |',
-    '|---|---:|---:|---:|---:|---:|---:|:---:|:---:|:---|'];
+  const out = ['| server | offered typing/s | acked | delivered / expected | deliveries/s | CPU cores: server / loadgen / machine | deliveries per server CPU second | frames per write | kept up | saturated | limited by |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|:---|'];
   for (const [name, list] of [['Mediation Network', typingOurs], ['Node.js ws', typingNode], ['Beast baseline', typingBeast]]) {
     const sat = new Set(saturatedSteps(list));
     for (const r of list) {
-      out.push(`| ${name} | ${num(r.offered_per_s)} | ${num(r.acks)} of ${num(r.offered)}${refused(r) + failed(r) ? ` (${num(refused(r))} refused, ${num(failed(r))} failed)` : ''} | ${num(r.deliveries)} / ${num(r.expected_deliveries)} (${pct(r.deliveries, r.expected_deliveries)}) | ${num(r.deliveries_per_s)} | ${num(r.server_cpu_cores, 2)} / ${num(r.loadgen_cpu_cores, 2)} / ${num(r.machine_cpu_cores, 2)} | ${num(perCpuSecond(r))} | ${r.kept_up ? 'yes' : 'no'} | ${sat.has(r) ? 'yes' : 'no'} | ${sat.has(r) || !r.kept_up ? limiter(r) : '–'} |`);
+      out.push(`| ${name} | ${num(r.offered_per_s)} | ${num(r.acks)} of ${num(r.offered)}${refused(r) + failed(r) ? ` (${num(refused(r))} refused, ${num(failed(r))} failed)` : ''} | ${num(r.deliveries)} / ${num(r.expected_deliveries)} (${pct(r.deliveries, r.expected_deliveries)}) | ${num(r.deliveries_per_s)} | ${num(r.server_cpu_cores, 2)} / ${num(r.loadgen_cpu_cores, 2)} / ${num(r.machine_cpu_cores, 2)} | ${num(perCpuSecond(r))} | ${num(r.frames_per_write, 1)} | ${r.kept_up ? 'yes' : 'no'} | ${sat.has(r) ? 'yes' : 'no'} | ${sat.has(r) || !r.kept_up ? limiter(r) : '–'} |`);
     }
   }
   return out.join('\n');
@@ -279,7 +288,7 @@ above server + load generator + MariaDB).${machine.note ? ` **Note on this run:*
 | pinning | ${machine.pinning}; our server runs with \`--threads 1 --db-workers 2\` and its defaults otherwise (on MariaDB two writer connections, \`--write-connections 2\`; a kernel send buffer of 32 KiB per WebSocket, \`--ws-send-buffer\`) |
 | accounts | our server's connections are spread over ${machine.load_users || '–'} accounts made for the run (connection *i* signs in as account *i* mod ${machine.load_users || '–'}), so the per-user limit sees a share of the load |
 | limits | per-connection and per-user rate limits at their defaults (1,000/s burst 5,000; 2,000/s burst 10,000); lifted for the run: connections per address (every client is 127.0.0.1) and database jobs queued per user (\`--max-queued-per-user 0\`); outbound queue 4,096 frames / 16 MiB per connection (256 frames in the slow-reader runs), write batch ≤ 512 |
-| load | \`build/loadgen\` (\`bench/loadgen.cpp\`): open loop (requests leave on schedule whatever the replies do), ${machine.step_seconds} s per step after a 1 s warm-up that must drain first, 100-byte bodies; each post carries its send time; every subscriber's seq stream is checked for gaps and duplicates |
+| load | \`build/loadgen\` (\`bench/loadgen.cpp\`): one thread; open loop (requests leave on schedule whatever the replies do); after Beast's handshake it reads frames itself (a readiness wait per connection, then whatever the kernel holds, cut into frames in place), so reading costs it less than sending costs the server; ${machine.step_seconds} s per step after a 1 s warm-up that must drain first, 100-byte bodies; each post carries its send time; every subscriber's seq stream is checked for gaps and duplicates |
 | durability | "durable" means acknowledged only after the commit returned (fsync) |
 
 ## Ratios and targets
@@ -309,10 +318,17 @@ How each figure is read:
 - **writer**: from the server's \`/metrics\` before and after the step: mean batch =
   Δ\`mediation_write_jobs_total\` ÷ Δ\`mediation_write_batches_total\`; commit p50 / p99 interpolated in the
   deltas of the \`mediation_commit_seconds\` histogram's buckets (0.5, 1, 2.5, 5, 10, 25, 50, 100, 250 ms …).
+  **frames per write**: Δ\`mediation_frames_out_total\` ÷ Δ\`mediation_ws_writes_total\`, the frames
+  (deliveries and replies) each WebSocket write handed to the kernel; near 1, a system call per frame (a
+  write may take more than one call when the kernel's send buffer is full).
 - **saturated**: server CPU ≥ 0.9 core, or deliveries/s grew less than 5% over the previous step while the
   offered rate grew. Per-CPU-second figures are deliveries ÷ server CPU seconds of the saturated step that
-  delivered most, for every server alike; **limited by** names the resource at its limit in that step (a
-  core at ≥ 0.9), or says that none was.
+  delivered most among those where the load generator and its core stayed below 0.9 (a step the load
+  generator limited says nothing of the server's capacity), for every server alike; beside it, the same
+  among the steps kept up. Past the point where a server keeps up, its backlog lets it write more frames at
+  once, so its cost per delivery may fall: the first figure is the more favourable reading, the second the
+  stricter. **limited by** names the resource at its limit in that step (a core at ≥ 0.9), or says that
+  none was.
 - Runs whose load generator failed (no figures): ${failedRuns.length ? failedRuns.map((r) => `${r.label} (${r.flags}): ${r.error}`).join('; ') : 'none'}.
 - Refused in all steps: ${num(allRefused)}; failed: ${num(allFailed)}${refusedSteps.length ? ` (in ${refusedSteps.length} step${refusedSteps.length > 1 ? 's' : ''}: ${refusedSteps.map((r) => `${r.label}, ${r.scenario}, rooms of ${r.room_size}, at ${num(r.offered_per_s)}/s`).join('; ')})` : ''}.
 
@@ -334,6 +350,9 @@ ${maxSq && ceiling.fsync ? num(maxSq.offered_per_s / ceiling.fsync, 2) + '×' : 
 
 ## Raw fan-out: ephemeral typing events, rooms of 50 (no storage on any side)
 ${typingTable()}
+
+### Where the server's CPU goes at raw fan-out
+${fanoutSection()}
 
 ## Rooms of 10, stepped load
 ![latency against offered load](benchmarks/latency.png)
@@ -371,16 +390,17 @@ ${sqliteWhy()}
 ${readNotes()}
 `;
 
-// The profile bench/run took with perf (docs/benchmarks/profile-*.txt), summed per thread and part,
-// and read against the durable MariaDB target.
-function profileSection() {
+// A profile bench/run took with perf (docs/benchmarks/profile-NAME-*.txt), summed per thread and
+// part; null when none was taken.
+function readProfile(name) {
+  const read = (part) => readFileSync(path.join(outDir, `profile-${name}-${part}.txt`), 'utf8');
   let parts, functions, rate;
   try {
-    parts = readFileSync(path.join(outDir, 'profile-parts.txt'), 'utf8');
-    functions = readFileSync(path.join(outDir, 'profile-functions.txt'), 'utf8');
-    rate = Number(readFileSync(path.join(outDir, 'profile-rate.txt'), 'utf8').trim());
+    parts = read('parts');
+    functions = read('functions');
+    rate = Number(read('rate').trim());
   } catch {
-    return 'No profile was taken (perf missing or not permitted on this machine).';
+    return null;
   }
   // Lines: "  45.12%  mn-io  [kernel.kallsyms]".
   const byThread = new Map();
@@ -395,26 +415,61 @@ function profileSection() {
     else t.other += Number(share);
     byThread.set(comm, t);
   }
-  const names = { 'mn-io': 'the I/O thread: frames in and out', 'mn-writer': 'the writer lanes: applying batches', 'mn-commit': 'the writer lanes: commits, publishing', 'mn-db': 'the database readers' };
-  const table = [...byThread].sort((a, b) => b[1].total - a[1].total).map(([comm, t]) =>
-    `| \`${comm}\` ${names[comm] ? `(${names[comm]})` : ''} | ${num(t.total, 1)}% | ${num(t.kernel, 1)}% | ${num(t.server, 1)}% | ${num(t.other, 1)}% |`).join('\n');
-  const step = pick('rooms', 'mariadb-profile', 10)[0];
-  const io = byThread.get('mn-io');
-  // The writer lanes: their threads that apply (mn-writer) and that commit and publish (mn-commit).
+  // Inclusive shares of the kernel's TCP paths: "tcp_sendmsg 53.59%".
+  const calls = {};
+  try {
+    for (const line of read('calls').split('\n')) {
+      const m = line.match(/^(\S+) ([\d.]+)%$/);
+      if (m) calls[m[1]] = Number(m[2]);
+    }
+  } catch { /* an older run: no such file */ }
   const lanes = ['mn-writer', 'mn-commit'].map((n) => byThread.get(n)).filter(Boolean);
-  const writer = lanes.length ? lanes.reduce((a, t) => ({ total: a.total + t.total, kernel: a.kernel + t.kernel }), { total: 0, kernel: 0 }) : undefined;
-  const missed = !durableMet(bestMy, myStop, 12000);
-  return `perf sampled the server (499 Hz, every thread) through one measured step at ${num(rate)} durable posts/s
-(label \`mariadb-profile\`: ${step ? `${num(step.acked_per_s)}/s acknowledged, kept up: ${step.kept_up ? 'yes' : 'no'}, CPU cores: server ${num(step.server_cpu_cores, 2)}, MariaDB ${num(step.db_cpu_cores, 2)}, load generator ${num(step.loadgen_cpu_cores, 2)}, machine ${num(step.machine_cpu_cores, 2)} of ${machine.cores}; ${num(usPerRequest(step), 1)} server µs per post` : 'no step recorded'}). Shares of the server's samples:
+  return {
+    rate, byThread, functions, calls,
+    io: byThread.get('mn-io'),
+    // The writer lanes: their threads that apply (mn-writer) and that commit and publish (mn-commit).
+    writer: lanes.length ? lanes.reduce((a, t) => ({ total: a.total + t.total, kernel: a.kernel + t.kernel }), { total: 0, kernel: 0 }) : undefined,
+  };
+}
 
-| thread | all | kernel | server code | libraries (libc, SOCI, MariaDB client, libstdc++) |
+// The tables of a profile: by thread and part, the kernel's network paths, the busiest functions.
+function profileTables(p) {
+  const names = { 'mn-io': 'the I/O thread: frames in and out', 'mn-writer': 'the writer lanes: applying batches', 'mn-commit': 'the writer lanes: commits, publishing', 'mn-db': 'the database readers' };
+  const table = [...p.byThread].sort((a, b) => b[1].total - a[1].total).map(([comm, t]) =>
+    `| \`${comm}\` ${names[comm] ? `(${names[comm]})` : ''} | ${num(t.total, 1)}% | ${num(t.kernel, 1)}% | ${num(t.server, 1)}% | ${num(t.other, 1)}% |`).join('\n');
+  const c = p.calls;
+  const paths = c.tcp_sendmsg !== undefined ? `
+The kernel's TCP paths, each with what it calls (inclusive shares of the server's samples; they
+overlap): sending (\`tcp_sendmsg\`) ${num(c.tcp_sendmsg, 1)}%; receive processing (\`net_rx_action\`; on loopback
+the receiving side of a send runs in the sending thread) ${num(c.net_rx_action || 0, 1)}%; waking a process that waits to
+read (\`sock_def_readable\`) ${num(c.sock_def_readable || 0, 1)}%; reading (\`tcp_recvmsg\`) ${num(c.tcp_recvmsg || 0, 1)}%; waiting for
+readiness (\`epoll_wait\`) ${num(c.do_epoll_wait || 0, 1)}%.
+` : '';
+  return `| thread | all | kernel | server code | libraries (libc, SOCI, MariaDB client, libstdc++) |
 |---|---:|---:|---:|---:|
 ${table}
-
+${paths}
 Busiest functions (share of the server's samples, by thread):
 \`\`\`
-${functions.split('\n').map((l) => l.trim()).filter(Boolean).join('\n')}
-\`\`\`
+${p.functions.split('\n').map((l) => l.trim()).filter(Boolean).join('\n')}
+\`\`\``;
+}
+
+function stepCores(step) {
+  return `CPU cores: server ${num(step.server_cpu_cores, 2)}, MariaDB ${num(step.db_cpu_cores, 2)}, load generator ${num(step.loadgen_cpu_cores, 2)}, machine ${num(step.machine_cpu_cores, 2)} of ${machine.cores}`;
+}
+
+// The durable MariaDB profile, read against that target.
+function profileSection() {
+  const p = readProfile('mariadb');
+  if (!p) return 'No profile was taken (perf missing or not permitted on this machine).';
+  const { io, writer } = p;
+  const step = pick('rooms', 'mariadb-profile', 10)[0];
+  const missed = !durableMet(bestMy, myStop, 12000);
+  return `perf sampled the server (499 Hz, every thread) through one measured step at ${num(p.rate)} durable posts/s
+(label \`mariadb-profile\`: ${step ? `${num(step.acked_per_s)}/s acknowledged, kept up: ${step.kept_up ? 'yes' : 'no'}, ${stepCores(step)}; ${num(usPerRequest(step), 1)} server µs per post` : 'no step recorded'}). Shares of the server's samples:
+
+${profileTables(p)}
 ${missed && io && writer ? `
 **Why the durable MariaDB target is missed, and what would move it.** The step past the highest kept up
 was limited by ${myStop ? limiter(myStop) : 'nothing measured'}; MariaDB, not pinned, shares the server's
@@ -427,6 +482,66 @@ would move it: a core for MariaDB apart from the server's; fewer system calls pe
 connection's frames of several batches in one write, or sends batched across connections with
 \`io_uring\`); and a server CPU cost per post below the ${num(usPerRequest(step || bestMy), 0)} µs measured
 here, which is what the 40 µs alternative of the target asks.` : ''}`;
+}
+
+// The raw fan-out profile, and why the fan-out target is missed when it is.
+function fanoutSection() {
+  const p = readProfile('fanout');
+  const step = pick('typing', 'typing-profile')[0];
+  const head = p ? `perf sampled the server (499 Hz, every thread) through one measured step at ${num(p.rate)} typing events/s
+in rooms of 50 (label \`typing-profile\`: ${step ? `${num(step.deliveries_per_s)} deliveries/s, ${num(perCpuSecond(step))} per server CPU second, ${num(step.frames_per_write, 1)} frames per write, ${stepCores(step)}` : 'no step recorded'}). Shares of the server's samples:
+
+${profileTables(p)}
+` : 'No profile was taken (perf missing or not permitted on this machine).\n';
+  return head + fanoutKernel() + fanoutWhy(p);
+}
+
+// The three servers' fan-out profiled alike (bench/run profiles each at a rate that saturates it): the
+// server CPU per delivery, and how much of it the kernel's TCP paths took.
+function fanoutKernel() {
+  const servers = [['Mediation Network', 'fanout', 'typing-profile'], ['Node.js ws', 'fanout-node', 'node-typing-profile'],
+    ['Beast baseline', 'fanout-beast', 'beast-typing-profile']];
+  const rowsOut = [];
+  for (const [name, profileName, label] of servers) {
+    const p = readProfile(profileName);
+    const step = pick('typing', label)[0];
+    if (!p || !step || !step.deliveries || p.calls.tcp_sendmsg === undefined) continue;
+    const us = (step.server_cpu_s * 1e6) / step.deliveries;
+    const part = (k) => `${num((us * (p.calls[k] || 0)) / 100, 2)} (${num(p.calls[k] || 0, 0)}%)`;
+    rowsOut.push(`| ${name} | ${num(step.offered_per_s)} | ${num(step.deliveries_per_s)} | ${num(step.server_cpu_cores, 2)} | ${num(step.frames_per_write, 1)} | ${num(us, 2)} | ${part('tcp_sendmsg')} | ${part('net_rx_action')} | ${part('sock_def_readable')} |`);
+  }
+  if (!rowsOut.length) return '';
+  return `
+Each server profiled alike, at a rate that saturates it (server µs per delivery: its CPU ÷ deliveries; the
+kernel columns are inclusive and overlap, the receive processing and wake-ups being mostly inside the sends):
+
+| server | offered typing/s | deliveries/s | server CPU (cores) | frames per write | server µs per delivery | of it in TCP sending (\`tcp_sendmsg\`) | in receive processing (\`net_rx_action\`) | in waking a reader (\`sock_def_readable\`) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${rowsOut.join('\n')}
+`;
+}
+
+function fanoutWhy(p) {
+  const ours = fan(fanOurs), node = fan(fanNode), beast = fan(fanBeast);
+  if (ours && node && beast && ours >= 3 * node && ours >= 1.5 * beast) return '';
+  if (!fanOurs) return `
+**Why the raw fan-out target is missed.** No step of ours saturated the server with the load generator
+below its limit, so there is no figure to judge: ${typingOurs.length ? `the last step (${num(typingOurs.at(-1).offered_per_s)}/s) was limited by ${limiter(typingOurs.at(-1))}` : 'the scenario did not run'}.`;
+  const c = p ? p.calls : {};
+  const kernel = c.tcp_sendmsg !== undefined ? ` In the profile above, ${num(c.tcp_sendmsg, 0)}% of the
+server's samples are in TCP sending and what it calls, ${num(c.net_rx_action || 0, 0)}% in receive processing (on loopback
+the receiving side of each send runs in the sending thread) and ${num(c.sock_def_readable || 0, 0)}% in waking a reader; the
+table above gives the same for the peers.` : '';
+  const fpw = fanOurs.frames_per_write;
+  const more = fpw !== undefined && fpw < 2
+    ? 'more frames per system call (at this step about one frame went to each write, so each delivery cost a `sendmsg`) and sends batched across connections (`io_uring`)'
+    : `sends batched across connections (\`io_uring\`: at this step each write already carried ${num(fpw, 1)} frames, so what is left is the kernel's cost per write and the server's own work per delivery)`;
+  return `
+**Why the raw fan-out target is missed, and what would move it.** At saturation
+(${num(fanOurs.offered_per_s)}/s offered) the server delivered ${num(fanOurs.deliveries_per_s)}/s on ${num(fanOurs.server_cpu_cores, 2)} core,
+${num(ours)} per CPU second (${ratio(ours, node)} Node, ${ratio(ours, beast)} Beast), limited by ${limiter(fanOurs)}.${kernel}
+What would move it: ${more}; and less of the server's own work per delivery (the busiest functions
+above).`;
 }
 
 // Why the durable SQLite target is missed (empty when it is met): SQLite has no database process, so the

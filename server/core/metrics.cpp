@@ -44,6 +44,7 @@ std::string render_metrics(services& svc, const net::counters& net) {
            load(net.tls_handshake_failures));
   w.simple("mediation_frames_in_total", "counter", "WebSocket frames received.", load(net.frames_in));
   w.simple("mediation_frames_out_total", "counter", "WebSocket frames sent.", load(net.frames_out));
+  w.simple("mediation_ws_writes_total", "counter", "WebSocket writes: each hands a connection's queued frames to the kernel at once (frames out per write = frames ÷ writes).", load(net.ws_writes));
   w.simple("mediation_bytes_out_total", "counter", "WebSocket payload bytes sent.", load(net.bytes_out));
   w.simple("mediation_outbound_queued_frames", "gauge", "Frames waiting in outbound queues, all connections.",
            load(net.outbound_queued));

@@ -11,6 +11,7 @@ struct counters {
   sharded_counter connections_total;
   sharded_counter frames_in;
   sharded_counter frames_out;
+  sharded_counter ws_writes;               // gather writes of queued frames (frames_out / ws_writes: frames per write)
   sharded_counter bytes_out;
   sharded_counter outbound_queued;         // frames waiting in outbound queues, all connections
   sharded_counter slow_consumer_closes;

@@ -352,6 +352,7 @@ void ws_session<Stream>::on_write(beast::error_code ec, std::size_t bytes) {
     bump(state_->stats->outbound_queued, -frames);
   }
   bump(state_->stats->bytes_out, static_cast<long long>(bytes));
+  bump(state_->stats->ws_writes);
   if (wrote_close) {
     close_written_ = true;
     if (close_received_) end_connection();  // the closing handshake is complete

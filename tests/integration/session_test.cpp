@@ -48,6 +48,9 @@ TEST_P(session, readyz_and_metrics_report_the_live_server) {
   EXPECT_GE(metric(t, "mediation_connections_open"), 2);
   EXPECT_GE(metric(t, "mediation_frames_in_total"), 10);
   EXPECT_GE(metric(t, "mediation_frames_out_total"), 10);
+  // Every write carries at least one frame: no more writes than frames (no ping or close was sent).
+  EXPECT_GE(metric(t, "mediation_ws_writes_total"), 1);
+  EXPECT_LE(metric(t, "mediation_ws_writes_total"), metric(t, "mediation_frames_out_total"));
   EXPECT_GE(metric(t, "mediation_write_jobs_total"), 6);  // the case and five posts, at least
   EXPECT_GE(metric(t, "mediation_commit_seconds_count"), 1);
   EXPECT_EQ(metric(t, "mediation_commit_seconds_count"), metric(t, "mediation_commit_seconds_bucket{le=\"+Inf\"}"));
