@@ -1022,7 +1022,10 @@ json reconnect_all(runner& r) {
   auto old = std::move(r.conns);
   r.conns.clear();
   long long t0 = now_ns();
+  const double server_cpu0 = cpu_seconds(r.opt.server_pid), own_cpu0 = cpu_seconds(getpid()),
+               db_cpu0 = cpu_seconds(r.opt.db_pid);
   connect_all(r);
+  const long long t_connected = now_ns();
   long long gaps_before = r.gaps, dups_before = r.duplicates;
   int subscribed = 0;
   for (auto& c : r.conns) {
@@ -1047,6 +1050,12 @@ json reconnect_all(runner& r) {
   json j;
   j["reconnected"] = r.conns.size();
   j["seconds_to_resume_all"] = std::round((now_ns() - t0) / 1e7) / 100;
+  // The parts: connecting and signing in (TCP, the WebSocket upgrade, auth), then subscribing with
+  // since and catching up; and the CPU each process spent over the whole resumption.
+  j["seconds_to_connect"] = std::round((t_connected - t0) / 1e7) / 100;
+  j["server_cpu_s"] = round_to(cpu_seconds(r.opt.server_pid) - server_cpu0, 2);
+  j["loadgen_cpu_s"] = round_to(cpu_seconds(getpid()) - own_cpu0, 2);
+  j["db_cpu_s"] = round_to(cpu_seconds(r.opt.db_pid) - db_cpu0, 2);
   j["clients_behind"] = behind;
   j["gaps"] = r.gaps - gaps_before;
   j["duplicates"] = r.duplicates - dups_before;

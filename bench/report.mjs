@@ -297,6 +297,7 @@ above server + load generator + MariaDB).${machine.note ? ` **Note on this run:*
 
 ## Ratios and targets
 ${ratioTable}
+${gapsWhy()}
 
 How each figure is read:
 - **offered** requests were scheduled; **acked** got \`ok\`; **refused** got an error: \`rate_limited\` from a
@@ -382,9 +383,11 @@ ${slowWhy()}
 ## Everyone reconnects at once with \`since\` (MariaDB, rooms of 10)
 ${section('The step before', reconnect, { writer: true })}
 ${reconnectSummary ? `${num(reconnectSummary.reconnected)} clients dropped their connections and came back with \`subscribe since\`: all resumed in ${reconnectSummary.seconds_to_resume_all} s, ${reconnectSummary.clients_behind} left behind, ${reconnectSummary.gaps} gaps, ${reconnectSummary.duplicates} duplicates.` : ''}
+${resumeWhy()}
 
 ## Idle connections
 ${idle ? `${num(idle.connections)} authenticated connections, each subscribed to a room: server RSS ${num(idle.server_rss_mib)} MiB (${num(idle.server_rss_before_mib)} MiB before the first), ${num(idle.server_rss_kib_per_connection)} KiB per connection counting the whole RSS, ${num(idle.server_rss_growth_kib_per_connection)} KiB counting only the growth.` : 'not measured'}
+${idleWhy()}
 
 ## Where the server's CPU goes (MariaDB, durable, rooms of 10)
 ${profileSection()}
@@ -541,10 +544,26 @@ table above gives the same for the peers.` : '';
   const more = fpw !== undefined && fpw < 2
     ? 'more frames per system call (at this step about one frame went to each write, so each delivery cost a `sendmsg`) and sends batched across connections (`io_uring`)'
     : `sends batched across connections (\`io_uring\`: at this step each write already carried ${num(fpw, 1)} frames, so what is left is the kernel's cost per write and the server's own work per delivery)`;
+  // The peers' figures at every saturated step of this run, their profiled step included: how far one
+  // server's figure at saturation moves within a run, on code that does not change between its steps.
+  // (Ours is not listed: below its limit its figure grows with the load, as frames queue and share writes.)
+  const missBy = Math.max(node ? (3 * node) / ours : 1, beast ? (1.5 * beast) / ours : 1);
+  const peerSpread = [[typingNode, 'node-typing-profile', 'Node.js'], [typingBeast, 'beast-typing-profile', 'Beast']]
+    .map(([list, label, n]) => {
+      const figs = [...saturatedSteps(list).filter((r) => !loadgenLimited(r)), ...pick('typing', label)].map(perCpuSecond).filter(Boolean);
+      return figs.length > 1 ? { text: `${n} ${figs.map((f) => num(f)).join(' / ')}`, spread: Math.max(...figs) / Math.min(...figs) } : null;
+    }).filter(Boolean);
+  const noisy = peerSpread.filter((x) => x.spread > missBy);
+  const spread = noisy.length ? `
+The peers' figures at their saturated steps in this run, the profiled step last: ${peerSpread.map((x) => x.text).join('; ')}.
+One server's figure at saturation moves within a run by more than the ${ratio(missBy, 1)} the target is missed by, so
+this verdict says as much about the run as about the server; the table above, per delivery, is the steadier
+comparison.` : '';
   return `
 **Why the raw fan-out target is missed, and what would move it.** At saturation
 (${num(fanOurs.offered_per_s)}/s offered) the server delivered ${num(fanOurs.deliveries_per_s)}/s on ${num(fanOurs.server_cpu_cores, 2)} core,
 ${num(ours)} per CPU second (${ratio(ours, node)} Node, ${ratio(ours, beast)} Beast), limited by ${limiter(fanOurs)}.${kernel}
+${spread}
 What would move it: ${more}; and less of the server's own work per delivery (the busiest functions
 above).`;
 }
@@ -576,6 +595,41 @@ per second for a core (MariaDB's ${cmp(a.dbWait, b.dbWait, 0)} ms). ${a.commit50
 What would move it: more pairs of steps, in alternating order, so that the comparison is of the server
 rather than of stretches of this shared machine's time; should a difference remain, a profile of the I/O
 thread with readers stopped and without.`;
+}
+
+// Why resuming misses its target (empty when it is met): its two parts and the CPU spent on it.
+function resumeWhy() {
+  const r = reconnectSummary;
+  if (!r || (r.seconds_to_resume_all < 1 && r.clients_behind === 0 && r.gaps === 0 && r.duplicates === 0)) return '';
+  const parts = r.seconds_to_connect !== undefined ? ` Connecting and signing in (TCP, the WebSocket upgrade,
+\`auth\` with a token, the load generator opening connections in waves of 500) took ${r.seconds_to_connect} s of it,
+subscribing with \`since\` and catching up the rest. Over the whole resumption the server used ${num(r.server_cpu_s, 2)} CPU seconds,
+MariaDB ${num(r.db_cpu_s, 2)} and the load generator ${num(r.loadgen_cpu_s, 2)}.` : '';
+  return `
+**Why resuming misses its target, and what would move it.** ${num(r.reconnected)} clients resumed in ${r.seconds_to_resume_all} s
+(${r.clients_behind} behind, ${r.gaps} gaps, ${r.duplicates} duplicates).${parts} What would move it: whichever part is the larger,
+cheaper: a token check that does not wait on the database for every connection (a short-lived cache that
+revocations clear on every node), and the catch-up reads of a room's subscribers served by one query.`;
+}
+
+// Why the idle connections miss their target (empty when it is met).
+function idleWhy() {
+  if (!idle || (idle.connections >= 10000 && idle.server_rss_kib_per_connection < 10)) return '';
+  return `
+**Why the idle connections miss their target, and what would move it.** ${num(idle.connections)} connections took the server's
+RSS from ${num(idle.server_rss_before_mib)} to ${num(idle.server_rss_mib)} MiB: ${num(idle.server_rss_growth_kib_per_connection)} KiB each in growth, ${num(idle.server_rss_kib_per_connection)} KiB counting the whole RSS.
+What would move it: smaller per-connection buffers (the read buffer and the outbound queue's first
+allocation) and the kernel send buffer (\`--ws-send-buffer\`).`;
+}
+
+// Where gaps, duplicates or losses were seen (empty when there were none): never noise, always a fault.
+function gapsWhy() {
+  const bad = finals.filter((r) => r.gaps || r.duplicates || r.acked_not_delivered);
+  if (!bad.length && !incomplete.length && !failedRuns.length) return '';
+  return `
+**Where the zero-gap target is missed.** ${bad.map((r) => `${r.label} (${r.scenario}, rooms of ${r.room_size}): ${r.gaps} gaps, ${r.duplicates} duplicates, ${r.acked_not_delivered} acknowledged and not delivered`).join('; ') || 'no final check reported a gap'}${incomplete.length ? `; runs without a final check: ${incomplete.join(', ')}` : ''}${failedRuns.length ? `; runs that failed: ${failedRuns.map((r) => r.label).join(', ')}` : ''}.
+A gap or a loss is a fault of the server, not of the machine: each is an issue to open with its run's
+results (\`benchmarks/results.jsonl\`).`;
 }
 
 // Why the durable SQLite target is missed (empty when it is met): SQLite has no database process, so the
