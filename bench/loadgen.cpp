@@ -598,7 +598,6 @@ std::size_t conn::on_bytes(const char* data, std::size_t size, bool& ok) {
 void conn::on_readable() {
   // One buffer for every connection: everything is read and handled before the next wait.
   static std::vector<char> buffer(256 * 1024);
-  auto self = shared_from_this();
   beast::error_code ec;
   for (int rounds = 0; rounds < 4 && reading && !closed; ++rounds) {
     std::size_t kept = partial.size();
